@@ -1,0 +1,64 @@
+# Pressroom: `make run` serves the demo, `make test` runs the whole suite.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+STAMP := $(VENV)/.installed
+
+.PHONY: run test test-unit test-integration test-api test-e2e lint format schema migrate migration bench install clean-data
+
+$(STAMP): pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	@touch $(STAMP)
+
+install: $(STAMP)
+
+run: $(STAMP)
+	$(BIN)/pressroom migrate
+	$(BIN)/pressroom seed-demo
+	$(BIN)/pressroom serve --port $(PORT)
+
+test: $(STAMP)
+	$(BIN)/lint-imports --no-cache
+	$(BIN)/ruff check .
+	$(BIN)/mypy domain
+	$(BIN)/pytest -q
+
+test-unit: $(STAMP)
+	$(BIN)/pytest -q tests/unit
+
+test-integration: $(STAMP)
+	$(BIN)/pytest -q tests/integration
+
+test-api: $(STAMP)
+	$(BIN)/pytest -q tests/api
+
+test-e2e: $(STAMP)
+	$(BIN)/pytest -q tests/e2e
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy domain
+	$(BIN)/lint-imports --no-cache
+
+format: $(STAMP)
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+schema: $(STAMP)
+	$(BIN)/pressroom export-schema --output schema/schema.graphql
+
+migrate: $(STAMP)
+	$(BIN)/pressroom migrate
+
+migration: $(STAMP)
+	$(BIN)/python migrations/autogen.py "$(m)"
+
+bench: $(STAMP)
+	$(BIN)/python bench/run.py
+
+clean-data:
+	rm -rf .data

@@ -1,0 +1,138 @@
+"""Database engine, sessions and the SQL unit of work (events and mail in the same transaction)."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import insert, select, text
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
+from sqlalchemy.sql import Executable
+
+from domain.events.models import Event
+from domain.mail.models import OutgoingMail
+
+EVENT_CHANNEL = "pressroom_events"
+MAIL_CHANNEL = "pressroom_mail"
+# Held from the event insert to commit, so event ids become visible in commit order and a
+# subscriber reading "id > last seen" never skips an event committed late with a lower id.
+_EVENT_ORDER_LOCK = 7_310_001
+
+
+def async_url(url: str) -> str:
+    """Accept plain ``postgresql://`` URLs (as libpq and the embedded server print them)."""
+    for prefix in ("postgresql://", "postgres://"):
+        if url.startswith(prefix):
+            return "postgresql+asyncpg://" + url[len(prefix) :]
+    return url
+
+
+def create_engine(url: str, *, pool_size: int = 10, echo: bool = False) -> AsyncEngine:
+    return create_async_engine(
+        async_url(url),
+        pool_size=pool_size,
+        max_overflow=pool_size,
+        pool_pre_ping=False,
+        echo=echo,
+        connect_args={"server_settings": {"application_name": "pressroom", "timezone": "UTC"}},
+    )
+
+
+def session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
+    return async_sessionmaker(engine, expire_on_commit=False, autoflush=True)
+
+
+class SqlUnitOfWork:
+    """One AsyncSession for a request. Not shared across requests or viewers."""
+
+    def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
+        self._sessions = sessions
+        self._session: AsyncSession | None = None
+        self._lock = asyncio.Lock()
+        self._events: list[dict[str, Any]] = []
+        self._mail: list[dict[str, Any]] = []
+        self._command_task: asyncio.Task[Any] | None = None
+
+    @property
+    def session(self) -> AsyncSession:
+        if self._session is None:
+            self._session = self._sessions()
+        return self._session
+
+    async def __aenter__(self) -> SqlUnitOfWork:
+        await self._lock.acquire()
+        self._command_task = asyncio.current_task()
+        self._events.clear()
+        self._mail.clear()
+        return self
+
+    async def __aexit__(self, exc_type: object, *exc: object) -> None:
+        try:
+            # Anything not committed explicitly is rolled back: bad input leaves nothing behind.
+            await self.rollback()
+        finally:
+            self._command_task = None
+            self._lock.release()
+
+    def record_event(self, topic: str, company_id: int | None, payload: dict[str, Any]) -> None:
+        self._events.append({"topic": topic, "company_id": company_id, "payload": payload})
+
+    def send_mail(self, to_address: str, subject: str, body_text: str) -> None:
+        self._mail.append({"to_address": to_address, "subject": subject, "body_text": body_text})
+
+    async def commit(self) -> None:
+        session = self.session
+        if self._mail:
+            await session.execute(insert(OutgoingMail), self._mail)
+            await session.execute(text("SELECT pg_notify(:c, '')"), {"c": MAIL_CHANNEL})
+        if self._events:
+            await session.execute(
+                text("SELECT pg_advisory_xact_lock(:k)"), {"k": _EVENT_ORDER_LOCK}
+            )
+            ids = (
+                await session.scalars(insert(Event).returning(Event.id), self._events)
+            ).all()
+            # NOTIFY is transactional: delivered on commit only, never for a rollback.
+            await session.execute(
+                text("SELECT pg_notify(:c, :p)"), {"c": EVENT_CHANNEL, "p": str(max(ids))}
+            )
+        await session.commit()
+        self._events.clear()
+        self._mail.clear()
+
+    async def rollback(self) -> None:
+        self._events.clear()
+        self._mail.clear()
+        if self._session is not None:
+            await self._session.rollback()
+
+    async def close(self) -> None:
+        if self._session is not None:
+            await self._session.close()
+            self._session = None
+
+    # Reads beside other reads: GraphQL resolves sibling fields concurrently on one session.
+    async def scalars(self, stmt: Executable) -> Sequence[Any]:
+        if self._in_command():
+            return (await self.session.scalars(stmt)).all()
+        async with self._lock:
+            return (await self.session.scalars(stmt)).all()
+
+    async def scalar(self, stmt: Executable) -> Any:
+        rows = await self.scalars(stmt)
+        return rows[0] if rows else None
+
+    async def rows(self, stmt: Executable) -> Sequence[Any]:
+        if self._in_command():
+            return (await self.session.execute(stmt)).all()
+        async with self._lock:
+            return (await self.session.execute(stmt)).all()
+
+    def _in_command(self) -> bool:
+        # Inside ``async with uow`` the command holds the lock itself; mutations run serially.
+        return self._command_task is not None and self._command_task is asyncio.current_task()
+
+
+async def latest_event_id(session: AsyncSession) -> int:
+    return int(await session.scalar(select(Event.id).order_by(Event.id.desc()).limit(1)) or 0)

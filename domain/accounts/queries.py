@@ -1,0 +1,34 @@
+"""Read queries of the accounts area, always scoped by the viewer."""
+
+from __future__ import annotations
+
+from sqlalchemy import Select, or_, select
+
+from domain.accounts.models import Company, CustomerGroup, RegistrationRequest, StaffUser
+from domain.accounts.policies import company_scope, staff_only
+from domain.accounts.viewer import Viewer
+
+
+def companies_query(viewer: Viewer, search: str | None = None) -> Select[tuple[Company]]:
+    stmt = select(Company).where(company_scope(viewer, Company.id))
+    if search:
+        like = f"%{search.strip().lower()}%"
+        stmt = stmt.where(or_(Company.code.ilike(like), Company.name.ilike(like)))
+    return stmt.order_by(Company.code, Company.id)
+
+
+def registration_requests_query(
+    viewer: Viewer, status: str | None = None
+) -> Select[tuple[RegistrationRequest]]:
+    stmt = select(RegistrationRequest).where(staff_only(viewer))
+    if status:
+        stmt = stmt.where(RegistrationRequest.status == status)
+    return stmt.order_by(RegistrationRequest.created_at.desc(), RegistrationRequest.id.desc())
+
+
+def staff_users_query(viewer: Viewer) -> Select[tuple[StaffUser]]:
+    return select(StaffUser).where(staff_only(viewer)).order_by(StaffUser.email)
+
+
+def customer_groups_query(viewer: Viewer) -> Select[tuple[CustomerGroup]]:
+    return select(CustomerGroup).where(staff_only(viewer)).order_by(CustomerGroup.name)

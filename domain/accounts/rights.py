@@ -1,0 +1,36 @@
+"""Company rights and staff roles: data, not code paths."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class Right(StrEnum):
+    PLACE_ORDERS = "PLACE_ORDERS"
+    REQUEST_ORDERS = "REQUEST_ORDERS"
+    APPROVE_ORDERS = "APPROVE_ORDERS"
+    VIEW_FINANCES = "VIEW_FINANCES"
+    VIEW_COMPANY_ORDERS = "VIEW_COMPANY_ORDERS"
+    MANAGE_USERS = "MANAGE_USERS"
+    MANAGE_GROUPS = "MANAGE_GROUPS"
+    MANAGE_COMPANY = "MANAGE_COMPANY"
+
+
+ALL_RIGHTS: frozenset[Right] = frozenset(Right)
+
+
+class StaffRole(StrEnum):
+    ADMIN = "ADMIN"
+    SALES = "SALES"
+    PRODUCTION = "PRODUCTION"
+    ACCOUNTING = "ACCOUNTING"
+
+
+class LegalForm(StrEnum):
+    COMPANY = "COMPANY"
+    PRIVATE_PERSON = "PRIVATE_PERSON"
+
+
+class AddressKind(StrEnum):
+    BILLING = "BILLING"
+    SHIPPING = "SHIPPING"

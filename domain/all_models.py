@@ -1,0 +1,8 @@
+"""Imports every area's models so the metadata (Alembic's target) knows all tables."""
+
+from domain.accounts import models as accounts_models
+from domain.events import models as events_models
+from domain.mail import models as mail_models
+from domain.shared.models import Base
+
+__all__ = ["Base", "accounts_models", "events_models", "mail_models"]

@@ -1,0 +1,21 @@
+"""Outgoing mail is written to an outbox in the business transaction and sent after commit."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import BigInteger, DateTime, Identity, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from domain.shared.models import Base, Timestamped
+
+
+class OutgoingMail(Base, Timestamped):
+    __tablename__ = "mail_outbox"
+    id: Mapped[int] = mapped_column(BigInteger, Identity(), primary_key=True)
+    to_address: Mapped[str] = mapped_column(String(254))
+    subject: Mapped[str] = mapped_column(String(300))
+    body_text: Mapped[str] = mapped_column(Text)
+    sent_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), index=True)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    last_error: Mapped[str | None] = mapped_column(Text)

@@ -1,0 +1,42 @@
+"""The unit-of-work port: one transaction per command, events and mail written with it."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any, Protocol, TypeVar
+
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.sql import Executable
+
+T = TypeVar("T")
+
+
+class UnitOfWork(Protocol):
+    """What services need from the database for one request or job.
+
+    ``session`` is the request's AsyncSession. Reads that may run beside other reads of the same
+    request (GraphQL resolves sibling fields concurrently) go through ``scalars``/``rows`` which
+    serialise access to the session. Commands use ``async with uow:`` and ``commit()``.
+    """
+
+    session: AsyncSession
+
+    async def __aenter__(self) -> UnitOfWork: ...
+
+    async def __aexit__(self, *exc: object) -> None: ...
+
+    async def commit(self) -> None: ...
+
+    async def rollback(self) -> None: ...
+
+    def record_event(self, topic: str, company_id: int | None, payload: dict[str, Any]) -> None:
+        """Queue an event; it is written to the outbox by ``commit`` in the same transaction."""
+
+    def send_mail(self, to_address: str, subject: str, body_text: str) -> None:
+        """Queue an e-mail; it is written to the mail outbox by ``commit``."""
+
+    async def scalars(self, stmt: Executable) -> Sequence[Any]: ...
+
+    async def scalar(self, stmt: Executable) -> Any: ...
+
+    async def rows(self, stmt: Executable) -> Sequence[Any]: ...

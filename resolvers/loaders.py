@@ -1,0 +1,132 @@
+"""Per-request DataLoaders: one batched query per kind of lookup, never shared across viewers.
+
+Every batch function is scoped by the request's viewer (tenant isolation) and returns results in
+key order, with None (or an empty list) for keys it may not see or that do not exist.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Hashable, Sequence
+from functools import cached_property
+from typing import Any, TypeVar
+
+from sqlalchemy import select
+from sqlalchemy.orm import InstrumentedAttribute
+from strawberry.dataloader import DataLoader
+
+from domain.accounts.models import (
+    Address,
+    Company,
+    CustomerGroup,
+    PermissionGroup,
+    PortalUser,
+    RegistrationRequest,
+    StaffUser,
+    portal_user_group,
+)
+from domain.accounts.policies import company_scope, staff_only
+from domain.accounts.viewer import Viewer
+from domain.shared.uow import UnitOfWork
+
+K = TypeVar("K", bound=Hashable)
+
+
+class Loaders:
+    def __init__(self, uow: UnitOfWork, viewer: Viewer) -> None:
+        self.uow = uow
+        self.viewer = viewer
+
+    def _by_id(self, model: Any, scope: Callable[[], Any] | None = None) -> DataLoader[int, Any]:
+        async def load(keys: Sequence[int]) -> list[Any]:
+            stmt = select(model).where(model.id.in_(keys))
+            if scope is not None:
+                stmt = stmt.where(scope())
+            found = {row.id: row for row in await self.uow.scalars(stmt)}
+            return [found.get(k) for k in keys]
+
+        return DataLoader(load_fn=load)
+
+    def _many_by(
+        self, model: Any, column: InstrumentedAttribute[Any], order: Any, scope: Any
+    ) -> DataLoader[int, list[Any]]:
+        async def load(keys: Sequence[int]) -> list[list[Any]]:
+            rows = await self.uow.scalars(
+                select(model).where(column.in_(keys), scope).order_by(order)
+            )
+            grouped: dict[int, list[Any]] = defaultdict(list)
+            for row in rows:
+                grouped[getattr(row, column.key)].append(row)
+            return [grouped.get(k, []) for k in keys]
+
+        return DataLoader(load_fn=load)
+
+    @cached_property
+    def company(self) -> DataLoader[int, Company | None]:
+        return self._by_id(Company, lambda: company_scope(self.viewer, Company.id))
+
+    @cached_property
+    def portal_user(self) -> DataLoader[int, PortalUser | None]:
+        return self._by_id(PortalUser, lambda: company_scope(self.viewer, PortalUser.company_id))
+
+    @cached_property
+    def permission_group(self) -> DataLoader[int, PermissionGroup | None]:
+        return self._by_id(
+            PermissionGroup, lambda: company_scope(self.viewer, PermissionGroup.company_id)
+        )
+
+    @cached_property
+    def staff_user(self) -> DataLoader[int, StaffUser | None]:
+        # Only staff see the shop's staff accounts.
+        return self._by_id(StaffUser, lambda: staff_only(self.viewer))
+
+    @cached_property
+    def registration_request(self) -> DataLoader[int, RegistrationRequest | None]:
+        return self._by_id(RegistrationRequest, lambda: staff_only(self.viewer))
+
+    @cached_property
+    def customer_group(self) -> DataLoader[int, CustomerGroup | None]:
+        return self._by_id(CustomerGroup)
+
+    @cached_property
+    def addresses_by_company(self) -> DataLoader[int, list[Address]]:
+        return self._many_by(
+            Address, Address.company_id, Address.id, company_scope(self.viewer, Address.company_id)
+        )
+
+    @cached_property
+    def users_by_company(self) -> DataLoader[int, list[PortalUser]]:
+        return self._many_by(
+            PortalUser,
+            PortalUser.company_id,
+            PortalUser.login,
+            company_scope(self.viewer, PortalUser.company_id),
+        )
+
+    @cached_property
+    def groups_by_company(self) -> DataLoader[int, list[PermissionGroup]]:
+        return self._many_by(
+            PermissionGroup,
+            PermissionGroup.company_id,
+            PermissionGroup.name,
+            company_scope(self.viewer, PermissionGroup.company_id),
+        )
+
+    @cached_property
+    def groups_by_user(self) -> DataLoader[int, list[PermissionGroup]]:
+        async def load(keys: Sequence[int]) -> list[list[PermissionGroup]]:
+            rows = await self.uow.rows(
+                select(portal_user_group.c.user_id, PermissionGroup)
+                .join(PermissionGroup, PermissionGroup.id == portal_user_group.c.group_id)
+                .where(
+                    portal_user_group.c.user_id.in_(keys),
+                    company_scope(self.viewer, PermissionGroup.company_id),
+                )
+                .order_by(PermissionGroup.name)
+            )
+            grouped: dict[int, list[PermissionGroup]] = defaultdict(list)
+            for user_id, group in rows:
+                grouped[user_id].append(group)
+            return [grouped.get(k, []) for k in keys]
+
+        return DataLoader(load_fn=load)

@@ -1,0 +1,61 @@
+"""Assembles the Schema from the areas' query, mutation and subscription roots."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import strawberry
+from strawberry.extensions import (
+    AddValidationRules,
+    MaxAliasesLimiter,
+    MaxTokensLimiter,
+    QueryDepthLimiter,
+)
+from strawberry.schema.config import StrawberryConfig
+from graphql.validation import NoSchemaIntrospectionCustomRule
+
+from resolvers.accounts.mutation_root import AccountsMutation
+from resolvers.accounts.queries import AccountsQuery
+from resolvers.node import NodeQuery
+from schema.hardening import ProductionErrors, QueryCost
+
+
+@dataclass(frozen=True)
+class SchemaOptions:
+    production: bool = False
+    max_depth: int = 12
+    max_aliases: int = 30
+    max_tokens: int = 5000
+    max_cost: int = 5000
+    default_page_size: int = 20
+
+
+@strawberry.type(description="Read the shop's data; everything is scoped to who asks.")
+class Query(NodeQuery, AccountsQuery):
+    pass
+
+
+@strawberry.type(description="Change data; each mutation says which right or role it needs.")
+class Mutation(AccountsMutation):
+    pass
+
+
+def build_schema(options: SchemaOptions | None = None) -> strawberry.Schema:
+    options = options or SchemaOptions()
+    extensions: list[object] = [
+        QueryDepthLimiter(max_depth=options.max_depth),
+        MaxAliasesLimiter(max_alias_count=options.max_aliases),
+        MaxTokensLimiter(max_token_count=options.max_tokens),
+        QueryCost(max_cost=options.max_cost, default_page_size=options.default_page_size),
+    ]
+    if options.production:
+        extensions += [
+            AddValidationRules([NoSchemaIntrospectionCustomRule]),
+            ProductionErrors(),
+        ]
+    return strawberry.Schema(
+        query=Query,
+        mutation=Mutation,
+        extensions=extensions,  # type: ignore[arg-type]
+        config=StrawberryConfig(auto_camel_case=True),
+    )

@@ -1,0 +1,145 @@
+"""The ASGI application factory."""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import uuid
+from collections.abc import AsyncIterator
+from typing import Any
+
+from starlette.applications import Starlette
+from starlette.middleware import Middleware
+from starlette.middleware.cors import CORSMiddleware
+from starlette.requests import Request
+from starlette.responses import JSONResponse, RedirectResponse
+from starlette.routing import Route, WebSocketRoute
+from sqlalchemy import text
+
+from adapters.db import create_engine, session_factory
+from domain.accounts.auth import ThrottleConfig
+from domain.accounts.tokens import TokenConfig
+from resolvers.context import AppServices
+from schema.build import SchemaOptions, build_schema
+from server.graphql_view import PressroomGraphQL
+from server.settings import Settings
+
+logger = logging.getLogger("pressroom")
+
+
+class RequestId:
+    """Tags every request with an id (from X-Request-Id or new) for logs and masked errors."""
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] not in ("http", "websocket"):
+            await self.app(scope, receive, send)
+            return
+        headers = dict(scope.get("headers") or [])
+        rid = headers.get(b"x-request-id", b"").decode()[:64] or uuid.uuid4().hex[:16]
+        scope.setdefault("state", {})["request_id"] = rid
+
+        async def send_with_id(message: Any) -> None:
+            if message["type"] == "http.response.start":
+                message.setdefault("headers", []).append((b"x-request-id", rid.encode()))
+            await send(message)
+
+        await self.app(scope, receive, send_with_id)
+
+
+def app_services(settings: Settings) -> AppServices:
+    return AppServices(
+        tokens=TokenConfig(
+            secret=settings.jwt_secret,
+            issuer=settings.jwt_issuer,
+            audience=settings.jwt_audience,
+            access_ttl_s=settings.access_token_ttl_s,
+            refresh_ttl_s=settings.refresh_token_ttl_s,
+        ),
+        throttle=ThrottleConfig(
+            max_failures_account=settings.login_max_failures_account,
+            max_failures_address=settings.login_max_failures_address,
+            window_s=settings.login_window_s,
+        ),
+        password_reset_ttl_s=settings.password_reset_ttl_s,
+        public_base_url=settings.public_base_url,
+        max_page_size=settings.max_page_size,
+        default_page_size=settings.default_page_size,
+        debug=settings.debug,
+    )
+
+
+def create_app(settings: Settings | None = None) -> Starlette:
+    settings = settings or Settings.from_env()
+    if not settings.database_url:
+        raise RuntimeError("DATABASE_URL is not set (the CLI starts the embedded server for you)")
+    engine = create_engine(settings.database_url)
+    sessions = session_factory(engine)
+    services = app_services(settings)
+    schema = build_schema(
+        SchemaOptions(
+            production=not settings.debug,
+            max_depth=settings.max_depth,
+            max_aliases=settings.max_aliases,
+            max_tokens=settings.max_tokens,
+            max_cost=settings.max_cost,
+            default_page_size=settings.default_page_size,
+        )
+    )
+    graphql = PressroomGraphQL(
+        schema,
+        services,
+        sessions,
+        graphql_ide="graphiql" if settings.debug else None,
+        allow_queries_via_get=True,
+        multipart_uploads_enabled=False,
+    )
+
+    async def healthz(request: Request) -> JSONResponse:
+        try:
+            async with engine.connect() as conn:
+                await conn.execute(text("SELECT 1"))
+        except Exception:  # noqa: BLE001 - a health check reports, it does not raise
+            logger.exception("health check failed")
+            return JSONResponse({"status": "unavailable", "database": "down"}, status_code=503)
+        return JSONResponse({"status": "ok", "database": "up"})
+
+    async def root(request: Request) -> RedirectResponse:
+        return RedirectResponse("/graphql")
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        app.state.engine = engine
+        app.state.settings = settings
+        try:
+            yield
+        finally:
+            await engine.dispose()
+
+    middleware = [Middleware(RequestId)]
+    if settings.cors_origins:
+        middleware.append(
+            Middleware(
+                CORSMiddleware,
+                allow_origins=settings.cors_origins,
+                allow_methods=["GET", "POST", "OPTIONS"],
+                allow_headers=["authorization", "content-type", "x-request-id",
+                               "apollo-require-preflight"],
+                max_age=600,
+            )
+        )
+    app = Starlette(
+        routes=[
+            Route("/", root),
+            Route("/healthz", healthz),
+            Route("/graphql", graphql, methods=["GET", "POST"]),
+            WebSocketRoute("/graphql", graphql),
+        ],
+        middleware=middleware,
+        lifespan=lifespan,
+    )
+    app.state.schema = schema
+    app.state.sessions = sessions
+    return app

@@ -1,0 +1,124 @@
+"""The GraphQL endpoint: strawberry's ASGI view with our context, auth and GraphQL-over-HTTP."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import orjson
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.websockets import WebSocket
+from strawberry.asgi import GraphQL
+from strawberry.exceptions import ConnectionRejectionError
+from strawberry.http import GraphQLHTTPResponse
+
+from adapters.db import SqlUnitOfWork
+from domain.accounts.auth import viewer_from_token
+from resolvers.context import AppServices, Context
+
+GRAPHQL_RESPONSE_JSON = "application/graphql-response+json"
+
+
+class InvalidToken(Exception):
+    pass
+
+
+def bearer(value: str | None) -> str | None:
+    if not value:
+        return None
+    scheme, _, token = value.strip().partition(" ")
+    return token.strip() if scheme.lower() == "bearer" and token.strip() else ""
+
+
+class PressroomGraphQL(GraphQL[Context, None]):
+    def __init__(self, schema: Any, services: AppServices, sessions: Any, **kwargs: Any) -> None:
+        super().__init__(schema, **kwargs)
+        self.services = services
+        self.sessions = sessions
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            await super().__call__(scope, receive, send)
+            return
+        try:
+            await super().__call__(scope, receive, send)
+        except InvalidToken:
+            response = JSONResponse(
+                {
+                    "errors": [
+                        {
+                            "message": "The access token is invalid or expired. "
+                            "Refresh it with tokenRefresh or log in again.",
+                            "extensions": {"code": "UNAUTHENTICATED"},
+                        }
+                    ]
+                },
+                status_code=401,
+                headers={"WWW-Authenticate": 'Bearer error="invalid_token"'},
+            )
+            await response(scope, receive, send)
+        finally:
+            uow = scope.get("state", {}).get("uow")
+            if uow is not None:
+                await uow.close()
+
+    async def get_context(
+        self, request: Request | WebSocket, response: Response | WebSocket
+    ) -> Context:
+        uow = SqlUnitOfWork(self.sessions)
+        request.scope.setdefault("state", {})["uow"] = uow
+        context = Context(request=request, response=response, uow=uow, services=self.services)
+        if isinstance(request, Request):
+            viewer = await viewer_from_token(
+                uow, self.services.tokens, bearer(request.headers.get("authorization"))
+            )
+            if viewer is None:
+                raise InvalidToken
+            context.viewer = viewer
+        return context
+
+    async def on_ws_connect(self, context: Context) -> Any:
+        """The token comes in the connection_init payload (`authorization` or `token`)."""
+        params = context.connection_params or {}
+        raw = params.get("authorization") or params.get("Authorization") or params.get("token")
+        token = bearer(raw) if isinstance(raw, str) and " " in raw else raw
+        viewer = await viewer_from_token(
+            context.uow, self.services.tokens, token if isinstance(token, str) else None
+        )
+        if viewer is None:
+            raise ConnectionRejectionError({"message": "invalid token"})
+        context.viewer = viewer
+        return None
+
+    async def get_sub_response(self, request: Request | WebSocket) -> Response:
+        sub = await super().get_sub_response(request)
+        sub.accept = request.headers.get("accept", "")  # type: ignore[attr-defined]
+        return sub
+
+    def encode_json(self, data: object) -> bytes:  # type: ignore[override]
+        return orjson.dumps(data)
+
+    def create_response(
+        self,
+        response_data: GraphQLHTTPResponse | list[GraphQLHTTPResponse],
+        sub_response: Response,
+    ) -> Response:
+        response = super().create_response(response_data, sub_response)
+        accept = getattr(sub_response, "accept", "")
+        if GRAPHQL_RESPONSE_JSON in accept and isinstance(response_data, dict):
+            # GraphQL over HTTP: a request that never executed (parse, validation, refused
+            # for cost) answers 4xx and carries no `data` at all.
+            if _is_request_error(response_data):
+                response_data = {k: v for k, v in response_data.items() if k != "data"}
+                response.body = self.encode_json(response_data)
+                response.headers["content-length"] = str(len(response.body))
+                if not sub_response.status_code:
+                    response.status_code = 400
+            response.media_type = GRAPHQL_RESPONSE_JSON
+            response.headers["content-type"] = f"{GRAPHQL_RESPONSE_JSON}; charset=utf-8"
+        return response
+
+
+def _is_request_error(data: GraphQLHTTPResponse) -> bool:
+    errors = data.get("errors") or []
+    return data.get("data") is None and bool(errors) and all(not e.get("path") for e in errors)
