@@ -42,16 +42,17 @@ class Mutation(AccountsMutation):
 
 def build_schema(options: SchemaOptions | None = None) -> strawberry.Schema:
     options = options or SchemaOptions()
+    # Factories, not instances: a fresh extension per operation (they hold per-request state).
     extensions: list[object] = [
-        QueryDepthLimiter(max_depth=options.max_depth),
-        MaxAliasesLimiter(max_alias_count=options.max_aliases),
-        MaxTokensLimiter(max_token_count=options.max_tokens),
-        QueryCost(max_cost=options.max_cost, default_page_size=options.default_page_size),
+        lambda: QueryDepthLimiter(max_depth=options.max_depth),
+        lambda: MaxAliasesLimiter(max_alias_count=options.max_aliases),
+        lambda: MaxTokensLimiter(max_token_count=options.max_tokens),
+        lambda: QueryCost(max_cost=options.max_cost, default_page_size=options.default_page_size),
     ]
     if options.production:
         extensions += [
-            AddValidationRules([NoSchemaIntrospectionCustomRule]),
-            ProductionErrors(),
+            lambda: AddValidationRules([NoSchemaIntrospectionCustomRule]),
+            ProductionErrors,
         ]
     return strawberry.Schema(
         query=Query,
