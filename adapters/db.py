@@ -7,7 +7,12 @@ from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import insert, select, text
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
+from sqlalchemy.ext.asyncio import (
+    AsyncEngine,
+    AsyncSession,
+    async_sessionmaker,
+    create_async_engine,
+)
 from sqlalchemy.sql import Executable
 
 from domain.events.models import Event
@@ -90,9 +95,7 @@ class SqlUnitOfWork:
             await session.execute(
                 text("SELECT pg_advisory_xact_lock(:k)"), {"k": _EVENT_ORDER_LOCK}
             )
-            ids = (
-                await session.scalars(insert(Event).returning(Event.id), self._events)
-            ).all()
+            ids = (await session.scalars(insert(Event).returning(Event.id), self._events)).all()
             # NOTIFY is transactional: delivered on commit only, never for a rollback.
             await session.execute(
                 text("SELECT pg_notify(:c, :p)"), {"c": EVENT_CHANNEL, "p": str(max(ids))}

@@ -6,12 +6,11 @@ with), and stops when the process that started it exits; the data stays for the 
 
 from __future__ import annotations
 
+import asyncio
 import logging
+import threading
 import warnings
 from pathlib import Path
-
-import asyncio
-import threading
 
 import asyncpg
 

@@ -13,6 +13,7 @@ from starlette.websockets import WebSocket
 from domain.accounts.auth import ThrottleConfig
 from domain.accounts.tokens import TokenConfig
 from domain.accounts.viewer import ANONYMOUS, Viewer
+from domain.events.ports import EventStream
 from resolvers.loaders import Loaders
 
 if TYPE_CHECKING:
@@ -30,6 +31,7 @@ class AppServices:
     max_page_size: int
     default_page_size: int
     debug: bool
+    events: EventStream | None = None
     extras: dict[str, Any] = field(default_factory=dict)
 
 

@@ -8,15 +8,16 @@ import uuid
 from collections.abc import AsyncIterator
 from typing import Any
 
+from sqlalchemy import text
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse
 from starlette.routing import Route, WebSocketRoute
-from sqlalchemy import text
 
 from adapters.db import create_engine, session_factory
+from adapters.events import EventHub
 from domain.accounts.auth import ThrottleConfig
 from domain.accounts.tokens import TokenConfig
 from resolvers.context import AppServices
@@ -101,7 +102,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         try:
             async with engine.connect() as conn:
                 await conn.execute(text("SELECT 1"))
-        except Exception:  # noqa: BLE001 - a health check reports, it does not raise
+        except Exception:
             logger.exception("health check failed")
             return JSONResponse({"status": "unavailable", "database": "down"}, status_code=503)
         return JSONResponse({"status": "ok", "database": "up"})
@@ -113,9 +114,14 @@ def create_app(settings: Settings | None = None) -> Starlette:
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         app.state.engine = engine
         app.state.settings = settings
+        hub = EventHub(str(settings.database_url))
+        await hub.start()
+        services.events = hub
+        app.state.events = hub
         try:
             yield
         finally:
+            await hub.stop()
             await engine.dispose()
 
     middleware = [Middleware(RequestId)]
@@ -125,8 +131,12 @@ def create_app(settings: Settings | None = None) -> Starlette:
                 CORSMiddleware,
                 allow_origins=settings.cors_origins,
                 allow_methods=["GET", "POST", "OPTIONS"],
-                allow_headers=["authorization", "content-type", "x-request-id",
-                               "apollo-require-preflight"],
+                allow_headers=[
+                    "authorization",
+                    "content-type",
+                    "x-request-id",
+                    "apollo-require-preflight",
+                ],
                 max_age=600,
             )
         )

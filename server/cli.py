@@ -13,13 +13,17 @@ import typer
 from server.database import resolve_database_url
 from server.settings import Settings
 
-app = typer.Typer(help="Pressroom: a headless GraphQL commerce backend for print shops.",
-                  no_args_is_help=True)
+app = typer.Typer(
+    help="Pressroom: a headless GraphQL commerce backend for print shops.", no_args_is_help=True
+)
 
 DataDir = Annotated[
     Path | None,
-    typer.Option("--data-dir", envvar="PRESSROOM_DATA_DIR",
-                 help="Folder of the embedded database (ignored when DATABASE_URL is set)."),
+    typer.Option(
+        "--data-dir",
+        envvar="PRESSROOM_DATA_DIR",
+        help="Folder of the embedded database (ignored when DATABASE_URL is set).",
+    ),
 ]
 
 
@@ -86,7 +90,9 @@ def create_staff(
     data = StaffUserData(email=email, full_name=full_name, role=staff_role, password=password)
     try:
         user = asyncio.run(
-            _with_uow(resolve_database_url(settings), lambda uow: staff_user_create(uow, None, data))
+            _with_uow(
+                resolve_database_url(settings), lambda uow: staff_user_create(uow, None, data)
+            )
         )
     except DomainError as exc:
         for d in exc.details:

@@ -38,15 +38,24 @@ async def seed_demo(uow: SqlUnitOfWork) -> bool:
         if await uow.scalar(select(Company.id).where(Company.code == "acme")):
             return False
         pw = hash_password(DEMO_PASSWORD)
-        trade = CustomerGroup(name="Trade customers", payment_terms_days=30, discount_percent=Decimal(5))
+        trade = CustomerGroup(
+            name="Trade customers", payment_terms_days=30, discount_percent=Decimal(5)
+        )
         retail = CustomerGroup(name="Retail", payment_terms_days=0, discount_percent=Decimal(0))
         uow.session.add_all([trade, retail])
         await uow.session.flush()
 
         acme = await create_company_with_primary(
-            uow, code="acme", name="ACME Corp.", legal_form=LegalForm.COMPANY,
-            email="purchasing@acme.example", full_name="Alice Acme", password_hash=pw,
-            portal_enabled=True, customer_group_id=trade.id, markup_percent=Decimal(0),
+            uow,
+            code="acme",
+            name="ACME Corp.",
+            legal_form=LegalForm.COMPANY,
+            email="purchasing@acme.example",
+            full_name="Alice Acme",
+            password_hash=pw,
+            portal_enabled=True,
+            customer_group_id=trade.id,
+            markup_percent=Decimal(0),
             vat_id="DE123456789",
         )
         acme.contact_phone = "+49 30 1234567"
@@ -55,18 +64,40 @@ async def seed_demo(uow: SqlUnitOfWork) -> bool:
         acme.bank_bic = "COBADEFFXXX"
         uow.session.add_all(
             [
-                Address(company_id=acme.id, kind=AddressKind.BILLING, name="ACME Corp.",
-                        street="Hauptstrasse 1", postal_code="10115", city="Berlin",
-                        country="DE", is_default=True),
-                Address(company_id=acme.id, kind=AddressKind.SHIPPING, name="ACME Warehouse",
-                        street="Lagerweg 7", postal_code="12435", city="Berlin", country="DE",
-                        is_default=True),
+                Address(
+                    company_id=acme.id,
+                    kind=AddressKind.BILLING,
+                    name="ACME Corp.",
+                    street="Hauptstrasse 1",
+                    postal_code="10115",
+                    city="Berlin",
+                    country="DE",
+                    is_default=True,
+                ),
+                Address(
+                    company_id=acme.id,
+                    kind=AddressKind.SHIPPING,
+                    name="ACME Warehouse",
+                    street="Lagerweg 7",
+                    postal_code="12435",
+                    city="Berlin",
+                    country="DE",
+                    is_default=True,
+                ),
             ]
         )
         managers = PermissionGroup(
-            company_id=acme.id, name="Managers",
-            rights=sorted(r.value for r in (Right.PLACE_ORDERS, Right.APPROVE_ORDERS,
-                                             Right.VIEW_COMPANY_ORDERS, Right.VIEW_FINANCES)),
+            company_id=acme.id,
+            name="Managers",
+            rights=sorted(
+                r.value
+                for r in (
+                    Right.PLACE_ORDERS,
+                    Right.APPROVE_ORDERS,
+                    Right.VIEW_COMPANY_ORDERS,
+                    Right.VIEW_FINANCES,
+                )
+            ),
         )
         buyers = PermissionGroup(
             company_id=acme.id, name="Buyers", rights=[Right.REQUEST_ORDERS.value]
@@ -75,33 +106,72 @@ async def seed_demo(uow: SqlUnitOfWork) -> bool:
         await uow.session.flush()
         uow.session.add_all(
             [
-                PortalUser(company_id=acme.id, login="boss.acme", full_name="Bob Boss",
-                           email="bob@acme.example", password_hash=pw, groups=[managers]),
-                PortalUser(company_id=acme.id, login="buyer.acme", full_name="Betty Buyer",
-                           email="betty@acme.example", password_hash=pw, groups=[buyers]),
+                PortalUser(
+                    company_id=acme.id,
+                    login="boss.acme",
+                    full_name="Bob Boss",
+                    email="bob@acme.example",
+                    password_hash=pw,
+                    groups=[managers],
+                ),
+                PortalUser(
+                    company_id=acme.id,
+                    login="buyer.acme",
+                    full_name="Betty Buyer",
+                    email="betty@acme.example",
+                    password_hash=pw,
+                    groups=[buyers],
+                ),
             ]
         )
         globex = await create_company_with_primary(
-            uow, code="globex", name="Globex GmbH", legal_form=LegalForm.COMPANY,
-            email="einkauf@globex.example", full_name="Gustav Globex", password_hash=pw,
-            portal_enabled=True, customer_group_id=retail.id, markup_percent=Decimal(10),
+            uow,
+            code="globex",
+            name="Globex GmbH",
+            legal_form=LegalForm.COMPANY,
+            email="einkauf@globex.example",
+            full_name="Gustav Globex",
+            password_hash=pw,
+            portal_enabled=True,
+            customer_group_id=retail.id,
+            markup_percent=Decimal(10),
         )
         uow.session.add(
-            Address(company_id=globex.id, kind=AddressKind.BILLING, name="Globex GmbH",
-                    street="Industriestrasse 42", postal_code="80331", city="Munich",
-                    country="DE", is_default=True)
+            Address(
+                company_id=globex.id,
+                kind=AddressKind.BILLING,
+                name="Globex GmbH",
+                street="Industriestrasse 42",
+                postal_code="80331",
+                city="Munich",
+                country="DE",
+                is_default=True,
+            )
         )
         await create_company_with_primary(
-            uow, code="jdoe", name="John Doe", legal_form=LegalForm.PRIVATE_PERSON,
-            email="john.doe@mail.example", full_name="John Doe", password_hash=pw,
+            uow,
+            code="jdoe",
+            name="John Doe",
+            legal_form=LegalForm.PRIVATE_PERSON,
+            email="john.doe@mail.example",
+            full_name="John Doe",
+            password_hash=pw,
             portal_enabled=True,
         )
         uow.session.add_all(
             [
-                StaffUser(email="admin@shop.example", full_name="Ada Admin", role=StaffRole.ADMIN,
-                          password_hash=pw),
-                StaffUser(email="maker@shop.example", full_name="Max Maker",
-                          role=StaffRole.PRODUCTION, password_hash=pw),
+                StaffUser(
+                    email="admin@shop.example",
+                    full_name="Ada Admin",
+                    role=StaffRole.ADMIN,
+                    password_hash=pw,
+                ),
+                StaffUser(
+                    email="maker@shop.example",
+                    full_name="Max Maker",
+                    role=StaffRole.PRODUCTION,
+                    password_hash=pw,
+                ),
             ]
         )
         await uow.commit()

@@ -23,7 +23,9 @@ async def gql(
     h = {"content-type": "application/json", **(headers or {})}
     if token:
         h["authorization"] = f"Bearer {token}"
-    resp = await client.post("/graphql", json={"query": query, "variables": variables or {}}, headers=h)
+    resp = await client.post(
+        "/graphql", json={"query": query, "variables": variables or {}}, headers=h
+    )
     body = resp.json()
     if not expect_errors:
         assert resp.status_code == 200, body
