@@ -1,8 +1,17 @@
 """Imports every area's models so the metadata (Alembic's target) knows all tables."""
 
 from domain.accounts import models as accounts_models
+from domain.catalog import models as catalog_models
 from domain.events import models as events_models
+from domain.laser import models as laser_models
 from domain.mail import models as mail_models
 from domain.shared.models import Base
 
-__all__ = ["Base", "accounts_models", "events_models", "mail_models"]
+__all__ = [
+    "Base",
+    "accounts_models",
+    "catalog_models",
+    "events_models",
+    "laser_models",
+    "mail_models",
+]
