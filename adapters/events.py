@@ -157,16 +157,22 @@ class EventHub:
             await conn.close()
         return [e for e in map(_row, rows) if accept(e)]
 
-    async def subscribe(
+    def subscribe(
         self, accept: EventFilter, *, after_id: int | None = None
     ) -> AsyncIterator[StoredEvent]:
+        """Registers at once (not on first iteration), so nothing committed after this call is
+        missed even if the caller does other work before it starts reading."""
         sub = _Subscriber(accept, self.queue_size)
         self._subscribers.add(sub)
+        return self._iterate(sub, after_id, self.last_id)
+
+    async def _iterate(
+        self, sub: _Subscriber, after_id: int | None, delivered: int
+    ) -> AsyncIterator[StoredEvent]:
         try:
-            delivered = self.last_id
             if after_id is not None and after_id < delivered:
                 # Live events after `delivered` queue up meanwhile; the replay ends there.
-                for event in await self.replay(accept, after_id, delivered):
+                for event in await self.replay(sub.accept, after_id, delivered):
                     yield event
             while True:
                 # Everything queued was dispatched after we registered: ids > delivered.

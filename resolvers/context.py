@@ -14,6 +14,7 @@ from domain.accounts.auth import ThrottleConfig
 from domain.accounts.tokens import TokenConfig
 from domain.accounts.viewer import ANONYMOUS, Viewer
 from domain.events.ports import EventStream
+from domain.pricing.tokens import PriceTokenConfig
 from resolvers.loaders import Loaders
 
 if TYPE_CHECKING:
@@ -31,6 +32,9 @@ class AppServices:
     max_page_size: int
     default_page_size: int
     debug: bool
+    price_tokens: PriceTokenConfig = field(
+        default_factory=lambda: PriceTokenConfig(secret=b"unset", ttl_s=3600)
+    )
     events: EventStream | None = None
     extras: dict[str, Any] = field(default_factory=dict)
 

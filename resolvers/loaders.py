@@ -6,6 +6,7 @@ key order, with None (or an empty list) for keys it may not see or that do not e
 
 from __future__ import annotations
 
+import uuid
 from collections import defaultdict
 from collections.abc import Callable, Hashable, Sequence
 from functools import cached_property
@@ -26,6 +27,12 @@ from domain.accounts.models import (
     portal_user_group,
 )
 from domain.accounts.policies import company_scope, staff_only
+from domain.catalog.models import Channel, Configuration, Product, ProductVersion
+from domain.catalog.services import channel_for, channel_open_to, configuration_scope
+from domain.pricing.context import PriceContext
+from domain.pricing.result import PriceResult
+from domain.pricing.service import price_context, price_version
+from domain.shared.errors import DomainError
 from domain.accounts.viewer import Viewer
 from domain.shared.uow import UnitOfWork
 
@@ -128,5 +135,80 @@ class Loaders:
             for user_id, group in rows:
                 grouped[user_id].append(group)
             return [grouped.get(k, []) for k in keys]
+
+        return DataLoader(load_fn=load)
+
+    @cached_property
+    def channel(self) -> DataLoader[int, Channel | None]:
+        async def load(keys: Sequence[int]) -> list[Channel | None]:
+            rows = await self.uow.scalars(select(Channel).where(Channel.id.in_(keys)))
+            found = {c.id: c for c in rows if channel_open_to(c, self.viewer)}
+            return [found.get(k) for k in keys]
+
+        return DataLoader(load_fn=load)
+
+    @cached_property
+    def product(self) -> DataLoader[int, Product | None]:
+        # Inactive products stay visible by ID: orders and quotes keep referring to them.
+        return self._by_id(Product)
+
+    @cached_property
+    def product_version(self) -> DataLoader[int, ProductVersion | None]:
+        return self._by_id(ProductVersion)
+
+    @cached_property
+    def configuration(self) -> DataLoader[str, Configuration | None]:
+        async def load(keys: Sequence[str]) -> list[Configuration | None]:
+            ids = []
+            for k in keys:
+                try:
+                    ids.append(uuid.UUID(k))
+                except ValueError:
+                    continue
+            rows = await self.uow.scalars(
+                select(Configuration).where(
+                    Configuration.id.in_(ids), configuration_scope(self.viewer)
+                )
+            )
+            found = {str(c.id): c for c in rows}
+            return [found.get(k) for k in keys]
+
+        return DataLoader(load_fn=load)
+
+    @cached_property
+    def default_price(self) -> DataLoader[tuple[int, int | None, str | None, int], PriceResult | None]:
+        """The default configuration's price per product, for catalog pages: one context and
+        one version query per page, then pure evaluations."""
+
+        async def load(
+            keys: Sequence[tuple[int, int | None, str | None, int]],
+        ) -> list[PriceResult | None]:
+            versions = {
+                v.id: v
+                for v in await self.uow.scalars(
+                    select(ProductVersion).where(
+                        ProductVersion.id.in_([k[1] for k in keys if k[1] is not None])
+                    )
+                )
+            }
+            contexts: dict[str | None, PriceContext | None] = {}
+            out: list[PriceResult | None] = []
+            for _product_id, version_id, channel_code, quantity in keys:
+                if channel_code not in contexts:
+                    try:
+                        channel = await channel_for(self.uow, self.viewer, channel_code)
+                        contexts[channel_code] = await price_context(self.uow, self.viewer, channel)
+                    except DomainError:
+                        contexts[channel_code] = None
+                ctx = contexts[channel_code]
+                version = versions.get(version_id) if version_id is not None else None
+                if ctx is None or version is None:
+                    out.append(None)
+                    continue
+                try:
+                    out.append(price_version(version, {}, quantity, ctx))
+                except DomainError:
+                    out.append(None)  # a product without price rules (e.g. laser parts)
+            return out
 
         return DataLoader(load_fn=load)

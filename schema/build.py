@@ -16,6 +16,9 @@ from graphql.validation import NoSchemaIntrospectionCustomRule
 
 from resolvers.accounts.mutation_root import AccountsMutation
 from resolvers.accounts.queries import AccountsQuery
+from resolvers.catalog.mutation_root import CatalogMutation
+from resolvers.catalog.queries import CatalogQuery
+from resolvers.catalog.subscriptions import CatalogSubscription
 from resolvers.node import NodeQuery
 from schema.hardening import ProductionErrors, QueryCost
 
@@ -31,12 +34,17 @@ class SchemaOptions:
 
 
 @strawberry.type(description="Read the shop's data; everything is scoped to who asks.")
-class Query(NodeQuery, AccountsQuery):
+class Query(NodeQuery, AccountsQuery, CatalogQuery):
     pass
 
 
 @strawberry.type(description="Change data; each mutation says which right or role it needs.")
-class Mutation(AccountsMutation):
+class Mutation(AccountsMutation, CatalogMutation):
+    pass
+
+
+@strawberry.type(description="Live updates over websockets (graphql-transport-ws).")
+class Subscription(CatalogSubscription):
     pass
 
 
@@ -57,6 +65,7 @@ def build_schema(options: SchemaOptions | None = None) -> strawberry.Schema:
     return strawberry.Schema(
         query=Query,
         mutation=Mutation,
+        subscription=Subscription,
         extensions=extensions,  # type: ignore[arg-type]
         config=StrawberryConfig(auto_camel_case=True),
     )

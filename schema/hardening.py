@@ -29,7 +29,8 @@ from graphql import (
 from strawberry.extensions import SchemaExtension
 
 logger = logging.getLogger("pressroom.graphql")
-_SUGGESTION = re.compile(r" Did you mean .*\?$")
+# graphql-core puts suggestions mid-message too ("... Did you mean 'login'? Found: {...}").
+_SUGGESTION = re.compile(r" Did you mean [^?]*\?")
 PAGE_ARGS = ("first", "last")
 
 
@@ -101,12 +102,13 @@ class CostCalculator:
         for arg in node.arguments or ():
             if arg.name.value in PAGE_ARGS:
                 value = arg.value
+                # A negative page is refused when it runs; it must not lower the estimate.
                 if isinstance(value, IntValueNode):
-                    return int(value.value)
+                    return max(int(value.value), 0)
                 if isinstance(value, VariableNode):
                     v = self.variables.get(value.name.value)
                     if isinstance(v, int):
-                        return v
+                        return max(v, 0)
         return self.default_page_size
 
 
@@ -178,6 +180,14 @@ class ProductionErrors(SchemaExtension):
         if not is_unexpected(error):
             error.message = _SUGGESTION.sub("", error.message)
             return error
+        # The client only sees the request id: the log must have it next to the real error.
+        original = error.original_error
+        logger.error(
+            "Unexpected error in request %s at %s",
+            request_id,
+            ".".join(str(p) for p in error.path or ()),
+            exc_info=(type(original), original, original.__traceback__) if original else None,
+        )
         return GraphQLError(
             f"Unexpected error. Quote request id {request_id} to the shop.",
             nodes=error.nodes,

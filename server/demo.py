@@ -33,7 +33,15 @@ DEMO_USERS = [
 
 
 async def seed_demo(uow: SqlUnitOfWork) -> bool:
-    """Idempotent: returns False when the demo data is already there."""
+    """Idempotent: returns False when the demo data was already there."""
+    from server.demo_catalog import seed_catalog
+
+    accounts = await seed_accounts(uow)
+    catalog = await seed_catalog(uow)
+    return accounts or catalog
+
+
+async def seed_accounts(uow: SqlUnitOfWork) -> bool:
     async with uow:
         if await uow.scalar(select(Company.id).where(Company.code == "acme")):
             return False

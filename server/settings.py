@@ -31,6 +31,7 @@ class Settings:
     access_token_ttl_s: int = 900
     refresh_token_ttl_s: int = 30 * 24 * 3600
     password_reset_ttl_s: int = 3600
+    price_token_ttl_s: int = 24 * 3600
     cors_origins: list[str] = field(default_factory=list)
     smtp_host: str = "127.0.0.1"
     smtp_port: int = 1025

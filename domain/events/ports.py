@@ -22,5 +22,6 @@ class EventStream(Protocol):
     def subscribe(
         self, accept: EventFilter, *, after_id: int | None = None
     ) -> AsyncIterator[StoredEvent]:
-        """Committed events in commit order, those after ``after_id`` first (replay)."""
+        """Committed events in commit order, those after ``after_id`` first (replay).
+        The subscription is registered when this is called, not on first iteration."""
         ...

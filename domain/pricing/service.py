@@ -1,0 +1,157 @@
+"""Price requests with I/O: build the price context from who asks, load the product version,
+and call the one pure engine. Every entry point (storefront query, live subscription, cart,
+checkout, staff estimator, quote) comes through here, so the same spec gets the same price."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import select
+
+from domain.accounts.models import Company, CustomerGroup
+from domain.accounts.viewer import Viewer
+from domain.catalog.errors import CatalogErrorCode
+from domain.catalog.models import Channel, Product, ProductVersion, channel_product
+from domain.pricing.context import PriceContext
+from domain.pricing.engine import compiled_for, evaluate, price_table
+from domain.pricing.result import PriceResult
+from domain.pricing.tokens import (
+    PriceClaim,
+    PriceTokenConfig,
+    configuration_hash,
+    issue_price_token,
+)
+from domain.shared.errors import DomainError
+from domain.shared.models import utcnow
+from domain.shared.uow import UnitOfWork
+
+MAX_TABLE_ROWS = 20
+
+
+@dataclass(frozen=True, slots=True)
+class Quote:
+    product: Product
+    version: ProductVersion
+    result: PriceResult
+    table: tuple[PriceResult, ...]
+    price_token: str | None
+    expires_at: dt.datetime | None
+
+
+async def price_context(
+    uow: UnitOfWork, viewer: Viewer, channel: Channel, company_id: int | None = None
+) -> PriceContext:
+    """The buyer's terms: their company's markup and customer-group discount, the channel's
+    currency. Staff estimating for a customer pass ``company_id``."""
+    cid = viewer.company_id if viewer.is_portal else company_id
+    markup = Decimal(0)
+    discount = Decimal(0)
+    group_id = None
+    if cid is not None:
+        row = (
+            await uow.rows(
+                select(Company.markup_percent, CustomerGroup.id, CustomerGroup.discount_percent)
+                .outerjoin(CustomerGroup, CustomerGroup.id == Company.customer_group_id)
+                .where(Company.id == cid)
+            )
+        )
+        if row:
+            markup = row[0][0] or Decimal(0)
+            group_id = row[0][1]
+            discount = row[0][2] or Decimal(0)
+    return PriceContext(
+        currency=channel.currency,
+        channel_id=channel.id,
+        company_id=cid,
+        customer_group_id=group_id,
+        company_markup_percent=markup,
+        customer_group_discount_percent=discount,
+    )
+
+
+async def product_in_channel(
+    uow: UnitOfWork, channel: Channel, product_id: int, version_id: int | None = None
+) -> tuple[Product, ProductVersion]:
+    """The product if the channel sells it, at its current version or a named older one."""
+    product: Product | None = await uow.scalar(
+        select(Product)
+        .join(channel_product, channel_product.c.product_id == Product.id)
+        .where(Product.id == product_id, channel_product.c.channel_id == channel.id)
+    )
+    if product is None or not product.is_active:
+        raise DomainError.single(CatalogErrorCode.NOT_FOUND, "Product not found.", "productId")
+    vid = version_id if version_id is not None else product.current_version_id
+    version: ProductVersion | None = await uow.scalar(
+        select(ProductVersion).where(
+            ProductVersion.id == vid, ProductVersion.product_id == product.id
+        )
+    )
+    if version is None:
+        raise DomainError.single(
+            CatalogErrorCode.NOT_FOUND, "Product version not found.", "productVersionId"
+        )
+    return product, version
+
+
+def price_version(
+    version: ProductVersion, values: Mapping[str, Any], quantity: int, ctx: PriceContext
+) -> PriceResult:
+    compiled = compiled_for(("pv", version.id), version.spec, version.rules)
+    return evaluate(compiled, values, quantity, ctx)
+
+
+def sign(
+    tokens: PriceTokenConfig,
+    subject: str,
+    values: Mapping[str, Any],
+    result: PriceResult,
+    ctx: PriceContext,
+) -> tuple[str | None, dt.datetime | None]:
+    if not result.valid or result.net is None or result.gross is None:
+        return None, None
+    expires = utcnow() + dt.timedelta(seconds=tokens.ttl_s)
+    claim = PriceClaim(
+        subject=subject,
+        config_hash=configuration_hash(values),
+        quantity=result.quantity,
+        channel_id=ctx.channel_id,
+        company_id=ctx.company_id,
+        net=result.net.amount,
+        gross=result.gross.amount,
+        currency=result.currency,
+        expires_at=expires,
+    )
+    return issue_price_token(tokens, claim), expires
+
+
+async def quote(
+    uow: UnitOfWork,
+    viewer: Viewer,
+    tokens: PriceTokenConfig,
+    channel: Channel,
+    product_id: int,
+    values: Mapping[str, Any],
+    quantity: int,
+    *,
+    version_id: int | None = None,
+    quantities: Sequence[int] = (),
+    company_id: int | None = None,
+) -> Quote:
+    """The price of one configuration (plus a price table across ``quantities``)."""
+    if len(quantities) > MAX_TABLE_ROWS:
+        raise DomainError.single(
+            CatalogErrorCode.INVALID_VALUE,
+            f"At most {MAX_TABLE_ROWS} quantities in a price table.",
+            "quantities",
+        )
+    product, version = await product_in_channel(uow, channel, product_id, version_id)
+    ctx = await price_context(uow, viewer, channel, company_id)
+    compiled = compiled_for(("pv", version.id), version.spec, version.rules)
+    result = evaluate(compiled, values, quantity, ctx)
+    table = tuple(price_table(compiled, values, sorted(set(quantities)), ctx)) if quantities else ()
+    token, expires = sign(tokens, f"pv:{version.id}", values, result, ctx)
+    return Quote(product, version, result, table, token, expires)
