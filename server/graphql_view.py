@@ -8,9 +8,12 @@ import orjson
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.websockets import WebSocket
+from cross_web import HTTPException
 from strawberry.asgi import GraphQL
 from strawberry.exceptions import ConnectionRejectionError
 from strawberry.http import GraphQLHTTPResponse
+from strawberry.schema.exceptions import InvalidOperationTypeError
+from strawberry.types.graphql import OperationType
 
 from adapters.db import SqlUnitOfWork
 from domain.accounts.auth import viewer_from_token
@@ -21,6 +24,10 @@ GRAPHQL_RESPONSE_JSON = "application/graphql-response+json"
 
 class InvalidToken(Exception):
     pass
+
+
+class MutationOverGet(Exception):
+    """GraphQL over HTTP: a mutation over GET MUST answer 405 (strawberry answers 400)."""
 
 
 def bearer(value: str | None) -> str | None:
@@ -57,6 +64,13 @@ class PressroomGraphQL(GraphQL[Context, None]):
                 headers={"WWW-Authenticate": 'Bearer error="invalid_token"'},
             )
             await response(scope, receive, send)
+        except MutationOverGet:
+            response = JSONResponse(
+                {"errors": [{"message": "Mutations are not allowed over GET; use POST."}]},
+                status_code=405,
+                headers={"Allow": "POST"},
+            )
+            await response(scope, receive, send)
         finally:
             uow = scope.get("state", {}).get("uow")
             if uow is not None:
@@ -90,13 +104,26 @@ class PressroomGraphQL(GraphQL[Context, None]):
         context.viewer = viewer
         return None
 
+    async def execute_single(self, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return await super().execute_single(*args, **kwargs)
+        except HTTPException as exc:
+            cause = exc.__cause__
+            if (
+                isinstance(cause, InvalidOperationTypeError)
+                and cause.operation_type is OperationType.MUTATION
+            ):
+                raise MutationOverGet from exc
+            raise
+
     async def get_sub_response(self, request: Request | WebSocket) -> Response:
         sub = await super().get_sub_response(request)
         sub.accept = request.headers.get("accept", "")  # type: ignore[attr-defined]
         return sub
 
-    def encode_json(self, data: object) -> bytes:  # type: ignore[override]
-        return orjson.dumps(data)
+    def encode_json(self, data: object) -> str:
+        # graphql-transport-ws requires text frames (strawberry sends bytes as binary frames).
+        return orjson.dumps(data).decode()
 
     def create_response(
         self,
@@ -110,7 +137,7 @@ class PressroomGraphQL(GraphQL[Context, None]):
             # for cost) answers 4xx and carries no `data` at all.
             if _is_request_error(response_data):
                 response_data = {k: v for k, v in response_data.items() if k != "data"}
-                response.body = self.encode_json(response_data)
+                response.body = self.encode_json(response_data).encode()
                 response.headers["content-length"] = str(len(response.body))
                 if not sub_response.status_code:
                     response.status_code = 400

@@ -24,7 +24,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
-from domain.shared.models import Base, Timestamped
+from domain.shared.models import Base, Timestamped, utcnow
 
 
 class LaserMaterial(Base, Timestamped):
@@ -74,7 +74,9 @@ class Part(Base, Timestamped):
 
     __tablename__ = "part"
     id: Mapped[int] = mapped_column(BigInteger, Identity(), primary_key=True)
-    company_id: Mapped[int] = mapped_column(ForeignKey("company.id", ondelete="CASCADE"), index=True)
+    company_id: Mapped[int] = mapped_column(
+        ForeignKey("company.id", ondelete="CASCADE"), index=True
+    )
     created_by_id: Mapped[int | None] = mapped_column(
         ForeignKey("portal_user.id", ondelete="SET NULL")
     )
@@ -90,6 +92,6 @@ class Part(Base, Timestamped):
     thickness_mm: Mapped[Decimal] = mapped_column(Numeric(6, 2))
     quantity: Mapped[int] = mapped_column(Integer, default=1)
     updated_at: Mapped[dt.datetime] = mapped_column(
-        DateTime(timezone=True), server_default=func.now(), onupdate=func.now()
+        DateTime(timezone=True), server_default=func.now(), onupdate=utcnow
     )
     notes: Mapped[str] = mapped_column(Text, default="")
