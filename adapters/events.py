@@ -38,7 +38,9 @@ def asyncpg_dsn(url: str) -> str:
 
 def _row(r: Any) -> StoredEvent:
     return StoredEvent(
-        id=int(r["id"]), topic=r["topic"], company_id=r["company_id"],
+        id=int(r["id"]),
+        topic=r["topic"],
+        company_id=r["company_id"],
         payload=json.loads(r["payload"]),
     )
 
@@ -57,9 +59,7 @@ class SubscriberTooSlow(Exception):
 
 
 class EventHub:
-    def __init__(
-        self, url: str, *, poll_interval_s: float = 5.0, queue_size: int = 10_000
-    ) -> None:
+    def __init__(self, url: str, *, poll_interval_s: float = 5.0, queue_size: int = 10_000) -> None:
         self.dsn = asyncpg_dsn(url)
         self.poll_interval_s = poll_interval_s
         self.queue_size = queue_size
@@ -107,7 +107,7 @@ class EventHub:
                     await self._dispatch()
             except asyncio.CancelledError:
                 raise
-            except Exception:  # noqa: BLE001 - the relay must survive database restarts
+            except Exception:
                 logger.exception("event relay lost its connection; reconnecting")
                 await asyncio.sleep(backoff)
                 backoff = min(backoff * 2, 5.0)
@@ -141,7 +141,7 @@ class EventHub:
                     sub.queue.put_nowait(event)
             except asyncio.QueueFull:
                 sub.overflowed = True
-            except Exception:  # noqa: BLE001 - one bad filter must not stop the others
+            except Exception:
                 logger.exception("event filter failed")
 
     async def replay(self, accept: EventFilter, after_id: int, until_id: int) -> list[StoredEvent]:

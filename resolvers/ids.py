@@ -13,7 +13,7 @@ from schema.core import decode_gid
 def require_pk(gid: relay.GlobalID, node_type: type, field: str, code: Enum) -> int:
     pk = decode_gid(gid, node_type)
     if pk is None:
-        name = getattr(node_type, "__strawberry_definition__").name
+        name = node_type.__strawberry_definition__.name
         raise DomainError.single(code, f"{name} not found.", field)
     return pk
 

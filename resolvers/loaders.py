@@ -27,13 +27,13 @@ from domain.accounts.models import (
     portal_user_group,
 )
 from domain.accounts.policies import company_scope, staff_only
+from domain.accounts.viewer import Viewer
 from domain.catalog.models import Channel, Configuration, Product, ProductVersion
 from domain.catalog.services import channel_for, channel_open_to, configuration_scope
 from domain.pricing.context import PriceContext
 from domain.pricing.result import PriceResult
 from domain.pricing.service import price_context, price_version
 from domain.shared.errors import DomainError
-from domain.accounts.viewer import Viewer
 from domain.shared.uow import UnitOfWork
 
 K = TypeVar("K", bound=Hashable)
@@ -176,7 +176,9 @@ class Loaders:
         return DataLoader(load_fn=load)
 
     @cached_property
-    def default_price(self) -> DataLoader[tuple[int, int | None, str | None, int], PriceResult | None]:
+    def default_price(
+        self,
+    ) -> DataLoader[tuple[int, int | None, str | None, int], PriceResult | None]:
         """The default configuration's price per product, for catalog pages: one context and
         one version query per page, then pure evaluations."""
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import strawberry
+from graphql.validation import NoSchemaIntrospectionCustomRule
 from strawberry.extensions import (
     AddValidationRules,
     MaxAliasesLimiter,
@@ -12,7 +13,6 @@ from strawberry.extensions import (
     QueryDepthLimiter,
 )
 from strawberry.schema.config import StrawberryConfig
-from graphql.validation import NoSchemaIntrospectionCustomRule
 
 from resolvers.accounts.mutation_root import AccountsMutation
 from resolvers.accounts.queries import AccountsQuery

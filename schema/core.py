@@ -37,7 +37,9 @@ def _one(cls: type[T], detail: ErrorDetail) -> T:
     code: Any = detail.code
     if enum_cls is not None and issubclass(enum_cls, Enum) and not isinstance(code, enum_cls):
         code = enum_cls[detail.code.name]
-    return cls(code=code, field=list(detail.field) if detail.field else None, message=detail.message)  # type: ignore[call-arg]
+    return cls(
+        code=code, field=list(detail.field) if detail.field else None, message=detail.message
+    )  # type: ignore[call-arg]
 
 
 @strawberry.type(description="Where a page of a connection stands in the whole list.")
@@ -99,7 +101,7 @@ def build_connection(
 
 def decode_gid(gid: relay.GlobalID, *types: type) -> int | None:
     """The primary key if ``gid`` names one of ``types``; None otherwise (treated as not found)."""
-    names = {getattr(t, "__strawberry_definition__").name for t in types}
+    names = {t.__strawberry_definition__.name for t in types}
     if gid.type_name not in names:
         return None
     try:

@@ -31,7 +31,9 @@ async def seed_catalog(uow: SqlUnitOfWork) -> bool:
         for position, (code, data) in enumerate(DEMO_PRODUCTS.items()):
             validate_definition(ProductKind.PRINT, data["spec"], data["rules"])
             product = Product(
-                code=code, kind=ProductKind.PRINT, name=data["name"],
+                code=code,
+                kind=ProductKind.PRINT,
+                name=data["name"],
                 description=DESCRIPTIONS.get(code, ""),
                 search_text=f"{code} {data['name']} {DESCRIPTIONS.get(code, '')}".lower(),
             )
@@ -51,16 +53,16 @@ async def seed_catalog(uow: SqlUnitOfWork) -> bool:
                 ],
             )
         laser = Product(
-            code="laser-part", kind=ProductKind.LASER_PART, name="Laser-cut part",
+            code="laser-part",
+            kind=ProductKind.LASER_PART,
+            name="Laser-cut part",
             description="Parts cut from sheet steel, stainless or aluminium: upload a DXF or "
             "start from a template.",
             search_text="laser-part laser cut part dxf sheet metal steel stainless aluminium",
         )
         uow.session.add(laser)
         await uow.session.flush()
-        laser_version = ProductVersion(
-            product_id=laser.id, version=1, spec=laser_spec(), rules={}
-        )
+        laser_version = ProductVersion(product_id=laser.id, version=1, spec=laser_spec(), rules={})
         uow.session.add(laser_version)
         await uow.session.flush()
         laser.current_version_id = laser_version.id
@@ -73,7 +75,9 @@ async def seed_catalog(uow: SqlUnitOfWork) -> bool:
         )
         for material in DEMO_MATERIALS.values():
             row = LaserMaterial(
-                code=material.code, name=material.name, density_g_cm3=material.density_g_cm3,
+                code=material.code,
+                name=material.name,
+                density_g_cm3=material.density_g_cm3,
                 price_per_kg=material.price_per_kg,
             )
             uow.session.add(row)
@@ -93,8 +97,10 @@ async def seed_catalog(uow: SqlUnitOfWork) -> bool:
         r = DEMO_MACHINE_RATES
         uow.session.add(
             LaserMachine(
-                hourly_rate=r.hourly_rate, setup_amount=r.setup_amount,
-                scrap_factor=r.scrap_factor, handling_seconds_per_part=r.handling_seconds_per_part,
+                hourly_rate=r.hourly_rate,
+                setup_amount=r.setup_amount,
+                scrap_factor=r.scrap_factor,
+                handling_seconds_per_part=r.handling_seconds_per_part,
             )
         )
         await uow.commit()

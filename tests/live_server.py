@@ -24,7 +24,9 @@ def free_port() -> int:
 
 
 @contextmanager
-def live_server(database_url: str, data_dir: Path, *, secret: str, extra_env: dict[str, str] | None = None) -> Iterator[str]:
+def live_server(
+    database_url: str, data_dir: Path, *, secret: str, extra_env: dict[str, str] | None = None
+) -> Iterator[str]:
     """Start `uvicorn server.asgi:app_factory` and yield its base URL; stop it afterwards."""
     port = free_port()
     env = {
@@ -36,9 +38,21 @@ def live_server(database_url: str, data_dir: Path, *, secret: str, extra_env: di
         **(extra_env or {}),
     }
     proc = subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", "server.asgi:app_factory", "--factory",
-         "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning"],
-        cwd=ROOT, env=env,
+        [
+            sys.executable,
+            "-m",
+            "uvicorn",
+            "server.asgi:app_factory",
+            "--factory",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--log-level",
+            "warning",
+        ],
+        cwd=ROOT,
+        env=env,
     )
     base = f"http://127.0.0.1:{port}"
     try:

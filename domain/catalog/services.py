@@ -79,7 +79,9 @@ async def channel_create(uow: UnitOfWork, viewer: Viewer, data: ChannelData) -> 
                 CatalogErrorCode.DUPLICATE_CODE, "A channel with this code exists.", "code"
             )
         channel = Channel(
-            code=data.code, name=data.name.strip(), currency=data.currency,
+            code=data.code,
+            name=data.name.strip(),
+            currency=data.currency,
             company_ids=list(data.company_ids),
         )
         uow.session.add(channel)
@@ -114,7 +116,9 @@ async def _check_channels(uow: UnitOfWork, channel_ids: Sequence[int]) -> None:
 
 
 async def _set_channels(uow: UnitOfWork, product_id: int, channel_ids: Sequence[int]) -> None:
-    await uow.session.execute(delete(channel_product).where(channel_product.c.product_id == product_id))
+    await uow.session.execute(
+        delete(channel_product).where(channel_product.c.product_id == product_id)
+    )
     if channel_ids:
         await uow.session.execute(
             insert(channel_product),
@@ -139,14 +143,20 @@ async def product_create(uow: UnitOfWork, viewer: Viewer, data: ProductData) -> 
             )
         await _check_channels(uow, data.channel_ids)
         product = Product(
-            code=data.code, kind=data.kind, name=data.name.strip(),
-            description=data.description, image_urls=list(data.image_urls),
+            code=data.code,
+            kind=data.kind,
+            name=data.name.strip(),
+            description=data.description,
+            image_urls=list(data.image_urls),
             search_text=_search_text(data.code, data.name, data.description),
         )
         uow.session.add(product)
         await uow.session.flush()
         version = ProductVersion(
-            product_id=product.id, version=1, spec=dict(data.spec), rules=dict(data.rules),
+            product_id=product.id,
+            version=1,
+            spec=dict(data.spec),
+            rules=dict(data.rules),
             created_by_id=viewer.user_id,
         )
         uow.session.add(version)
@@ -201,10 +211,15 @@ async def product_update(
             rules = dict(cmd.rules) if cmd.rules is not UNSET else current.rules
             validate_definition(product.kind, spec, rules)
             latest = await uow.scalar(
-                select(func.max(ProductVersion.version)).where(ProductVersion.product_id == product.id)
+                select(func.max(ProductVersion.version)).where(
+                    ProductVersion.product_id == product.id
+                )
             )
             new_version = ProductVersion(
-                product_id=product.id, version=int(latest or 0) + 1, spec=spec, rules=rules,
+                product_id=product.id,
+                version=int(latest or 0) + 1,
+                spec=spec,
+                rules=rules,
                 created_by_id=viewer.user_id,
             )
             uow.session.add(new_version)
@@ -214,8 +229,11 @@ async def product_update(
         uow.record_event(
             "catalog.product_changed",
             None,
-            {"productId": product.id, "versionId": product.current_version_id,
-             "repriced": new_version is not None},
+            {
+                "productId": product.id,
+                "versionId": product.current_version_id,
+                "repriced": new_version is not None,
+            },
         )
         await uow.commit()
         return product
@@ -228,7 +246,7 @@ def products_query(
     kind: ProductKind | None = None,
     search: str | None = None,
     include_inactive: bool = False,
-) -> Select[tuple[Product]]:
+) -> Select[Any]:
     """Storefronts see a channel's active assortment; staff may list everything."""
     stmt = select(Product)
     if channel is not None:
@@ -263,7 +281,6 @@ def channel_open_to(channel: Channel, viewer: Viewer) -> bool:
     return viewer.company_id is not None and viewer.company_id in channel.company_ids
 
 
-
 def configuration_scope(viewer: Viewer) -> ColumnElement[bool]:
     """A company's drafts are its own; an anonymous draft is reachable only by its (random) id."""
     if viewer.is_staff:
@@ -273,7 +290,7 @@ def configuration_scope(viewer: Viewer) -> ColumnElement[bool]:
     return Configuration.company_id.is_(None)
 
 
-def channels_query(viewer: Viewer) -> Select[tuple[Channel]]:
+def channels_query(viewer: Viewer) -> Select[Any]:
     stmt = select(Channel).order_by(Channel.code)
     if viewer.is_staff:
         return stmt
@@ -281,7 +298,7 @@ def channels_query(viewer: Viewer) -> Select[tuple[Channel]]:
     if viewer.is_portal and viewer.company_id is not None:
         return stmt.where(
             (func.cardinality(Channel.company_ids) == 0)
-            | Channel.company_ids.any(viewer.company_id)
+            | Channel.company_ids.contains([viewer.company_id])
         )
     return stmt.where(func.cardinality(Channel.company_ids) == 0)
 

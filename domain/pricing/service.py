@@ -52,12 +52,10 @@ async def price_context(
     discount = Decimal(0)
     group_id = None
     if cid is not None:
-        row = (
-            await uow.rows(
-                select(Company.markup_percent, CustomerGroup.id, CustomerGroup.discount_percent)
-                .outerjoin(CustomerGroup, CustomerGroup.id == Company.customer_group_id)
-                .where(Company.id == cid)
-            )
+        row = await uow.rows(
+            select(Company.markup_percent, CustomerGroup.id, CustomerGroup.discount_percent)
+            .outerjoin(CustomerGroup, CustomerGroup.id == Company.customer_group_id)
+            .where(Company.id == cid)
         )
         if row:
             markup = row[0][0] or Decimal(0)

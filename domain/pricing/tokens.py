@@ -91,7 +91,13 @@ def verify_price_token(cfg: PriceTokenConfig, token: str, now: dt.datetime) -> P
             "priceToken",
         )
     return PriceClaim(
-        subject=body["s"], config_hash=body["h"], quantity=int(body["q"]),
-        channel_id=body["ch"], company_id=body["co"], net=int(body["n"]), gross=int(body["g"]),
-        currency=body["c"], expires_at=expires,
+        subject=body["s"],
+        config_hash=body["h"],
+        quantity=int(body["q"]),
+        channel_id=body["ch"],
+        company_id=body["co"],
+        net=int(body["n"]),
+        gross=int(body["g"]),
+        currency=body["c"],
+        expires_at=expires,
     )

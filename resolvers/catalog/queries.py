@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import strawberry
 
-
 from domain.catalog import services
 from domain.catalog.errors import CatalogErrorCode
 from domain.catalog.models import Channel as ChannelModel
@@ -25,9 +24,7 @@ from schema.pricing.types import Price
 class CatalogQuery:
     @strawberry.field(description="Channels (storefronts, brand portals) the viewer may use.")
     async def channels(self, info: Info) -> list[Channel]:
-        rows = await info.context.uow.scalars(
-            services.channels_query(info.context.viewer)
-        )
+        rows = await info.context.uow.scalars(services.channels_query(info.context.viewer))
         return [Channel.from_model(c) for c in rows]
 
     @strawberry.field(
@@ -78,7 +75,9 @@ class CatalogQuery:
         nf = CatalogErrorCode.NOT_FOUND
         try:
             product_id = require_pk(input.product_id, Product, "productId", nf)
-            version_id = optional_pk(input.product_version_id, ProductVersion, "productVersionId", nf)
+            version_id = optional_pk(
+                input.product_version_id, ProductVersion, "productVersionId", nf
+            )
             company_id = (
                 optional_pk(input.company_id, CompanyType, "companyId", nf)
                 if ctx.viewer.is_staff
@@ -87,8 +86,15 @@ class CatalogQuery:
             channel = await services.channel_for(ctx.uow, ctx.viewer, input.channel)
             values = input.configuration if isinstance(input.configuration, dict) else {}
             q = await pricing.quote(
-                ctx.uow, ctx.viewer, ctx.services.price_tokens, channel, product_id, values,
-                input.quantity, version_id=version_id, quantities=input.quantities,
+                ctx.uow,
+                ctx.viewer,
+                ctx.services.price_tokens,
+                channel,
+                product_id,
+                values,
+                input.quantity,
+                version_id=version_id,
+                quantities=input.quantities,
                 company_id=company_id,
             )
         except DomainError:
@@ -101,6 +107,3 @@ class CatalogQuery:
             price_token=q.price_token,
             expires_at=q.expires_at,
         )
-
-
-

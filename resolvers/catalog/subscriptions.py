@@ -45,7 +45,9 @@ async def _priced(info: Info, config_id: object, reason: str, event_id: int | No
     uow = SqlUnitOfWork(ctx.uow._sessions)
     try:
         config = await configs.get_configuration(uow, ctx.viewer, config_id)  # type: ignore[arg-type]
-        priced = await configs.configuration_price(uow, ctx.viewer, ctx.services.price_tokens, config)
+        priced = await configs.configuration_price(
+            uow, ctx.viewer, ctx.services.price_tokens, config
+        )
         return LivePrice(
             configuration=Configuration.from_model(config),
             price=Price.of(priced.result),

@@ -87,10 +87,17 @@ class Parameter:
         if isinstance(default, Decimal):
             default = str(default)
         return cls(
-            key=p.key, label=p.label, kind=p.kind,
+            key=p.key,
+            label=p.label,
+            kind=p.kind,
             options=[ParameterOption(key=o.key, label=o.label) for o in p.options],
-            minimum=p.minimum, maximum=p.maximum, step=p.step, unit=p.unit, default=default,
-            required=p.required, max_length=p.max_length,
+            minimum=p.minimum,
+            maximum=p.maximum,
+            step=p.step,
+            unit=p.unit,
+            default=default,
+            required=p.required,
+            max_length=p.max_length,
         )
 
 
@@ -109,13 +116,29 @@ def _rules(spec: ProductSpec) -> list[ParameterRule]:
     out = []
     for r in spec.rules:
         if isinstance(r, ExcludesRule):
-            out.append(ParameterRule(kind="EXCLUDES", when_parameter=r.when_param,
-                                     when_option=r.when_option, parameter=r.param,
-                                     excluded_options=list(r.options), minimum=None, maximum=None))
+            out.append(
+                ParameterRule(
+                    kind="EXCLUDES",
+                    when_parameter=r.when_param,
+                    when_option=r.when_option,
+                    parameter=r.param,
+                    excluded_options=list(r.options),
+                    minimum=None,
+                    maximum=None,
+                )
+            )
         elif isinstance(r, RangeWhenRule):
-            out.append(ParameterRule(kind="RANGE_WHEN", when_parameter=r.when_param,
-                                     when_option=r.when_option, parameter=r.param,
-                                     excluded_options=[], minimum=r.minimum, maximum=r.maximum))
+            out.append(
+                ParameterRule(
+                    kind="RANGE_WHEN",
+                    when_parameter=r.when_param,
+                    when_option=r.when_option,
+                    parameter=r.param,
+                    excluded_options=[],
+                    minimum=r.minimum,
+                    maximum=r.maximum,
+                )
+            )
     return out
 
 
@@ -166,9 +189,17 @@ class Product(relay.Node):
 
     @classmethod
     def from_model(cls, p: m.Product, channel: str | None = None) -> Product:
-        return cls(id=p.id, code=p.code, kind=p.kind, name=p.name, description=p.description,
-                   image_urls=list(p.image_urls), is_active=p.is_active, _model=p,
-                   _channel=channel)
+        return cls(
+            id=p.id,
+            code=p.code,
+            kind=p.kind,
+            name=p.name,
+            description=p.description,
+            image_urls=list(p.image_urls),
+            is_active=p.is_active,
+            _model=p,
+            _channel=channel,
+        )
 
     @classmethod
     async def resolve_nodes(  # type: ignore[override]
@@ -221,8 +252,14 @@ class Configuration(relay.Node):
 
     @classmethod
     def from_model(cls, c: m.Configuration) -> Configuration:
-        return cls(id=str(c.id), values=c.values, quantity=c.quantity, revision=c.revision,
-                   updated_at=c.updated_at, _model=c)
+        return cls(
+            id=str(c.id),
+            values=c.values,
+            quantity=c.quantity,
+            revision=c.revision,
+            updated_at=c.updated_at,
+            _model=c,
+        )
 
     @classmethod
     async def resolve_nodes(  # type: ignore[override]

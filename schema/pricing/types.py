@@ -54,7 +54,9 @@ class PriceMessage:
         return cls(code=d.code.name, field=list(d.field) if d.field else None, message=d.message)
 
 
-@strawberry.type(description="A price for one quantity: lines and totals, or messages when invalid.")
+@strawberry.type(
+    description="A price for one quantity: lines and totals, or messages when invalid."
+)
 class Price:
     quantity: int
     currency: str

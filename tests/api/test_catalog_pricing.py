@@ -76,7 +76,9 @@ async def test_price_quote_lines_totals_table_and_token(client, demo) -> None:  
 
 async def test_invalid_configuration_gives_messages_not_a_price(client, demo) -> None:  # type: ignore[no-untyped-def]
     pid = await _product_id(client, "leaflet")
-    variables = {"input": {"productId": pid, "configuration": {"size": "a0", "colour": 3}, "quantity": 0}}
+    variables = {
+        "input": {"productId": pid, "configuration": {"size": "a0", "colour": 3}, "quantity": 0}
+    }
     q = (await gql(client, QUOTE, variables))["data"]["priceQuote"]
     assert q["price"]["valid"] is False
     assert q["price"]["net"] is None and q["priceToken"] is None
@@ -91,13 +93,21 @@ async def test_company_markup_applies_and_prices_agree_across_entry_points(clien
     variables = {"input": {"productId": pid, "configuration": config, "quantity": 1000}}
     anonymous = (await gql(client, QUOTE, variables))["data"]["priceQuote"]["price"]
     globex_token = await as_user("globex")  # 10 % markup in the demo data
-    globex = (await gql(client, QUOTE, variables, token=globex_token))["data"]["priceQuote"]["price"]
+    globex = (await gql(client, QUOTE, variables, token=globex_token))["data"]["priceQuote"][
+        "price"
+    ]
     assert globex["net"]["amount"] > anonymous["net"]["amount"]
-    assert any(line["code"] == "markup" or "markup" in line["label"].lower() for line in globex["lines"])
+    assert any(
+        line["code"] == "markup" or "markup" in line["label"].lower() for line in globex["lines"]
+    )
     # The staff estimator pricing for globex gets globex's price.
     staff = await as_user("admin@shop.example")
-    body = await gql(client, """query($c: String!) { companies(search: $c) { edges { node { id } } } }""",
-                     {"c": "globex"}, token=staff)
+    body = await gql(
+        client,
+        """query($c: String!) { companies(search: $c) { edges { node { id } } } }""",
+        {"c": "globex"},
+        token=staff,
+    )
     globex_id = body["data"]["companies"]["edges"][0]["node"]["id"]
     variables["input"]["companyId"] = globex_id
     estimator = (await gql(client, QUOTE, variables, token=staff))["data"]["priceQuote"]["price"]

@@ -24,16 +24,27 @@ LIVE = gql(
 )
 
 
-def post(base: str, query: str, variables: dict[str, Any] | None = None, token: str | None = None) -> dict[str, Any]:
+def post(
+    base: str, query: str, variables: dict[str, Any] | None = None, token: str | None = None
+) -> dict[str, Any]:
     headers = {"authorization": f"Bearer {token}"} if token else {}
-    r = httpx.post(f"{base}/graphql", json={"query": query, "variables": variables or {}}, headers=headers, timeout=10)
+    r = httpx.post(
+        f"{base}/graphql",
+        json={"query": query, "variables": variables or {}},
+        headers=headers,
+        timeout=10,
+    )
     body = r.json()
     assert "errors" not in body, body
     return body["data"]
 
 
 def login(base: str, who: str) -> str:
-    data = post(base, 'mutation($l: String!) { tokenCreate(input: {login: $l, password: "demo-pass-123"}) { accessToken errors { code } } }', {"l": who})
+    data = post(
+        base,
+        'mutation($l: String!) { tokenCreate(input: {login: $l, password: "demo-pass-123"}) { accessToken errors { code } } }',
+        {"l": who},
+    )
     return str(data["tokenCreate"]["accessToken"])
 
 
@@ -74,15 +85,22 @@ async def seeded(engine, clean_db) -> None:  # type: ignore[no-untyped-def]
 
 
 async def test_live_price_follows_updates_across_processes(database_url, seeded, tmp_path) -> None:  # type: ignore[no-untyped-def]
-    with live_server(database_url, tmp_path, secret=SECRET) as a, live_server(database_url, tmp_path, secret=SECRET) as b:
+    with (
+        live_server(database_url, tmp_path, secret=SECRET) as a,
+        live_server(database_url, tmp_path, secret=SECRET) as b,
+    ):
         buyer = await asyncio.to_thread(login, a, "boss.acme")
         admin = await asyncio.to_thread(login, a, "admin@shop.example")
-        products = await asyncio.to_thread(post, a, '{ products(search: "leaflet") { edges { node { id code } } } }')
+        products = await asyncio.to_thread(
+            post, a, '{ products(search: "leaflet") { edges { node { id code } } } }'
+        )
         pid = products["products"]["edges"][0]["node"]["id"]
         created = await asyncio.to_thread(
-            post, a,
+            post,
+            a,
             "mutation($i: ConfigurationCreateInput!) { configurationCreate(input: $i) { configuration { id } errors { code } } }",
-            {"i": {"productId": pid, "values": {"size": "a5", "paper": "135"}, "quantity": 500}}, buyer,
+            {"i": {"productId": pid, "values": {"size": "a5", "paper": "135"}, "quantity": 500}},
+            buyer,
         )
         config_id = created["configurationCreate"]["configuration"]["id"]
 
@@ -94,9 +112,11 @@ async def test_live_price_follows_updates_across_processes(database_url, seeded,
         first = received[0]["price"]["net"]["amount"]
 
         await asyncio.to_thread(
-            post, a,
+            post,
+            a,
             "mutation($i: ConfigurationUpdateInput!) { configurationUpdate(input: $i) { errors { code } } }",
-            {"i": {"id": config_id, "quantity": 1000}}, buyer,
+            {"i": {"id": config_id, "quantity": 1000}},
+            buyer,
         )
         await _wait_for(received, 2)
         assert received[1]["reason"] == "CONFIGURATION_UPDATED"
@@ -109,22 +129,28 @@ async def test_live_price_follows_updates_across_processes(database_url, seeded,
         setup["amount"] = "112.00"
         before = received[1]["price"]["net"]["amount"]
         await asyncio.to_thread(
-            post, a,
+            post,
+            a,
             "mutation($i: ProductUpdateInput!) { productUpdate(input: $i) { errors { code field message } } }",
-            {"i": {"id": pid, "rules": rules}}, admin,
+            {"i": {"id": pid, "rules": rules}},
+            admin,
         )
         await _wait_for(received, 3)
         assert received[2]["reason"] == "RULES_CHANGED"
         assert received[2]["price"]["net"]["amount"] > before
 
         # Staff give ACME a markup: the company's terms change, its live prices follow.
-        acme = await asyncio.to_thread(post, a, '{ companies(search: "acme") { edges { node { id } } } }', None, admin)
+        acme = await asyncio.to_thread(
+            post, a, '{ companies(search: "acme") { edges { node { id } } } }', None, admin
+        )
         acme_id = acme["companies"]["edges"][0]["node"]["id"]
         before = received[2]["price"]["net"]["amount"]
         await asyncio.to_thread(
-            post, a,
+            post,
+            a,
             "mutation($i: CompanyUpdateInput!) { companyUpdate(input: $i) { errors { code } } }",
-            {"i": {"id": acme_id, "markupPercent": "20"}}, admin,
+            {"i": {"id": acme_id, "markupPercent": "20"}},
+            admin,
         )
         await _wait_for(received, 4)
         assert received[3]["reason"] == "TERMS_CHANGED"
@@ -136,12 +162,16 @@ async def test_live_price_of_another_company_is_not_found(database_url, seeded, 
     with live_server(database_url, tmp_path, secret=SECRET) as a:
         acme = await asyncio.to_thread(login, a, "acme")
         globex = await asyncio.to_thread(login, a, "globex")
-        products = await asyncio.to_thread(post, a, '{ products(search: "leaflet") { edges { node { id } } } }')
+        products = await asyncio.to_thread(
+            post, a, '{ products(search: "leaflet") { edges { node { id } } } }'
+        )
         pid = products["products"]["edges"][0]["node"]["id"]
         created = await asyncio.to_thread(
-            post, a,
+            post,
+            a,
             "mutation($i: ConfigurationCreateInput!) { configurationCreate(input: $i) { configuration { id } } }",
-            {"i": {"productId": pid}}, acme,
+            {"i": {"productId": pid}},
+            acme,
         )
         config_id = created["configurationCreate"]["configuration"]["id"]
         received: list[dict[str, Any]] = []

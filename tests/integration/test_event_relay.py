@@ -21,7 +21,9 @@ async def hub(database_url: str, clean_db: None) -> AsyncIterator[EventHub]:
     await h.stop()
 
 
-async def _emit(engine, topic: str, company_id: int | None, n: int = 1, commit: bool = True) -> None:  # type: ignore[no-untyped-def]
+async def _emit(
+    engine, topic: str, company_id: int | None, n: int = 1, commit: bool = True
+) -> None:  # type: ignore[no-untyped-def]
     uow = SqlUnitOfWork(session_factory(engine))
     try:
         async with uow:

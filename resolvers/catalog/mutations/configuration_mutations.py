@@ -22,13 +22,17 @@ NF = CatalogErrorCode.NOT_FOUND
 
 def _values(value: object) -> dict[str, object]:
     if not isinstance(value, dict):
-        raise DomainError.single(CatalogErrorCode.INVALID_VALUE, "Expected a JSON object.", "values")
+        raise DomainError.single(
+            CatalogErrorCode.INVALID_VALUE, "Expected a JSON object.", "values"
+        )
     return value
 
 
 async def _with_price(info: Info, config: object) -> dict[str, object]:
     ctx = info.context
-    priced = await configs.configuration_price(ctx.uow, ctx.viewer, ctx.services.price_tokens, config)  # type: ignore[arg-type]
+    priced = await configs.configuration_price(
+        ctx.uow, ctx.viewer, ctx.services.price_tokens, config
+    )  # type: ignore[arg-type]
     return {"configuration": Configuration.from_model(config), "price": Price.of(priced.result)}  # type: ignore[arg-type]
 
 
@@ -67,7 +71,9 @@ async def configuration_update(
             cmd.values = _values(input.values)
         if input.quantity is not strawberry.UNSET:
             if input.quantity is None:
-                raise DomainError.single(CatalogErrorCode.REQUIRED, "A quantity is required.", "quantity")
+                raise DomainError.single(
+                    CatalogErrorCode.REQUIRED, "A quantity is required.", "quantity"
+                )
             cmd.quantity = input.quantity
         config = await configs.configuration_update(
             ctx.uow, ctx.viewer, configuration_uuid(input.id), cmd
