@@ -5,6 +5,8 @@ from domain.catalog import models as catalog_models
 from domain.events import models as events_models
 from domain.laser import models as laser_models
 from domain.mail import models as mail_models
+from domain.orders import models as orders_models
+from domain.production import models as production_models
 from domain.shared.models import Base
 
 __all__ = [
@@ -14,4 +16,6 @@ __all__ = [
     "events_models",
     "laser_models",
     "mail_models",
+    "orders_models",
+    "production_models",
 ]
