@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
+import hashlib
 import logging
 import uuid
 from collections.abc import AsyncIterator
@@ -18,8 +20,10 @@ from starlette.routing import Route, WebSocketRoute
 
 from adapters.db import create_engine, session_factory
 from adapters.events import EventHub
+from adapters.mail import MailDispatcher, SmtpConfig, SmtpSender
 from domain.accounts.auth import ThrottleConfig
 from domain.accounts.tokens import TokenConfig
+from domain.pricing.tokens import PriceTokenConfig
 from resolvers.context import AppServices
 from schema.build import SchemaOptions, build_schema
 from server.graphql_view import PressroomGraphQL
@@ -69,6 +73,11 @@ def app_services(settings: Settings) -> AppServices:
         max_page_size=settings.max_page_size,
         default_page_size=settings.default_page_size,
         debug=settings.debug,
+        price_tokens=PriceTokenConfig(
+            # A key of its own, derived so that a price token never verifies as a JWT.
+            secret=hashlib.sha256(f"price-token:{settings.jwt_secret}".encode()).digest(),
+            ttl_s=settings.price_token_ttl_s,
+        ),
     )
 
 
@@ -95,7 +104,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         sessions,
         graphql_ide="graphiql" if settings.debug else None,
         allow_queries_via_get=True,
-        multipart_uploads_enabled=False,
+        multipart_uploads_enabled=True,  # guarded by the preflight header in the view
     )
 
     async def healthz(request: Request) -> JSONResponse:
@@ -118,9 +127,22 @@ def create_app(settings: Settings | None = None) -> Starlette:
         await hub.start()
         services.events = hub
         app.state.events = hub
+        # Also usable directly (tests, CLI); the loop runs only where mail is enabled.
+        mail = MailDispatcher(
+            sessions, SmtpSender(SmtpConfig.from_settings(settings)), str(settings.database_url)
+        )
+        app.state.mail_dispatcher = mail
+        mail_task = (
+            asyncio.create_task(mail.run_forever(), name="mail-dispatcher")
+            if settings.mail_enabled
+            else None
+        )
         try:
             yield
         finally:
+            if mail_task is not None:
+                mail_task.cancel()
+                await asyncio.wait([mail_task])
             await hub.stop()
             await engine.dispose()
 
@@ -136,6 +158,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
                     "content-type",
                     "x-request-id",
                     "apollo-require-preflight",
+                    "graphql-preflight",
                 ],
                 max_age=600,
             )

@@ -233,7 +233,9 @@ async def revoke_user_sessions(uow: UnitOfWork, *, portal_user_id: int, reason: 
 
 async def viewer_from_token(uow: UnitOfWork, cfg: TokenConfig, token: str | None) -> Viewer | None:
     """The viewer for a bearer token; None when a token was given but is not valid."""
-    if not token:
+    if token is None:
+        # No credentials at all. An empty or non-Bearer Authorization header arrives as "" and
+        # is refused like any other bad token, not silently downgraded to anonymous.
         return ANONYMOUS
     claims = decode_access_token(cfg, token)
     if claims is None:

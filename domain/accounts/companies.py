@@ -22,6 +22,7 @@ from domain.accounts.validation import (
     COUNTRY_RE,
     check_customer_code,
     check_email,
+    check_max_length,
     check_required,
     iban_valid,
 )
@@ -32,6 +33,7 @@ from domain.shared.uow import UnitOfWork
 
 ADMIN_GROUP_NAME = "Administrators"
 _NOT_NULL = frozenset({"name", "code", "legal_form", "portal_enabled", "markup_percent"})
+_TEXT = frozenset({"name", "vat_id", "contact_name", "contact_phone", "bank_account_holder"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,13 +79,15 @@ class CompanyUpdate:
     addresses: list[AddressData] | Unset = field(default=UNSET)
 
 
-async def get_company(uow: UnitOfWork, viewer: Viewer, company_id: int) -> Company:
+async def get_company(
+    uow: UnitOfWork, viewer: Viewer, company_id: int, field: str = "id"
+) -> Company:
     """The company if the viewer may see it; else NOT_FOUND, exactly as for a missing one."""
     company = await uow.scalar(
         select(Company).where(Company.id == company_id, company_scope(viewer, Company.id))
     )
     if company is None:
-        raise DomainError.single(AccountErrorCode.NOT_FOUND, "Company not found.", "id")
+        raise DomainError.single(AccountErrorCode.NOT_FOUND, "Company not found.", field)
     return company
 
 
@@ -108,6 +112,9 @@ async def company_create(uow: UnitOfWork, viewer: Viewer, cmd: CompanyCreate) ->
     check_required(errors, cmd.name, "name", "The name")
     check_required(errors, cmd.primary_full_name, "primaryFullName", "The contact name")
     check_email(errors, cmd.primary_email, "primaryEmail")
+    check_max_length(errors, cmd.name, Company.name, "name")
+    check_max_length(errors, cmd.primary_full_name, PortalUser.full_name, "primaryFullName")
+    check_max_length(errors, cmd.vat_id, Company.vat_id, "vatId")
     _check_markup(errors, cmd.markup_percent, "markupPercent")
     if cmd.primary_password is not None:
         try:
@@ -218,6 +225,8 @@ async def company_update(
             check_customer_code(errors, str(changes["code"]))
         if "name" in changes:
             check_required(errors, changes["name"], "name", "The name")
+        for key in _TEXT.intersection(changes):
+            check_max_length(errors, changes[key], getattr(Company, key), _camel(key))
         if "contact_email" in changes:
             check_email(errors, changes["contact_email"], "contactEmail")
         if "markup_percent" in changes:
@@ -298,6 +307,8 @@ def _check_addresses(errors: ErrorCollector, addresses: list[AddressData]) -> No
                     "This address field is required.",
                     ("addresses", str(i), _camel(attr)),
                 )
+            path = ("addresses", str(i), _camel(attr))
+            check_max_length(errors, getattr(a, attr), getattr(Address, attr), path)
         if not COUNTRY_RE.fullmatch(a.country.upper()):
             errors.add(
                 AccountErrorCode.INVALID_COUNTRY,
@@ -338,6 +349,7 @@ async def customer_group_create(
     require_staff_role(viewer, CUSTOMER_ADMIN_ROLES)
     errors = ErrorCollector()
     check_required(errors, cmd.name, "name", "The name")
+    check_max_length(errors, cmd.name, CustomerGroup.name, "name")
     if not 0 <= cmd.payment_terms_days <= 365:
         errors.add(AccountErrorCode.INVALID, "Payment terms lie between 0 and 365 days.", "paymentTermsDays")
     if not Decimal(0) <= cmd.discount_percent < Decimal(100):

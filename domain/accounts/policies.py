@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from sqlalchemy import ColumnElement, false, true
 from sqlalchemy.orm import InstrumentedAttribute
 
@@ -61,6 +63,22 @@ def require_right(viewer: Viewer, company_id: int, right: Right) -> None:
             AccountErrorCode.PERMISSION_DENIED,
             f"You need the right {right.value} for this." if viewer.is_portal
             else "Your staff role does not allow this.",
+        )
+
+
+def may_grant(viewer: Viewer, rights: Iterable[str]) -> bool:
+    """No escalation: a portal user may only give (or manage holders of) rights they hold."""
+    if viewer.is_staff:
+        return True
+    return viewer.is_portal and {str(r) for r in rights} <= {r.value for r in viewer.rights}
+
+
+def require_grantable(viewer: Viewer, rights: Iterable[str], field: str, what: str) -> None:
+    if not may_grant(viewer, rights):
+        raise DomainError.single(
+            AccountErrorCode.PERMISSION_DENIED,
+            f"{what} holds rights you do not have yourself.",
+            field,
         )
 
 

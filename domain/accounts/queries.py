@@ -12,8 +12,12 @@ from domain.accounts.viewer import Viewer
 def companies_query(viewer: Viewer, search: str | None = None) -> Select[tuple[Company]]:
     stmt = select(Company).where(company_scope(viewer, Company.id))
     if search:
-        like = f"%{search.strip().lower()}%"
-        stmt = stmt.where(or_(Company.code.ilike(like), Company.name.ilike(like)))
+        # The search is literal text: escape LIKE's own wildcards.
+        term = search.strip().lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        like = f"%{term}%"
+        stmt = stmt.where(
+            or_(Company.code.ilike(like, escape="\\"), Company.name.ilike(like, escape="\\"))
+        )
     return stmt.order_by(Company.code, Company.id)
 
 

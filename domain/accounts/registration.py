@@ -5,13 +5,14 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlalchemy import func, select, update
+from sqlalchemy import delete, func, select, update
 
 from domain.accounts.companies import _code_taken, create_company_with_primary
 from domain.accounts.errors import AccountErrorCode
 from domain.accounts.models import (
     AuthSession,
     CustomerGroup,
+    LoginThrottle,
     PasswordResetToken,
     PortalUser,
     RegistrationRequest,
@@ -21,7 +22,12 @@ from domain.accounts.passwords import check_password_policy, hash_password
 from domain.accounts.policies import CUSTOMER_ADMIN_ROLES, require_staff_role, staff_only
 from domain.accounts.rights import LegalForm, StaffRole
 from domain.accounts.tokens import new_opaque_token, token_digest
-from domain.accounts.validation import check_customer_code, check_email, check_required
+from domain.accounts.validation import (
+    check_customer_code,
+    check_email,
+    check_max_length,
+    check_required,
+)
 from domain.accounts.viewer import Viewer
 from domain.shared.errors import DomainError, ErrorCollector
 from domain.shared.models import utcnow
@@ -50,6 +56,13 @@ async def registration_request_create(
     check_required(errors, data.company_name, "companyName", "The name")
     check_required(errors, data.contact_name, "contactName", "The contact name")
     check_email(errors, data.email)
+    for value, column, field in (
+        (data.company_name, RegistrationRequest.company_name, "companyName"),
+        (data.contact_name, RegistrationRequest.contact_name, "contactName"),
+        (data.phone, RegistrationRequest.phone, "phone"),
+        (data.vat_id, RegistrationRequest.vat_id, "vatId"),
+    ):
+        check_max_length(errors, value, column, field)
     try:
         check_password_policy(data.password)
     except DomainError as exc:
@@ -238,6 +251,11 @@ async def password_reset_confirm(uow: UnitOfWork, token: str, new_password: str)
             .where(sessions, AuthSession.revoked_at.is_(None))
             .values(revoked_at=now, revoked_reason="password_reset")
         )
+        # The throttle tells a locked-out user to reset the password: a reset unlocks the account.
+        login = user.login if isinstance(user, PortalUser) else user.email.lower()
+        await uow.session.execute(
+            delete(LoginThrottle).where(LoginThrottle.key == f"account:{login}")
+        )
         await uow.commit()
 
 
@@ -258,6 +276,7 @@ async def staff_user_create(
     errors = ErrorCollector()
     check_email(errors, data.email)
     check_required(errors, data.full_name, "fullName", "The full name")
+    check_max_length(errors, data.full_name, StaffUser.full_name, "fullName")
     try:
         check_password_policy(data.password)
     except DomainError as exc:

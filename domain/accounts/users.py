@@ -13,9 +13,14 @@ from domain.accounts.companies import get_company
 from domain.accounts.errors import AccountErrorCode
 from domain.accounts.models import Company, PermissionGroup, PortalUser, portal_user_group
 from domain.accounts.passwords import check_password_policy, hash_password
-from domain.accounts.policies import company_scope, require_right
+from domain.accounts.policies import company_scope, require_grantable, require_right
 from domain.accounts.rights import LegalForm, Right
-from domain.accounts.validation import check_email, check_required, check_sub_account_name
+from domain.accounts.validation import (
+    check_email,
+    check_max_length,
+    check_required,
+    check_sub_account_name,
+)
 from domain.accounts.viewer import Viewer
 from domain.shared.errors import DomainError, ErrorCollector
 from domain.shared.unset import UNSET, Unset
@@ -71,7 +76,7 @@ async def _groups_of_company(
 async def portal_user_create(uow: UnitOfWork, viewer: Viewer, cmd: PortalUserCreate) -> PortalUser:
     """A sub-account ``name.customercode``; requires MANAGE_USERS (or a customer-admin role)."""
     async with uow:
-        company = await get_company(uow, viewer, cmd.company_id)
+        company = await get_company(uow, viewer, cmd.company_id, "companyId")
         require_right(viewer, company.id, Right.MANAGE_USERS)
         if company.legal_form is LegalForm.PRIVATE_PERSON:
             raise DomainError.single(
@@ -83,6 +88,7 @@ async def portal_user_create(uow: UnitOfWork, viewer: Viewer, cmd: PortalUserCre
         name = cmd.name.strip().lower()
         check_sub_account_name(errors, name)
         check_required(errors, cmd.full_name, "fullName", "The full name")
+        check_max_length(errors, cmd.full_name, PortalUser.full_name, "fullName")
         check_email(errors, cmd.email)
         if cmd.password is not None:
             try:
@@ -96,6 +102,7 @@ async def portal_user_create(uow: UnitOfWork, viewer: Viewer, cmd: PortalUserCre
                 AccountErrorCode.DUPLICATE_LOGIN, f"The login '{login}' already exists.", "name"
             )
         groups = await _groups_of_company(uow, company.id, cmd.group_ids, "groupIds")
+        require_grantable(viewer, _rights_of(groups), "groupIds", "A chosen group")
         user = PortalUser(
             company_id=company.id,
             login=login,
@@ -122,6 +129,7 @@ async def portal_user_update(
         errors = ErrorCollector()
         if cmd.full_name is not UNSET:
             check_required(errors, cmd.full_name, "fullName", "The full name")
+            check_max_length(errors, cmd.full_name, PortalUser.full_name, "fullName")
         if cmd.email is not UNSET:
             check_email(errors, cmd.email)
         if cmd.password is not UNSET:
@@ -134,8 +142,11 @@ async def portal_user_update(
             user.full_name = cmd.full_name.strip()
         if cmd.email is not UNSET:
             user.email = cmd.email.strip()
+        # Managing someone with more rights than oneself would be a way to get them.
+        require_grantable(viewer, _rights_of(user.groups), "id", "This user")
         if cmd.group_ids is not UNSET:
             user.groups = await _groups_of_company(uow, user.company_id, cmd.group_ids, "groupIds")
+            require_grantable(viewer, _rights_of(user.groups), "groupIds", "A chosen group")
         revoke = False
         if cmd.password is not UNSET:
             user.password_hash = hash_password(cmd.password)
@@ -152,6 +163,10 @@ async def portal_user_update(
         return user
 
 
+def _rights_of(groups: Sequence[PermissionGroup]) -> set[str]:
+    return {r for g in groups for r in g.rights}
+
+
 async def ensure_user_manager_remains(uow: UnitOfWork, company_id: int) -> None:
     """A company always keeps at least one active user able to manage users."""
     managers = await uow.scalar(
@@ -161,7 +176,7 @@ async def ensure_user_manager_remains(uow: UnitOfWork, company_id: int) -> None:
         .where(
             PortalUser.company_id == company_id,
             PortalUser.is_active.is_(True),
-            PermissionGroup.rights.any(Right.MANAGE_USERS.value),
+            PermissionGroup.rights.contains([Right.MANAGE_USERS.value]),
         )
     )
     if not managers:
@@ -208,8 +223,9 @@ async def permission_group_create(
 ) -> PermissionGroup:
     """Requires MANAGE_GROUPS."""
     async with uow:
-        company: Company = await get_company(uow, viewer, company_id)
+        company: Company = await get_company(uow, viewer, company_id, "companyId")
         require_right(viewer, company.id, Right.MANAGE_GROUPS)
+        require_grantable(viewer, [r.value for r in cmd.rights], "rights", "The group")
         errors = ErrorCollector()
         _check_group(errors, cmd.name)
         errors.raise_if_any()
@@ -238,6 +254,7 @@ async def permission_group_update(
     async with uow:
         group = await get_permission_group(uow, viewer, group_id)
         require_right(viewer, group.company_id, Right.MANAGE_GROUPS)
+        require_grantable(viewer, group.rights, "id", "This group")
         if name is not UNSET:
             errors = ErrorCollector()
             _check_group(errors, name)
@@ -248,6 +265,7 @@ async def permission_group_update(
                 )
             group.name = name.strip()
         if rights is not UNSET:
+            require_grantable(viewer, [r.value for r in rights], "rights", "The group")
             group.rights = sorted(r.value for r in rights)
         await uow.session.flush()
         await ensure_user_manager_remains(uow, group.company_id)
@@ -261,6 +279,7 @@ async def permission_group_delete(uow: UnitOfWork, viewer: Viewer, group_id: int
     async with uow:
         group = await get_permission_group(uow, viewer, group_id)
         require_right(viewer, group.company_id, Right.MANAGE_GROUPS)
+        require_grantable(viewer, group.rights, "id", "This group")
         company_id = group.company_id
         await uow.session.delete(group)
         await uow.session.flush()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from domain.accounts.errors import AccountErrorCode
 from domain.shared.errors import ErrorCollector
@@ -52,3 +53,13 @@ def iban_valid(iban: str) -> bool:
 def check_required(errors: ErrorCollector, value: str | None, field: str, label: str) -> None:
     if value is None or not value.strip():
         errors.add(AccountErrorCode.REQUIRED, f"{label} is required.", field)
+
+
+def check_max_length(
+    errors: ErrorCollector, value: object, column: Any, field: str | tuple[str, ...]
+) -> None:
+    """A typed error instead of a database error for text longer than its String column
+    (``column`` is the mapped attribute, e.g. ``Company.name``, so limits follow the model)."""
+    limit = int(column.type.length)
+    if isinstance(value, str) and len(value.strip()) > limit:
+        errors.add(AccountErrorCode.INVALID, f"At most {limit} characters.", field)

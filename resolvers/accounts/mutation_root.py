@@ -26,6 +26,9 @@ from resolvers.accounts.mutations.token_create import token_create, token_refres
 from resolvers.accounts.mutations.token_revoke import token_revoke
 from resolvers.permissions import IsAuthenticated, IsStaff
 
+# Anonymous callers are told to log in (UNAUTHENTICATED), portal users FORBIDDEN.
+STAFF_ONLY = [IsAuthenticated, IsStaff]
+
 
 @strawberry.type
 class AccountsMutation:
@@ -46,7 +49,7 @@ class AccountsMutation:
     company_create = strawberry.mutation(
         resolver=company_create,
         description="Create a customer and its primary account. Requires staff role ADMIN or SALES.",
-        permission_classes=[IsStaff],
+        permission_classes=STAFF_ONLY,
     )
     company_update = strawberry.mutation(
         resolver=company_update,
@@ -57,7 +60,7 @@ class AccountsMutation:
     customer_group_create = strawberry.mutation(
         resolver=customer_group_create,
         description="Create a customer group. Requires staff role ADMIN or SALES.",
-        permission_classes=[IsStaff],
+        permission_classes=STAFF_ONLY,
     )
     portal_user_create = strawberry.mutation(
         resolver=portal_user_create,
@@ -96,13 +99,13 @@ class AccountsMutation:
         resolver=registration_request_approve,
         description="Approve a registration, assigning the customer code; e-mails the applicant. "
         "Requires staff role ADMIN or SALES.",
-        permission_classes=[IsStaff],
+        permission_classes=STAFF_ONLY,
     )
     registration_request_reject = strawberry.mutation(
         resolver=registration_request_reject,
         description="Reject a registration with a reason; e-mails the applicant. Requires staff "
         "role ADMIN or SALES.",
-        permission_classes=[IsStaff],
+        permission_classes=STAFF_ONLY,
     )
     password_reset_request = strawberry.mutation(
         resolver=password_reset_request,
@@ -117,5 +120,5 @@ class AccountsMutation:
     staff_user_create = strawberry.mutation(
         resolver=staff_user_create,
         description="Create a staff account. Requires staff role ADMIN.",
-        permission_classes=[IsStaff],
+        permission_classes=STAFF_ONLY,
     )

@@ -8,10 +8,13 @@ from domain.accounts import queries
 from domain.shared.pagination import fetch_page
 from resolvers.context import Info
 from resolvers.pagination import page_window
-from resolvers.permissions import IsStaff
+from resolvers.permissions import IsAuthenticated, IsStaff
 from schema.accounts.payloads import RegistrationRequest, RegistrationStatus
 from schema.accounts.types import Company, CustomerGroup, Me, StaffUser, resolve_me
 from schema.core import Connection, build_connection
+
+# Anonymous callers are told to log in (UNAUTHENTICATED), portal users FORBIDDEN.
+STAFF_ONLY = [IsAuthenticated, IsStaff]
 
 
 @strawberry.type
@@ -35,7 +38,10 @@ class AccountsQuery:
         page = await fetch_page(info.context.uow, stmt, offset, limit)
         return build_connection(page.items, page.offset, page.total, Company.from_model)
 
-    @strawberry.field(description="Registration requests, newest first. Staff only.", permission_classes=[IsStaff])
+    @strawberry.field(
+        description="Registration requests, newest first. Staff only.",
+        permission_classes=STAFF_ONLY,
+    )
     async def registration_requests(
         self,
         info: Info,
@@ -50,7 +56,7 @@ class AccountsQuery:
         page = await fetch_page(info.context.uow, stmt, offset, limit)
         return build_connection(page.items, page.offset, page.total, RegistrationRequest.from_model)
 
-    @strawberry.field(description="The shop's staff. Staff only.", permission_classes=[IsStaff])
+    @strawberry.field(description="The shop's staff. Staff only.", permission_classes=STAFF_ONLY)
     async def staff_users(
         self, info: Info, first: int | None = None, after: str | None = None
     ) -> Connection[StaffUser]:
@@ -60,7 +66,9 @@ class AccountsQuery:
         )
         return build_connection(page.items, page.offset, page.total, StaffUser.from_model)
 
-    @strawberry.field(description="Customer groups and their terms. Staff only.", permission_classes=[IsStaff])
+    @strawberry.field(
+        description="Customer groups and their terms. Staff only.", permission_classes=STAFF_ONLY
+    )
     async def customer_groups(
         self, info: Info, first: int | None = None, after: str | None = None
     ) -> Connection[CustomerGroup]:

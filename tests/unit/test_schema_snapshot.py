@@ -25,4 +25,4 @@ def test_every_mutation_says_what_it_requires() -> None:
     assert mutation is not None
     for name, field in mutation.fields.items():
         text = field.description or ""
-        assert "Requires" in text or "Open to anyone" in text, f"{name} does not state its right"
+        assert "Requires" in text or "Open to" in text, f"{name} does not state its right"
