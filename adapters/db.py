@@ -74,8 +74,18 @@ class SqlUnitOfWork:
 
     async def __aexit__(self, exc_type: object, *exc: object) -> None:
         try:
-            # Anything not committed explicitly is rolled back: bad input leaves nothing behind.
-            await self.rollback()
+            session = self._session
+            if exc_type is None and session is not None and session.in_transaction():
+                if session.new or session.dirty or session.deleted:
+                    # Changes nobody committed: a bug in the command, never half-saved.
+                    await self.rollback()
+                else:
+                    # A command that only read (e.g. an idempotent repeat): end the read
+                    # transaction without expiring what it returns (rollback would).
+                    await session.commit()
+            elif exc_type is not None:
+                # Bad input leaves nothing behind.
+                await self.rollback()
         finally:
             self._command_task = None
             self._lock.release()

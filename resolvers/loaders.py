@@ -12,7 +12,7 @@ from collections.abc import Callable, Hashable, Sequence
 from functools import cached_property
 from typing import Any, TypeVar
 
-from sqlalchemy import select
+from sqlalchemy import select, true
 from sqlalchemy.orm import InstrumentedAttribute
 from strawberry.dataloader import DataLoader
 
@@ -30,9 +30,12 @@ from domain.accounts.policies import company_scope, staff_only
 from domain.accounts.viewer import Viewer
 from domain.catalog.models import Channel, Configuration, Product, ProductVersion
 from domain.catalog.services import channel_for, channel_open_to, configuration_scope
+from domain.orders.models import Order, OrderLine, OrderStatusChange
+from domain.orders.policies import order_scope
 from domain.pricing.context import PriceContext
 from domain.pricing.result import PriceResult
 from domain.pricing.service import price_context, price_version
+from domain.production.models import Job, Requisition, Task
 from domain.shared.errors import DomainError
 from domain.shared.uow import UnitOfWork
 
@@ -212,5 +215,71 @@ class Loaders:
                 except DomainError:
                     out.append(None)  # a product without price rules (e.g. laser parts)
             return out
+
+        return DataLoader(load_fn=load)
+
+    # Orders and production: everything is scoped through the order's visibility.
+    @cached_property
+    def order(self) -> DataLoader[int, Order | None]:
+        return self._by_id(Order, lambda: order_scope(self.viewer))
+
+    def _via_order(self, model: Any, join_col: Any) -> DataLoader[int, Any]:
+        async def load(keys: Sequence[int]) -> list[Any]:
+            rows = await self.uow.scalars(
+                select(model)
+                .join(Order, Order.id == join_col)
+                .where(model.id.in_(keys), order_scope(self.viewer))
+            )
+            found = {r.id: r for r in rows}
+            return [found.get(k) for k in keys]
+
+        return DataLoader(load_fn=load)
+
+    @cached_property
+    def job(self) -> DataLoader[int, Job | None]:
+        return self._via_order(Job, Job.order_id)
+
+    @cached_property
+    def task(self) -> DataLoader[int, Task | None]:
+        async def load(keys: Sequence[int]) -> list[Task | None]:
+            rows = await self.uow.scalars(
+                select(Task)
+                .join(Job, Job.id == Task.job_id)
+                .join(Order, Order.id == Job.order_id)
+                .where(Task.id.in_(keys), order_scope(self.viewer))
+            )
+            found = {r.id: r for r in rows}
+            return [found.get(k) for k in keys]
+
+        return DataLoader(load_fn=load)
+
+    @cached_property
+    def lines_by_order(self) -> DataLoader[int, list[OrderLine]]:
+        return self._many_by(OrderLine, OrderLine.order_id, OrderLine.position, true())
+
+    @cached_property
+    def history_by_order(self) -> DataLoader[int, list[OrderStatusChange]]:
+        return self._many_by(
+            OrderStatusChange, OrderStatusChange.order_id, OrderStatusChange.id, true()
+        )
+
+    @cached_property
+    def jobs_by_order(self) -> DataLoader[int, list[Job]]:
+        return self._many_by(Job, Job.order_id, Job.number, true())
+
+    @cached_property
+    def tasks_by_job(self) -> DataLoader[int, list[Task]]:
+        return self._many_by(Task, Task.job_id, Task.position, true())
+
+    @cached_property
+    def requisitions_by_job(self) -> DataLoader[int, list[Requisition]]:
+        return self._many_by(Requisition, Requisition.job_id, Requisition.id, true())
+
+    @cached_property
+    def job_by_line(self) -> DataLoader[int, Job | None]:
+        async def load(keys: Sequence[int]) -> list[Job | None]:
+            rows = await self.uow.scalars(select(Job).where(Job.order_line_id.in_(keys)))
+            found = {r.order_line_id: r for r in rows}
+            return [found.get(k) for k in keys]
 
         return DataLoader(load_fn=load)

@@ -20,6 +20,9 @@ from resolvers.catalog.mutation_root import CatalogMutation
 from resolvers.catalog.queries import CatalogQuery
 from resolvers.catalog.subscriptions import CatalogSubscription
 from resolvers.node import NodeQuery
+from resolvers.orders.mutation_root import OrdersMutation
+from resolvers.orders.queries import OrdersQuery
+from resolvers.orders.subscriptions import OrdersSubscription
 from schema.hardening import ProductionErrors, QueryCost
 
 
@@ -34,17 +37,17 @@ class SchemaOptions:
 
 
 @strawberry.type(description="Read the shop's data; everything is scoped to who asks.")
-class Query(NodeQuery, AccountsQuery, CatalogQuery):
+class Query(NodeQuery, AccountsQuery, CatalogQuery, OrdersQuery):
     pass
 
 
 @strawberry.type(description="Change data; each mutation says which right or role it needs.")
-class Mutation(AccountsMutation, CatalogMutation):
+class Mutation(AccountsMutation, CatalogMutation, OrdersMutation):
     pass
 
 
 @strawberry.type(description="Live updates over websockets (graphql-transport-ws).")
-class Subscription(CatalogSubscription):
+class Subscription(CatalogSubscription, OrdersSubscription):
     pass
 
 

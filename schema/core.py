@@ -32,14 +32,25 @@ def error_list(cls: type[T], exc: DomainError) -> list[T]:
 
 
 def _one(cls: type[T], detail: ErrorDetail) -> T:
-    code_enum = cls.__annotations__["code"]
-    enum_cls = code_enum if isinstance(code_enum, type) else None
+    target = _code_enum(cls)
     code: Any = detail.code
-    if enum_cls is not None and issubclass(enum_cls, Enum) and not isinstance(code, enum_cls):
-        code = enum_cls[detail.code.name]
-    return cls(
-        code=code, field=list(detail.field) if detail.field else None, message=detail.message
-    )  # type: ignore[call-arg]
+    if target is not None and not isinstance(code, target):
+        # A use case may fail on another area's rule (an order on a catalog rule): map by
+        # name, and to the area's generic code when the name is not one of its own.
+        members = target.__members__
+        code = members.get(code.name) or members.get("INVALID") or members["NOT_FOUND"]
+    return cls(code=code, field=list(detail.field) if detail.field else None, message=detail.message)  # type: ignore[call-arg]
+
+
+def _code_enum(cls: type) -> type[Enum] | None:
+    definition = getattr(cls, "__strawberry_definition__", None)
+    if definition is None:
+        return None
+    for f in definition.fields:
+        if f.python_name == "code":
+            wrapped = getattr(f.type, "wrapped_cls", None)
+            return wrapped if isinstance(wrapped, type) and issubclass(wrapped, Enum) else None
+    return None
 
 
 @strawberry.type(description="Where a page of a connection stands in the whole list.")

@@ -25,6 +25,7 @@ def utcnow() -> dt.datetime:
 
 
 class Timestamped:
+    # Set in Python too, so a freshly inserted row knows it without a reload (async: no lazy IO).
     created_at: Mapped[dt.datetime] = mapped_column(
-        DateTime(timezone=True), server_default=func.now(), nullable=False
+        DateTime(timezone=True), default=utcnow, server_default=func.now(), nullable=False
     )

@@ -1,0 +1,71 @@
+"""Mutation fields of the orders and production areas."""
+
+from __future__ import annotations
+
+import strawberry
+
+from resolvers.orders.mutations import order_mutations as m
+from resolvers.permissions import IsAuthenticated, IsPortalUser, IsStaff
+
+
+@strawberry.type
+class OrdersMutation:
+    cart_line_add = strawberry.mutation(
+        resolver=m.cart_line_add,
+        description="Add a configuration or a saved part to the cart. Requires PLACE_ORDERS or "
+        "REQUEST_ORDERS.",
+        permission_classes=[IsAuthenticated, IsPortalUser],
+    )
+    cart_line_update = strawberry.mutation(
+        resolver=m.cart_line_update,
+        description="Change a cart line's quantity, remarks or personalisation. Requires "
+        "PLACE_ORDERS or REQUEST_ORDERS.",
+        permission_classes=[IsAuthenticated, IsPortalUser],
+    )
+    cart_line_remove = strawberry.mutation(
+        resolver=m.cart_line_remove,
+        description="Remove a cart line. Requires PLACE_ORDERS or REQUEST_ORDERS.",
+        permission_classes=[IsAuthenticated, IsPortalUser],
+    )
+    order_place = strawberry.mutation(
+        resolver=m.order_place,
+        description="Check out: re-prices every line (a typed error per line that changed). "
+        "Requires PLACE_ORDERS (binding order, released to production) or REQUEST_ORDERS (a "
+        "proposal for approval). Idempotent by `idempotencyKey`.",
+        permission_classes=[IsAuthenticated, IsPortalUser],
+    )
+    order_approve = strawberry.mutation(
+        resolver=m.order_approve,
+        description="Approve a colleague's proposal: it becomes binding and goes to production. "
+        "Requires APPROVE_ORDERS (not for one's own proposal).",
+        permission_classes=[IsAuthenticated, IsPortalUser],
+    )
+    order_reject = strawberry.mutation(
+        resolver=m.order_reject,
+        description="Reject a colleague's proposal with a reason; the proposer is told. "
+        "Requires APPROVE_ORDERS.",
+        permission_classes=[IsAuthenticated, IsPortalUser],
+    )
+    order_cancel = strawberry.mutation(
+        resolver=m.order_cancel,
+        description="Cancel an order. Requires being its orderer or holding PLACE_ORDERS (until "
+        "production starts), or staff role ADMIN or SALES (until it is completed).",
+        permission_classes=[IsAuthenticated],
+    )
+    order_deliver = strawberry.mutation(
+        resolver=m.order_deliver,
+        description="Mark a completed order delivered. Requires staff role ADMIN, SALES or "
+        "PRODUCTION.",
+        permission_classes=[IsAuthenticated, IsStaff],
+    )
+    task_start = strawberry.mutation(
+        resolver=m.task_start,
+        description="Start a production task. Requires staff role PRODUCTION or ADMIN.",
+        permission_classes=[IsAuthenticated, IsStaff],
+    )
+    task_complete = strawberry.mutation(
+        resolver=m.task_complete,
+        description="Complete a production task; job and order status follow. Requires staff "
+        "role PRODUCTION or ADMIN.",
+        permission_classes=[IsAuthenticated, IsStaff],
+    )

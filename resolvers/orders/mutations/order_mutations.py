@@ -1,0 +1,177 @@
+"""Cart, checkout, approval, lifecycle and task mutations."""
+
+from __future__ import annotations
+
+import uuid
+
+from strawberry import relay
+
+from domain.orders import cart as carts
+from domain.orders import checkout, lifecycle
+from domain.orders.errors import OrderErrorCode
+from domain.production import services as production
+from domain.shared.errors import DomainError
+from resolvers.context import Info
+from resolvers.ids import require_pk
+from resolvers.mutation import run
+from resolvers.orders.queries import cart_line_view
+from schema.catalog.types import Configuration
+from schema.core import to_gid
+from schema.orders.inputs import CartLineAddInput, CartLineUpdateInput, OrderPlaceInput
+from schema.orders.payloads import CartLinePayload, CartLineRemovePayload, OrderPayload, TaskPayload
+from schema.orders.types import CartLine, Order, OrderError, Task
+
+NF = OrderErrorCode.NOT_FOUND
+
+
+def _config_uuid(gid: relay.GlobalID | None) -> uuid.UUID | None:
+    if gid is None:
+        return None
+    if gid.type_name != Configuration.__strawberry_definition__.name:  # type: ignore[attr-defined]
+        raise DomainError.single(NF, "Configuration not found.", "configurationId")
+    try:
+        return uuid.UUID(gid.node_id)
+    except ValueError:
+        raise DomainError.single(NF, "Configuration not found.", "configurationId") from None
+
+
+def _part_pk(gid: relay.GlobalID | None) -> int | None:
+    if gid is None:
+        return None
+    if gid.type_name != "Part":
+        raise DomainError.single(NF, "Part not found.", "partId")
+    try:
+        return int(gid.node_id)
+    except ValueError:
+        raise DomainError.single(NF, "Part not found.", "partId") from None
+
+
+async def cart_line_add(info: Info, input: CartLineAddInput) -> CartLinePayload:
+    ctx = info.context
+
+    async def action() -> dict[str, object]:
+        cmd = carts.CartLineAdd(
+            quantity=input.quantity,
+            configuration_id=_config_uuid(input.configuration_id),
+            part_id=_part_pk(input.part_id),
+            channel=input.channel,
+            remarks=input.remarks,
+            personalisation=input.personalisation if isinstance(input.personalisation, dict) else None,
+        )
+        line = await carts.cart_line_add(ctx.uow, ctx.viewer, cmd)
+        return {"cart_line": await cart_line_view(info, line)}
+
+    return await run(CartLinePayload, OrderError, action, lambda r: r)
+
+
+async def cart_line_update(info: Info, input: CartLineUpdateInput) -> CartLinePayload:
+    ctx = info.context
+
+    async def action() -> dict[str, object]:
+        cmd = carts.CartLineUpdate(
+            quantity=input.quantity,
+            remarks=input.remarks,
+            personalisation=input.personalisation if isinstance(input.personalisation, dict) else None,
+        )
+        line = await carts.cart_line_update(ctx.uow, ctx.viewer, require_pk(input.id, CartLine, "id", NF), cmd)
+        return {"cart_line": await cart_line_view(info, line)}
+
+    return await run(CartLinePayload, OrderError, action, lambda r: r)
+
+
+async def cart_line_remove(info: Info, id: relay.GlobalID) -> CartLineRemovePayload:
+    ctx = info.context
+
+    async def action() -> int:
+        return await carts.cart_line_remove(ctx.uow, ctx.viewer, require_pk(id, CartLine, "id", NF))
+
+    return await run(
+        CartLineRemovePayload, OrderError, action, lambda pk: {"removed_id": to_gid("CartLine", pk)}
+    )
+
+
+async def order_place(info: Info, input: OrderPlaceInput) -> OrderPayload:
+    ctx = info.context
+
+    async def action() -> object:
+        address = None
+        if input.delivery_address is not None:
+            a = input.delivery_address
+            address = checkout.DeliveryAddress(
+                name=a.name, street=a.street, postal_code=a.postal_code, city=a.city, country=a.country
+            )
+        cmd = checkout.OrderPlace(
+            idempotency_key=input.idempotency_key,
+            customer_reference=input.customer_reference,
+            desired_delivery_date=input.desired_delivery_date,
+            delivery_address_id=None,
+            delivery_address=address,
+            payment_method=input.payment_method,
+            remarks=input.remarks,
+            cart_line_ids=[require_pk(g, CartLine, "cartLineIds", NF) for g in input.cart_line_ids]
+            if input.cart_line_ids is not None
+            else None,
+            price_tokens={
+                require_pk(t.cart_line_id, CartLine, "priceTokens", NF): t.price_token
+                for t in input.price_tokens
+            },
+            accept_price_changes=input.accept_price_changes,
+        )
+        return await checkout.order_place(ctx.uow, ctx.viewer, ctx.services.price_tokens, cmd)
+
+    return await run(OrderPayload, OrderError, action, lambda o: {"order": Order.from_model(o)})
+
+
+async def order_approve(info: Info, id: relay.GlobalID) -> OrderPayload:
+    ctx = info.context
+    return await run(
+        OrderPayload,
+        OrderError,
+        lambda: lifecycle.order_approve(ctx.uow, ctx.viewer, require_pk(id, Order, "id", NF)),
+        lambda o: {"order": Order.from_model(o)},
+    )
+
+
+async def order_reject(info: Info, id: relay.GlobalID, reason: str) -> OrderPayload:
+    ctx = info.context
+
+    async def action() -> object:
+        return await lifecycle.order_reject(ctx.uow, ctx.viewer, require_pk(id, Order, "id", NF), reason)
+
+    return await run(OrderPayload, OrderError, action, lambda o: {"order": Order.from_model(o)})
+
+
+async def order_cancel(info: Info, id: relay.GlobalID, reason: str = "") -> OrderPayload:
+    ctx = info.context
+
+    async def action() -> object:
+        return await lifecycle.order_cancel(ctx.uow, ctx.viewer, require_pk(id, Order, "id", NF), reason)
+
+    return await run(OrderPayload, OrderError, action, lambda o: {"order": Order.from_model(o)})
+
+
+async def order_deliver(info: Info, id: relay.GlobalID) -> OrderPayload:
+    ctx = info.context
+
+    async def action() -> object:
+        return await lifecycle.order_deliver(ctx.uow, ctx.viewer, require_pk(id, Order, "id", NF))
+
+    return await run(OrderPayload, OrderError, action, lambda o: {"order": Order.from_model(o)})
+
+
+async def task_start(info: Info, id: relay.GlobalID) -> TaskPayload:
+    ctx = info.context
+
+    async def action() -> object:
+        return await production.task_start(ctx.uow, ctx.viewer, require_pk(id, Task, "id", NF))
+
+    return await run(TaskPayload, OrderError, action, lambda t: {"task": Task.from_model(t)})
+
+
+async def task_complete(info: Info, id: relay.GlobalID) -> TaskPayload:
+    ctx = info.context
+
+    async def action() -> object:
+        return await production.task_complete(ctx.uow, ctx.viewer, require_pk(id, Task, "id", NF))
+
+    return await run(TaskPayload, OrderError, action, lambda t: {"task": Task.from_model(t)})

@@ -1,0 +1,96 @@
+"""Cart, orders and jobs queries."""
+
+from __future__ import annotations
+
+import strawberry
+
+from domain.orders import cart as carts
+from domain.orders import queries
+from domain.shared.pagination import fetch_page
+from resolvers.context import Info
+from resolvers.pagination import page_window
+from resolvers.permissions import IsAuthenticated
+from schema.core import Connection, build_connection
+from schema.orders.inputs import OrderFilter, OrderSort
+from schema.orders.types import CartLine, Job, JobStatus, Order, OrderStatusCount
+from schema.pricing.types import Money, Price
+
+
+async def cart_line_view(info: Info, line: object) -> CartLine:
+    ctx = info.context
+    priced = await carts.price_cart_line(ctx.uow, ctx.viewer, line)  # type: ignore[arg-type]
+    model = priced.line
+    currency = priced.result.currency if priced.result else "EUR"
+    return CartLine(
+        id=model.id,
+        quantity=model.quantity,
+        values=model.values,
+        remarks=model.remarks,
+        personalisation=model.personalisation,
+        quoted_net=Money(amount=model.quoted_net, currency=currency)
+        if model.quoted_net is not None
+        else None,
+        _model=model,
+        _price=Price.of(priced.result) if priced.result else None,
+        _title=priced.title,
+    )
+
+
+@strawberry.type
+class OrdersQuery:
+    @strawberry.field(description="The logged-in portal user's cart, each line priced now.")
+    async def cart(self, info: Info) -> list[CartLine]:
+        rows = await carts.cart_lines(info.context.uow, info.context.viewer)
+        return [await cart_line_view(info, line) for line in rows]
+
+    @strawberry.field(
+        description="Orders the viewer may see (VIEW_COMPANY_ORDERS: the company's, else one's "
+        "own), filtered, sorted and paginated.",
+        permission_classes=[IsAuthenticated],
+    )
+    async def orders(
+        self,
+        info: Info,
+        filter: OrderFilter | None = None,
+        sort: OrderSort = OrderSort.NEWEST,
+        first: int | None = None,
+        after: str | None = None,
+    ) -> Connection[Order]:
+        offset, limit = page_window(info, first, after)
+        f = filter or OrderFilter()
+        stmt = queries.orders_query(
+            info.context.viewer,
+            statuses=f.statuses,
+            search=f.search,
+            mine_only=f.mine_only,
+            sort=sort.value,
+        )
+        page = await fetch_page(info.context.uow, stmt, offset, limit)
+        return build_connection(page.items, page.offset, page.total, Order.from_model)
+
+    @strawberry.field(
+        description="How many visible orders stand in each status (the overview's tabs).",
+        permission_classes=[IsAuthenticated],
+    )
+    async def order_status_counts(self, info: Info) -> list[OrderStatusCount]:
+        rows = await queries.status_counts(info.context.uow, info.context.viewer)
+        return [OrderStatusCount(status=s, count=n) for s, n in rows]
+
+    @strawberry.field(
+        description="Production jobs, oldest first (staff see all; customers their visible "
+        "orders' jobs).",
+        permission_classes=[IsAuthenticated],
+    )
+    async def jobs(
+        self,
+        info: Info,
+        statuses: list[JobStatus] | None = None,
+        first: int | None = None,
+        after: str | None = None,
+    ) -> Connection[Job]:
+        offset, limit = page_window(info, first, after)
+        stmt = queries.jobs_query(
+            info.context.viewer, [s.value for s in statuses] if statuses else None
+        )
+        page = await fetch_page(info.context.uow, stmt, offset, limit)
+        return build_connection(page.items, page.offset, page.total, Job.from_model)

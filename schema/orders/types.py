@@ -1,0 +1,293 @@
+"""Order, cart and production types."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from decimal import Decimal
+
+import strawberry
+from strawberry import relay
+from strawberry.scalars import JSON
+
+from domain.orders import models as om
+from domain.orders import state
+from domain.orders.errors import OrderErrorCode as _OrderErrorCode
+from domain.orders.policies import sees_prices
+from domain.production import models as pm
+from resolvers.context import Info
+from schema.accounts.types import Company, PortalUser, _resolve_by_loader
+from schema.core import UserError
+from schema.pricing.types import Money, Price
+
+OrderStatus = strawberry.enum(state.OrderStatus, description="Where an order stands.")
+JobStatus = strawberry.enum(state.JobStatus, description="Where a production job stands.")
+TaskStatus = strawberry.enum(state.TaskStatus, description="Where a task stands.")
+OrderErrorCode = strawberry.enum(_OrderErrorCode, description="Why an order mutation failed.")
+
+
+@strawberry.type(description="A failure of an order, cart or production mutation.")
+class OrderError(UserError):
+    code: OrderErrorCode
+
+
+@strawberry.type
+class DeliveryAddress:
+    name: str
+    street: str
+    postal_code: str
+    city: str
+    country: str
+
+
+@strawberry.type(description="One step of an order's history.")
+class OrderStatusChange:
+    from_status: OrderStatus | None
+    to_status: OrderStatus
+    actor: str = strawberry.field(description="CUSTOMER, STAFF or SYSTEM.")
+    reason: str
+    at: dt.datetime
+
+
+@strawberry.type(description="A production task from the product's routing.")
+class Task(relay.Node):
+    id: relay.NodeID[int]
+    position: int
+    name: str
+    status: TaskStatus
+    started_at: dt.datetime | None
+    completed_at: dt.datetime | None
+
+    @classmethod
+    def from_model(cls, t: pm.Task) -> Task:
+        return cls(id=t.id, position=t.position, name=t.name, status=t.status,
+                   started_at=t.started_at, completed_at=t.completed_at)
+
+    @classmethod
+    async def resolve_nodes(  # type: ignore[override]
+        cls, *, info: Info, node_ids: Iterable[str], required: bool = False
+    ) -> list[Task | None]:
+        return await _resolve_by_loader(cls, info, node_ids, "task", required)
+
+
+@strawberry.type(description="Material a job needs.")
+class Requisition:
+    material: str
+    quantity: Decimal
+    unit: str
+
+
+@strawberry.type(description="One order line in production, with every input the buyer gave.")
+class Job(relay.Node):
+    id: relay.NodeID[int]
+    number: str
+    title: str = strawberry.field(description="Carries the web order number.")
+    status: JobStatus
+    quantity: int
+    specification: JSON
+    personalisation: JSON
+    remarks: str
+    due_date: dt.date | None
+    hold_reason: str | None
+    updated_at: dt.datetime
+    order_id: strawberry.Private[int]
+
+    @classmethod
+    def from_model(cls, j: pm.Job) -> Job:
+        return cls(id=j.id, number=j.number, title=j.title, status=j.status, quantity=j.quantity,
+                   specification=j.specification, personalisation=j.personalisation,
+                   remarks=j.remarks, due_date=j.due_date, hold_reason=j.hold_reason,
+                   updated_at=j.updated_at, order_id=j.order_id)
+
+    @classmethod
+    async def resolve_nodes(  # type: ignore[override]
+        cls, *, info: Info, node_ids: Iterable[str], required: bool = False
+    ) -> list[Job | None]:
+        return await _resolve_by_loader(cls, info, node_ids, "job", required)
+
+    @strawberry.field
+    async def tasks(self, info: Info) -> list[Task]:
+        rows = await info.context.loaders.tasks_by_job.load(self.id)  # type: ignore[arg-type]
+        return [Task.from_model(t) for t in rows]
+
+    @strawberry.field
+    async def requisitions(self, info: Info) -> list[Requisition]:
+        rows = await info.context.loaders.requisitions_by_job.load(self.id)  # type: ignore[arg-type]
+        return [Requisition(material=r.material, quantity=r.quantity, unit=r.unit) for r in rows]
+
+    @strawberry.field
+    async def order(self, info: Info) -> Order | None:
+        o = await info.context.loaders.order.load(self.order_id)
+        return Order.from_model(o) if o else None
+
+
+@strawberry.type(description="A line of an order.")
+class OrderLine:
+    position: int
+    title: str
+    quantity: int
+    specification: JSON
+    personalisation: JSON
+    remarks: str
+    net: Money | None = strawberry.field(description="Null without VIEW_FINANCES.")
+    vat_rate_percent: Decimal
+    id_: strawberry.Private[int]
+
+    @strawberry.field(description="The production job of this line, once released.")
+    async def job(self, info: Info) -> Job | None:
+        j = await info.context.loaders.job_by_line.load(self.id_)
+        return Job.from_model(j) if j else None
+
+
+@strawberry.type(description="An order: binding (i- web, o- entered by staff, c- call-off) or a proposal.")
+class Order(relay.Node):
+    id: relay.NodeID[int]
+    number: str
+    kind: str
+    status: OrderStatus
+    customer_reference: str
+    desired_delivery_date: dt.date | None
+    delivery_address: DeliveryAddress | None
+    payment_method: str
+    remarks: str
+    created_at: dt.datetime
+    updated_at: dt.datetime
+    currency: str
+    _model: strawberry.Private[om.Order]
+
+    @classmethod
+    def from_model(cls, o: om.Order) -> Order:
+        a = o.delivery_address or {}
+        address = (
+            DeliveryAddress(name=a.get("name", ""), street=a.get("street", ""),
+                            postal_code=a.get("postalCode", ""), city=a.get("city", ""),
+                            country=a.get("country", ""))
+            if a else None
+        )
+        return cls(id=o.id, number=o.number, kind=o.kind, status=o.status,
+                   customer_reference=o.customer_reference,
+                   desired_delivery_date=o.desired_delivery_date, delivery_address=address,
+                   payment_method=o.payment_method, remarks=o.remarks, created_at=o.created_at,
+                   updated_at=o.updated_at, currency=o.currency, _model=o)
+
+    @classmethod
+    async def resolve_nodes(  # type: ignore[override]
+        cls, *, info: Info, node_ids: Iterable[str], required: bool = False
+    ) -> list[Order | None]:
+        return await _resolve_by_loader(cls, info, node_ids, "order", required)
+
+    def _money(self, info: Info, amount: int) -> Money | None:
+        if not sees_prices(info.context.viewer, self._model.orderer_id):
+            return None
+        return Money(amount=amount, currency=self._model.currency)
+
+    @strawberry.field(description="Null without VIEW_FINANCES (unless you placed the order).")
+    def net(self, info: Info) -> Money | None:
+        return self._money(info, self._model.net_amount)
+
+    @strawberry.field(description="Null without VIEW_FINANCES (unless you placed the order).")
+    def vat(self, info: Info) -> Money | None:
+        return self._money(info, self._model.vat_amount)
+
+    @strawberry.field(description="Null without VIEW_FINANCES (unless you placed the order).")
+    def gross(self, info: Info) -> Money | None:
+        return self._money(info, self._model.gross_amount)
+
+    @strawberry.field
+    async def company(self, info: Info) -> Company | None:
+        c = await info.context.loaders.company.load(self._model.company_id)
+        return Company.from_model(c) if c else None
+
+    @strawberry.field(description="Who placed or proposed the order.")
+    async def orderer(self, info: Info) -> PortalUser | None:
+        if self._model.orderer_id is None:
+            return None
+        u = await info.context.loaders.portal_user.load(self._model.orderer_id)
+        return PortalUser.from_model(u) if u else None
+
+    @strawberry.field
+    async def approved_by(self, info: Info) -> PortalUser | None:
+        if self._model.approved_by_id is None:
+            return None
+        u = await info.context.loaders.portal_user.load(self._model.approved_by_id)
+        return PortalUser.from_model(u) if u else None
+
+    @strawberry.field
+    async def lines(self, info: Info) -> list[OrderLine]:
+        rows = await info.context.loaders.lines_by_order.load(self._model.id)
+        show = sees_prices(info.context.viewer, self._model.orderer_id)
+        return [
+            OrderLine(
+                position=line.position, title=line.title, quantity=line.quantity,
+                specification=line.specification, personalisation=line.personalisation,
+                remarks=line.remarks,
+                net=Money(amount=line.net_amount, currency=self._model.currency) if show else None,
+                vat_rate_percent=line.vat_rate_percent, id_=line.id,
+            )
+            for line in rows
+        ]
+
+    @strawberry.field(description="Every status change with time, actor and reason.")
+    async def history(self, info: Info) -> list[OrderStatusChange]:
+        rows = await info.context.loaders.history_by_order.load(self._model.id)
+        return [
+            OrderStatusChange(
+                from_status=state.OrderStatus(h.from_status) if h.from_status else None,
+                to_status=state.OrderStatus(h.to_status), actor=h.actor_kind, reason=h.reason,
+                at=h.at,
+            )
+            for h in rows
+        ]
+
+    @strawberry.field
+    async def jobs(self, info: Info) -> list[Job]:
+        rows = await info.context.loaders.jobs_by_order.load(self._model.id)
+        return [Job.from_model(j) for j in rows]
+
+
+@strawberry.type(description="A line in the cart, with its price now.")
+class CartLine(relay.Node):
+    id: relay.NodeID[int]
+    quantity: int
+    values: JSON
+    remarks: str
+    personalisation: JSON
+    quoted_net: Money | None = strawberry.field(description="The price when it was added.")
+    _model: strawberry.Private[om.CartLine]
+    _price: strawberry.Private[Price | None] = None
+    _title: strawberry.Private[str] = ""
+
+    @strawberry.field(description="What the line is.")
+    def title(self) -> str:
+        return self._title
+
+    @strawberry.field(description="The price now, through the one engine.")
+    def price(self) -> Price | None:
+        return self._price
+
+    @classmethod
+    async def resolve_nodes(  # type: ignore[override]
+        cls, *, info: Info, node_ids: Iterable[str], required: bool = False
+    ) -> list[CartLine | None]:
+        return [None for _ in node_ids]  # cart lines are reached through `cart`
+
+
+@strawberry.type(description="Orders per status, for the customer's overview.")
+class OrderStatusCount:
+    status: OrderStatus
+    count: int
+
+
+@strawberry.type(description="An order's status changed (subscription).")
+class OrderStatusEvent:
+    event_id: int = strawberry.field(description="Pass as `after` when reconnecting.")
+    status: OrderStatus
+    previous_status: OrderStatus | None
+    order: Order | None
+
+
+@strawberry.type(description="A job's status changed (subscription).")
+class JobStatusEvent:
+    event_id: int = strawberry.field(description="Pass as `after` when reconnecting.")
+    status: JobStatus
+    job: Job | None
