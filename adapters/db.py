@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import (
 )
 from sqlalchemy.sql import Executable
 
+from domain import all_models  # noqa: F401  (every table known: foreign keys resolve)
 from domain.events.models import Event
 from domain.mail.models import OutgoingMail
 

@@ -9,7 +9,7 @@ from typing import Any
 
 import httpx
 import pytest
-from gql import Client, gql
+from gql import Client, GraphQLRequest, gql
 from gql.transport.websockets import WebsocketsTransport
 
 from domain.pricing.demo_products import DEMO_PRODUCTS
@@ -59,7 +59,8 @@ def ws_client(base: str, token: str | None) -> Client:
 
 async def _collect(client: Client, config_id: str, out: list[dict[str, Any]], n: int) -> None:
     async with client as session:
-        async for result in session.subscribe(LIVE, variable_values={"id": config_id}):
+        request = GraphQLRequest(LIVE, variable_values={"id": config_id})
+        async for result in session.subscribe(request):
             out.append(result["livePrice"])
             if len(out) == n:
                 return
