@@ -15,6 +15,7 @@ from domain.accounts.tokens import TokenConfig
 from domain.accounts.viewer import ANONYMOUS, Viewer
 from domain.events.ports import EventStream
 from domain.pricing.tokens import PriceTokenConfig
+from domain.shared.ports import FileStorage
 from resolvers.loaders import Loaders
 
 if TYPE_CHECKING:
@@ -36,6 +37,7 @@ class AppServices:
         default_factory=lambda: PriceTokenConfig(secret=b"unset", ttl_s=3600)
     )
     events: EventStream | None = None
+    files: FileStorage | None = None
     extras: dict[str, Any] = field(default_factory=dict)
 
 

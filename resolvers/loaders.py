@@ -30,7 +30,7 @@ from domain.accounts.policies import company_scope, staff_only
 from domain.accounts.viewer import Viewer
 from domain.catalog.models import Channel, Configuration, Product, ProductVersion
 from domain.catalog.services import channel_for, channel_open_to, configuration_scope
-from domain.orders.models import Order, OrderLine, OrderStatusChange
+from domain.orders.models import Order, OrderFile, OrderLine, OrderStatusChange
 from domain.orders.policies import order_scope
 from domain.pricing.context import PriceContext
 from domain.pricing.result import PriceResult
@@ -283,3 +283,21 @@ class Loaders:
             return [found.get(k) for k in keys]
 
         return DataLoader(load_fn=load)
+
+    @cached_property
+    def order_file(self) -> DataLoader[int, OrderFile | None]:
+        async def load(keys: Sequence[int]) -> list[OrderFile | None]:
+            rows = await self.uow.scalars(
+                select(OrderFile)
+                .join(OrderLine, OrderLine.id == OrderFile.order_line_id)
+                .join(Order, Order.id == OrderLine.order_id)
+                .where(OrderFile.id.in_(keys), order_scope(self.viewer))
+            )
+            found = {r.id: r for r in rows}
+            return [found.get(k) for k in keys]
+
+        return DataLoader(load_fn=load)
+
+    @cached_property
+    def files_by_line(self) -> DataLoader[int, list[OrderFile]]:
+        return self._many_by(OrderFile, OrderFile.order_line_id, OrderFile.id, true())

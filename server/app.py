@@ -7,6 +7,7 @@ import contextlib
 import hashlib
 import logging
 import uuid
+from pathlib import Path
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -20,12 +21,14 @@ from starlette.routing import Route, WebSocketRoute
 
 from adapters.db import create_engine, session_factory
 from adapters.events import EventHub
+from adapters.files import LocalFileStorage
 from adapters.mail import MailDispatcher, SmtpConfig, SmtpSender
 from domain.accounts.auth import ThrottleConfig
 from domain.accounts.tokens import TokenConfig
 from domain.pricing.tokens import PriceTokenConfig
 from resolvers.context import AppServices
 from schema.build import SchemaOptions, build_schema
+from server.file_routes import order_file_download
 from server.graphql_view import PressroomGraphQL
 from server.settings import Settings
 
@@ -88,6 +91,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
     engine = create_engine(settings.database_url)
     sessions = session_factory(engine)
     services = app_services(settings)
+    services.files = LocalFileStorage(Path(settings.data_dir).resolve() / "files")
     schema = build_schema(
         SchemaOptions(
             production=not settings.debug,
@@ -167,6 +171,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         routes=[
             Route("/", root),
             Route("/healthz", healthz),
+            Route("/files/order-files/{file_id}", order_file_download(services, sessions)),
             Route("/graphql", graphql, methods=["GET", "POST"]),
             WebSocketRoute("/graphql", graphql),
         ],

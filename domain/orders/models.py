@@ -41,12 +41,8 @@ class CartLine(Base, Timestamped):
     """A line in a portal user's cart: a configuration or a saved part, with a quantity."""
 
     __tablename__ = "cart_line"
-    __table_args__ = (
-        CheckConstraint("quantity > 0", name="quantity_positive"),
-        CheckConstraint(
-            "(configuration_id IS NULL) <> (part_id IS NULL)", name="one_source"
-        ),
-    )
+    # The values are a snapshot; configuration_id only remembers the draft it came from.
+    __table_args__ = (CheckConstraint("quantity > 0", name="quantity_positive"),)
     id: Mapped[int] = mapped_column(BigInteger, Identity(), primary_key=True)
     portal_user_id: Mapped[int] = mapped_column(
         ForeignKey("portal_user.id", ondelete="CASCADE"), index=True

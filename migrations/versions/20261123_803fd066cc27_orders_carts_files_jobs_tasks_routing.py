@@ -84,7 +84,6 @@ def upgrade() -> None:
     sa.Column('personalisation', postgresql.JSONB(astext_type=sa.Text()), nullable=False),
     sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('created_at', sa.DateTime(timezone=True), server_default=sa.text('now()'), nullable=False),
-    sa.CheckConstraint('(configuration_id IS NULL) <> (part_id IS NULL)', name=op.f('ck_cart_line_one_source')),
     sa.CheckConstraint('quantity > 0', name=op.f('ck_cart_line_quantity_positive')),
     sa.ForeignKeyConstraint(['channel_id'], ['channel.id'], name=op.f('fk_cart_line_channel_id_channel')),
     sa.ForeignKeyConstraint(['company_id'], ['company.id'], name=op.f('fk_cart_line_company_id_company'), ondelete='CASCADE'),

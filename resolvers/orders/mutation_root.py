@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import strawberry
 
+from resolvers.orders.mutations import order_files as f
 from resolvers.orders.mutations import order_mutations as m
 from resolvers.permissions import IsAuthenticated, IsPortalUser, IsStaff
 
@@ -67,5 +68,30 @@ class OrdersMutation:
         resolver=m.task_complete,
         description="Complete a production task; job and order status follow. Requires staff "
         "role PRODUCTION or ADMIN.",
+        permission_classes=[IsAuthenticated, IsStaff],
+    )
+    order_file_attach = strawberry.mutation(
+        resolver=f.order_file_attach,
+        description="Attach artwork or a drawing to an order line (multipart upload with the "
+        "`Apollo-Require-Preflight` header); replaces a file flagged as faulty and sends the job "
+        "back to work. Requires sight of the order (its orderer or VIEW_COMPANY_ORDERS) or staff.",
+        permission_classes=[IsAuthenticated],
+    )
+    order_file_flag_problem = strawberry.mutation(
+        resolver=f.order_file_flag_problem,
+        description="Flag a missing or defective file: the job waits and the customer is "
+        "e-mailed. Requires staff role PRODUCTION or ADMIN.",
+        permission_classes=[IsAuthenticated, IsStaff],
+    )
+    order_reorder = strawberry.mutation(
+        resolver=f.order_reorder,
+        description="Put an earlier order's lines into the cart at today's prices. Requires "
+        "PLACE_ORDERS or REQUEST_ORDERS and sight of the order.",
+        permission_classes=[IsAuthenticated, IsPortalUser],
+    )
+    order_enter_for_customer = strawberry.mutation(
+        resolver=f.order_enter_for_customer,
+        description="Enter a binding order (o- number) for a customer, priced with their terms "
+        "and released to production. Requires staff role ADMIN or SALES.",
         permission_classes=[IsAuthenticated, IsStaff],
     )

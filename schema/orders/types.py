@@ -121,6 +121,34 @@ class Job(relay.Node):
         return Order.from_model(o) if o else None
 
 
+@strawberry.type(description="Artwork or a drawing attached to an order line.")
+class OrderFile(relay.Node):
+    id: relay.NodeID[int]
+    file_name: str
+    content_type: str
+    size_bytes: int
+    sha256: str
+    status: str = strawberry.field(description="OK, PROBLEM (see `problem`) or REPLACED.")
+    problem: str | None
+    created_at: dt.datetime
+
+    @classmethod
+    def from_model(cls, f: om.OrderFile) -> OrderFile:
+        return cls(id=f.id, file_name=f.file_name, content_type=f.content_type,
+                   size_bytes=f.size_bytes, sha256=f.sha256, status=f.status, problem=f.problem,
+                   created_at=f.created_at)
+
+    @classmethod
+    async def resolve_nodes(  # type: ignore[override]
+        cls, *, info: Info, node_ids: Iterable[str], required: bool = False
+    ) -> list[OrderFile | None]:
+        return await _resolve_by_loader(cls, info, node_ids, "order_file", required)
+
+    @strawberry.field(description="Download path (send the bearer token).")
+    def download_path(self) -> str:
+        return f"/files/order-files/{relay.to_base64('OrderFile', self.id)}"
+
+
 @strawberry.type(description="A line of an order.")
 class OrderLine:
     position: int
@@ -132,6 +160,11 @@ class OrderLine:
     net: Money | None = strawberry.field(description="Null without VIEW_FINANCES.")
     vat_rate_percent: Decimal
     id_: strawberry.Private[int]
+
+    @strawberry.field(description="Files attached to this line.")
+    async def files(self, info: Info) -> list[OrderFile]:
+        rows = await info.context.loaders.files_by_line.load(self.id_)
+        return [OrderFile.from_model(f) for f in rows]
 
     @strawberry.field(description="The production job of this line, once released.")
     async def job(self, info: Info) -> Job | None:
@@ -153,6 +186,9 @@ class Order(relay.Node):
     created_at: dt.datetime
     updated_at: dt.datetime
     currency: str
+    on_hold_reason: str | None = strawberry.field(
+        description="Why the order waits for the customer (e.g. a defective file)."
+    )
     _model: strawberry.Private[om.Order]
 
     @classmethod
@@ -168,7 +204,8 @@ class Order(relay.Node):
                    customer_reference=o.customer_reference,
                    desired_delivery_date=o.desired_delivery_date, delivery_address=address,
                    payment_method=o.payment_method, remarks=o.remarks, created_at=o.created_at,
-                   updated_at=o.updated_at, currency=o.currency, _model=o)
+                   updated_at=o.updated_at, currency=o.currency,
+                   on_hold_reason=o.on_hold_reason, _model=o)
 
     @classmethod
     async def resolve_nodes(  # type: ignore[override]

@@ -1,0 +1,145 @@
+"""Artwork and drawings on order lines: upload, a problem flagged by staff puts the job on
+hold and tells the customer, a re-upload sends it back to work."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from sqlalchemy import select
+
+from domain.accounts.models import PortalUser
+from domain.accounts.policies import require_staff_role
+from domain.accounts.viewer import Viewer
+from domain.orders.errors import OrderErrorCode
+from domain.orders.lifecycle import order_for_update
+from domain.orders.models import Order, OrderFile, OrderLine
+from domain.orders.policies import PRODUCTION_ROLES, order_scope
+from domain.orders.state import TERMINAL
+from domain.production.models import Job
+from domain.production.services import follow_tasks
+from domain.shared.errors import DomainError
+from domain.shared.ports import FileStorage
+from domain.shared.uow import UnitOfWork
+
+MAX_FILE_BYTES = 100 * 1024 * 1024
+ALLOWED_TYPES = (
+    "application/pdf", "image/", "application/dxf", "image/vnd.dxf", "application/postscript",
+    "application/octet-stream", "application/zip", "text/plain",
+)
+
+
+async def order_file_attach(
+    uow: UnitOfWork,
+    viewer: Viewer,
+    storage: FileStorage,
+    order_id: int,
+    line_position: int,
+    file_name: str,
+    content_type: str,
+    data: bytes,
+) -> OrderFile:
+    """Open to whoever may see the order (its orderer, or VIEW_COMPANY_ORDERS), and staff.
+    A file for a line whose job waits for a new file replaces the faulty one and releases it."""
+    if len(data) > MAX_FILE_BYTES:
+        raise DomainError.single(
+            OrderErrorCode.FILE_TOO_LARGE, f"Files are limited to {MAX_FILE_BYTES // 2**20} MB.", "file"
+        )
+    if not data:
+        raise DomainError.single(OrderErrorCode.REQUIRED, "The file is empty.", "file")
+    if not any(content_type.startswith(t) for t in ALLOWED_TYPES):
+        raise DomainError.single(OrderErrorCode.INVALID, f"Unsupported file type {content_type}.", "file")
+    name = (file_name or "file").replace("/", "_").replace("\\", "_")[:255]
+    async with uow:
+        order = await order_for_update(uow, viewer, order_id)
+        if order.status in TERMINAL:
+            raise DomainError.single(
+                OrderErrorCode.INVALID_TRANSITION, f"The order is {order.status.value}.", "orderId"
+            )
+        line: OrderLine | None = await uow.scalar(
+            select(OrderLine).where(OrderLine.order_id == order.id, OrderLine.position == line_position)
+        )
+        if line is None:
+            raise DomainError.single(OrderErrorCode.NOT_FOUND, "Order line not found.", "linePosition")
+        key, digest = await storage.put(data)
+        previous = await uow.scalars(
+            select(OrderFile).where(OrderFile.order_line_id == line.id, OrderFile.status == "PROBLEM")
+        )
+        for old in previous:
+            old.status = "REPLACED"
+        row = OrderFile(
+            order_line_id=line.id, company_id=order.company_id, file_name=name,
+            content_type=content_type, size_bytes=len(data), sha256=digest, storage_key=key,
+            uploaded_by_id=viewer.user_id if viewer.is_portal else None,
+        )
+        uow.session.add(row)
+        job: Job | None = await uow.scalar(select(Job).where(Job.order_line_id == line.id).with_for_update())
+        if job is not None and job.hold_reason is not None and previous:
+            job.hold_reason = None
+            order.on_hold_reason = None
+            await follow_tasks(uow, viewer, job)
+        uow.record_event(
+            "order.file_attached", order.company_id,
+            {"orderId": order.id, "line": line_position, "fileName": name, "ordererId": order.orderer_id},
+        )
+        await uow.commit()
+        return row
+
+
+async def order_file_flag_problem(
+    uow: UnitOfWork, viewer: Viewer, file_id: int | None, job_id: int | None, problem: str
+) -> Job:
+    """Staff (PRODUCTION or ADMIN) flag a missing or defective file: the job waits, the
+    customer is e-mailed, and the order shows why."""
+    require_staff_role(viewer, PRODUCTION_ROLES)
+    if not problem.strip():
+        raise DomainError.single(OrderErrorCode.REQUIRED, "Describe the problem.", "problem")
+    async with uow:
+        if file_id is not None:
+            f = await uow.session.get(OrderFile, file_id, with_for_update=True)
+            if f is None:
+                raise DomainError.single(OrderErrorCode.NOT_FOUND, "File not found.", "fileId")
+            f.status, f.problem = "PROBLEM", problem.strip()
+            job = await uow.scalar(select(Job).where(Job.order_line_id == f.order_line_id).with_for_update())
+        else:
+            job = await uow.scalar(select(Job).where(Job.id == job_id).with_for_update())
+        if job is None:
+            raise DomainError.single(OrderErrorCode.NOT_FOUND, "Job not found.", "jobId")
+        order = await order_for_update(uow, viewer, job.order_id)
+        if order.status in TERMINAL:
+            raise DomainError.single(OrderErrorCode.INVALID_TRANSITION, f"The order is {order.status.value}.", "jobId")
+        job.hold_reason = problem.strip()
+        order.on_hold_reason = f"{job.number}: {problem.strip()}"
+        await follow_tasks(uow, viewer, job)
+        if order.orderer_id is not None:
+            user = await uow.session.get(PortalUser, order.orderer_id)
+            if user is not None:
+                uow.send_mail(
+                    user.email,
+                    f"Order {order.number}: we need a new file",
+                    f"Hello {user.full_name},\n\nyour order {order.number} waits for you:\n"
+                    f"{problem.strip()}\n\nPlease upload a corrected file for {job.title}.\n",
+                )
+        await uow.commit()
+        return job
+
+
+async def files_of_lines(uow: UnitOfWork, viewer: Viewer, line_ids: Sequence[int]) -> Sequence[OrderFile]:
+    return await uow.scalars(
+        select(OrderFile)
+        .join(OrderLine, OrderLine.id == OrderFile.order_line_id)
+        .join(Order, Order.id == OrderLine.order_id)
+        .where(OrderFile.order_line_id.in_(list(line_ids)), order_scope(viewer))
+        .order_by(OrderFile.id)
+    )
+
+
+async def order_file_content(uow: UnitOfWork, viewer: Viewer, storage: FileStorage, file_id: int) -> tuple[OrderFile, bytes]:
+    row: OrderFile | None = await uow.scalar(
+        select(OrderFile)
+        .join(OrderLine, OrderLine.id == OrderFile.order_line_id)
+        .join(Order, Order.id == OrderLine.order_id)
+        .where(OrderFile.id == file_id, order_scope(viewer))
+    )
+    if row is None:
+        raise DomainError.single(OrderErrorCode.NOT_FOUND, "File not found.", "id")
+    return row, await storage.get(row.storage_key)

@@ -1,0 +1,49 @@
+"""Downloads of stored files over HTTP, with the same bearer auth and tenant scope as GraphQL."""
+
+from __future__ import annotations
+
+from urllib.parse import quote
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+
+from adapters.db import SqlUnitOfWork
+from domain.accounts.auth import viewer_from_token
+from domain.orders.files import order_file_content
+from domain.shared.errors import DomainError
+from resolvers.context import AppServices
+from server.graphql_view import bearer
+
+
+def order_file_download(services: AppServices, sessions: object):  # type: ignore[no-untyped-def]
+    async def endpoint(request: Request) -> Response:
+        from strawberry import relay
+
+        uow = SqlUnitOfWork(sessions)  # type: ignore[arg-type]
+        try:
+            viewer = await viewer_from_token(
+                uow, services.tokens, bearer(request.headers.get("authorization"))
+            )
+            if viewer is None or viewer.is_anonymous:
+                return JSONResponse({"error": "authentication required"}, status_code=401)
+            try:
+                gid = relay.GlobalID.from_id(request.path_params["file_id"])
+                if gid.type_name != "OrderFile" or services.files is None:
+                    raise ValueError
+                row, data = await order_file_content(uow, viewer, services.files, int(gid.node_id))
+            except (ValueError, DomainError, FileNotFoundError):
+                return JSONResponse({"error": "not found"}, status_code=404)
+            name = quote(row.file_name)
+            return Response(
+                data,
+                media_type=row.content_type,
+                headers={
+                    "content-disposition": f"attachment; filename*=UTF-8''{name}",
+                    "x-content-sha256": row.sha256,
+                    "cache-control": "private, no-store",
+                },
+            )
+        finally:
+            await uow.close()
+
+    return endpoint
