@@ -9,6 +9,9 @@ from decimal import ROUND_HALF_UP, Decimal
 _EXPONENTS: dict[str, int] = {"JPY": 0, "KRW": 0, "CHF": 2, "EUR": 2, "USD": 2, "GBP": 2}
 
 
+_ONE = Decimal(1)
+
+
 def minor_unit_exponent(currency: str) -> int:
     return _EXPONENTS.get(currency, 2)
 
@@ -37,8 +40,8 @@ class Money:
     @classmethod
     def from_decimal(cls, value: Decimal, currency: str) -> Money:
         """Round a major-unit decimal half-up to minor units: the one rounding rule for money."""
-        exp = minor_unit_exponent(currency)
-        minor = (value * (Decimal(10) ** exp)).quantize(Decimal(1), rounding=ROUND_HALF_UP)
+        # scaleb shifts the exponent without a multiplication (hot path of every price).
+        minor = value.scaleb(_EXPONENTS.get(currency, 2)).quantize(_ONE, rounding=ROUND_HALF_UP)
         return cls(int(minor), currency)
 
     def to_decimal(self) -> Decimal:
