@@ -18,6 +18,9 @@ ORDERS = gql(
     """subscription($after: Int) { orderStatusChanged(after: $after) {
          eventId status previousStatus order { number status } } }"""
 )
+INCOMING = gql(
+    """subscription { incomingOrders { eventId status order { number kind } } }"""
+)
 JOBS = gql(
     """subscription($after: Int) { jobStatusChanged(after: $after) { eventId status job { number title } } }"""
 )
@@ -79,7 +82,9 @@ async def test_customer_watches_every_step_from_another_process(database_url, se
         boss_jobs: list[dict[str, Any]] = []
         buyer_orders: list[dict[str, Any]] = []
         globex_orders: list[dict[str, Any]] = []
+        incoming: list[dict[str, Any]] = []
         tasks = [
+            asyncio.create_task(collect(ws(b, maker), INCOMING, incoming, "incomingOrders")),
             asyncio.create_task(collect(ws(b, boss), ORDERS, boss_orders, "orderStatusChanged")),
             asyncio.create_task(collect(ws(b, boss), JOBS, boss_jobs, "jobStatusChanged")),
             asyncio.create_task(collect(ws(b, buyer), ORDERS, buyer_orders, "orderStatusChanged")),
@@ -111,6 +116,10 @@ async def test_customer_watches_every_step_from_another_process(database_url, se
         await wait_for(lambda: any(e["status"] == "COMPLETED" for e in buyer_orders))
         assert {e["order"]["number"] for e in buyer_orders} == {proposal["number"]}
         assert globex_orders == []
+        # Staff see orders enter production: the binding one at once, the proposal on approval.
+        await wait_for(lambda: len(incoming) >= 2)
+        assert [e["order"]["number"] for e in incoming] == [own["number"], proposal["number"]]
+        assert all(e["status"] == "RELEASED" for e in incoming)
         for t in tasks:
             t.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)
