@@ -21,7 +21,7 @@ from domain.catalog.models import (
 )
 from domain.catalog.spec import ProductSpec
 from domain.pricing.engine import compile_pricing
-from domain.shared.errors import DomainError, ErrorCollector
+from domain.shared.errors import DomainError, ErrorCollector, ErrorDetail
 from domain.shared.unset import UNSET, Unset
 from domain.shared.uow import UnitOfWork
 
@@ -42,16 +42,18 @@ def validate_definition(kind: ProductKind, spec_json: Any, rules_json: Any) -> N
     try:
         spec = ProductSpec.from_json(spec_json)
     except DomainError as exc:
-        raise DomainError(
-            [d.__class__(d.code, d.message, ("spec", *(d.field or ()))) for d in exc.details]
-        ) from None
+        raise DomainError([_under("spec", d) for d in exc.details]) from None
     if kind in RULE_PRICED:
         try:
             compile_pricing(spec, rules_json)
         except DomainError as exc:
-            raise DomainError(
-                [d.__class__(d.code, d.message, ("rules", *(d.field or ()))) for d in exc.details]
-            ) from None
+            raise DomainError([_under("rules", d) for d in exc.details]) from None
+
+
+def _under(root: str, d: ErrorDetail) -> ErrorDetail:
+    """The input field's path: the engine names paths inside the document, sometimes with it."""
+    path = tuple(d.field or ())
+    return ErrorDetail(d.code, d.message, path if path[:1] == (root,) else (root, *path))
 
 
 @dataclass(frozen=True, slots=True)

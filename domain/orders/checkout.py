@@ -8,7 +8,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import select, text
+from sqlalchemy import func, select, text
 from sqlalchemy.exc import IntegrityError
 
 from domain.accounts.models import Address, Company
@@ -53,9 +53,17 @@ class OrderPlace:
 def _validate(cmd: OrderPlace, today: dt.date) -> None:
     errors = ErrorCollector()
     if not cmd.idempotency_key.strip() or len(cmd.idempotency_key) > 100:
-        errors.add(OrderErrorCode.REQUIRED, "An idempotency key (1-100 characters) is required.", "idempotencyKey")
+        errors.add(
+            OrderErrorCode.REQUIRED,
+            "An idempotency key (1-100 characters) is required.",
+            "idempotencyKey",
+        )
     if cmd.desired_delivery_date is not None and cmd.desired_delivery_date < today:
-        errors.add(OrderErrorCode.INVALID_DATE, "The desired delivery date is in the past.", "desiredDeliveryDate")
+        errors.add(
+            OrderErrorCode.INVALID_DATE,
+            "The desired delivery date is in the past.",
+            "desiredDeliveryDate",
+        )
     if cmd.payment_method not in PAYMENT_METHODS:
         errors.add(
             OrderErrorCode.UNSUPPORTED_PAYMENT_METHOD,
@@ -68,8 +76,11 @@ def _validate(cmd: OrderPlace, today: dt.date) -> None:
         a = cmd.delivery_address
         for name in ("name", "street", "postal_code", "city", "country"):
             if not getattr(a, name).strip():
-                errors.add(OrderErrorCode.INVALID_ADDRESS, "This address field is required.",
-                           ("deliveryAddress", name))
+                errors.add(
+                    OrderErrorCode.INVALID_ADDRESS,
+                    "This address field is required.",
+                    ("deliveryAddress", name),
+                )
     errors.raise_if_any()
 
 
@@ -83,22 +94,36 @@ async def _existing(uow: UnitOfWork, company_id: int, key: str) -> Order | None:
 async def _address(uow: UnitOfWork, viewer: Viewer, cmd: OrderPlace) -> dict[str, Any]:
     if cmd.delivery_address is not None:
         a = cmd.delivery_address
-        return {"name": a.name, "street": a.street, "postalCode": a.postal_code, "city": a.city,
-                "country": a.country.upper()}
+        return {
+            "name": a.name,
+            "street": a.street,
+            "postalCode": a.postal_code,
+            "city": a.city,
+            "country": a.country.upper(),
+        }
     stmt = select(Address).where(Address.company_id == viewer.company_id)
     if cmd.delivery_address_id is not None:
         stmt = stmt.where(Address.id == cmd.delivery_address_id)
     else:
-        stmt = stmt.order_by((Address.kind == "SHIPPING").desc(), Address.is_default.desc(), Address.id)
+        stmt = stmt.order_by(
+            (Address.kind == "SHIPPING").desc(), Address.is_default.desc(), Address.id
+        )
     address: Address | None = await uow.scalar(stmt.limit(1))
     if address is None:
         if cmd.delivery_address_id is not None:
-            raise DomainError.single(OrderErrorCode.NOT_FOUND, "Address not found.", "deliveryAddressId")
+            raise DomainError.single(
+                OrderErrorCode.NOT_FOUND, "Address not found.", "deliveryAddressId"
+            )
         raise DomainError.single(
             OrderErrorCode.INVALID_ADDRESS, "Give a delivery address.", "deliveryAddress"
         )
-    return {"name": address.name, "street": address.street, "postalCode": address.postal_code,
-            "city": address.city, "country": address.country}
+    return {
+        "name": address.name,
+        "street": address.street,
+        "postalCode": address.postal_code,
+        "city": address.city,
+        "country": address.country,
+    }
 
 
 def _check_token(
@@ -124,14 +149,18 @@ def _check_token(
                 "The product changed since this price was given; get a new quote.",
                 path,
             )
-        raise DomainError.single(OrderErrorCode.INVALID_PRICE_TOKEN, "This token is for another item.", path)
+        raise DomainError.single(
+            OrderErrorCode.INVALID_PRICE_TOKEN, "This token is for another item.", path
+        )
     if (
         claim.quantity != line.quantity
         or claim.config_hash != configuration_hash(line.values)
         or claim.company_id not in (None, viewer.company_id)
     ):
         raise DomainError.single(
-            OrderErrorCode.INVALID_PRICE_TOKEN, "This price was given for another specification.", path
+            OrderErrorCode.INVALID_PRICE_TOKEN,
+            "This price was given for another specification.",
+            path,
         )
     return claim.net
 
@@ -148,6 +177,14 @@ async def order_place(
     assert viewer.company_id is not None
     _validate(cmd, utcnow().date())
     async with uow:
+        # Placements with the same key wait for each other; the later one finds the order.
+        await uow.session.execute(
+            select(
+                func.pg_advisory_xact_lock(
+                    func.hashtext(f"order:{viewer.company_id}:{cmd.idempotency_key}")
+                )
+            )
+        )
         existing = await _existing(uow, viewer.company_id, cmd.idempotency_key)
         if existing is not None:
             return existing
@@ -156,7 +193,9 @@ async def order_place(
             wanted = set(cmd.cart_line_ids)
             lines = [line for line in lines if line.id in wanted]
             if len(lines) != len(wanted):
-                raise DomainError.single(OrderErrorCode.NOT_FOUND, "Cart line not found.", "cartLineIds")
+                raise DomainError.single(
+                    OrderErrorCode.NOT_FOUND, "Cart line not found.", "cartLineIds"
+                )
         if not lines:
             raise DomainError.single(OrderErrorCode.CART_EMPTY, "The cart is empty.", "cartLineIds")
         errors = ErrorCollector()
@@ -164,7 +203,9 @@ async def order_place(
         for index, line in enumerate(lines):
             priced = await price_cart_line(uow, viewer, line)
             for problem in priced.problems:
-                errors.add(problem.code, problem.message, ("lines", str(index), *(problem.field or ())))
+                errors.add(
+                    problem.code, problem.message, ("lines", str(index), *(problem.field or ()))
+                )
             if priced.problems or priced.result is None or priced.result.net is None:
                 continue
             net = priced.result.net.amount
@@ -177,7 +218,11 @@ async def order_place(
                     continue
                 if honoured is not None:
                     net = honoured
-            elif line.quoted_net is not None and line.quoted_net != net and not cmd.accept_price_changes:
+            elif (
+                line.quoted_net is not None
+                and line.quoted_net != net
+                and not cmd.accept_price_changes
+            ):
                 errors.add(
                     OrderErrorCode.PRICE_CHANGED,
                     f"The price of '{priced.title}' changed from {line.quoted_net / 100:.2f} to "
@@ -236,8 +281,12 @@ async def order_place(
                     vat_amount=vat,
                     vat_rate_percent=result.vat_rate_percent,
                     price_lines=[
-                        {"code": pl.code, "label": pl.label, "amount": pl.amount.amount,
-                         "detail": pl.detail}
+                        {
+                            "code": pl.code,
+                            "label": pl.label,
+                            "amount": pl.amount.amount,
+                            "detail": pl.detail,
+                        }
                         for pl in result.lines
                     ],
                 )
@@ -246,8 +295,11 @@ async def order_place(
         order.gross_amount = net_total + vat_total
         uow.session.add(
             OrderStatusChange(
-                order_id=order.id, from_status=None, to_status=order.status.value,
-                actor_kind="CUSTOMER", portal_user_id=viewer.user_id,
+                order_id=order.id,
+                from_status=None,
+                to_status=order.status.value,
+                actor_kind="CUSTOMER",
+                portal_user_id=viewer.user_id,
                 reason="placed" if binding else "proposed",
             )
         )
@@ -258,8 +310,12 @@ async def order_place(
         uow.record_event(
             "order.placed",
             company.id,
-            {"orderId": order.id, "number": order.number, "status": order.status.value,
-             "ordererId": viewer.user_id},
+            {
+                "orderId": order.id,
+                "number": order.number,
+                "status": order.status.value,
+                "ordererId": viewer.user_id,
+            },
         )
         try:
             await uow.commit()
@@ -271,5 +327,3 @@ async def order_place(
                 raise
             return winner
         return order
-
-
