@@ -5,10 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 import orjson
+from cross_web import HTTPException
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.websockets import WebSocket
-from cross_web import HTTPException
 from strawberry.asgi import GraphQL
 from strawberry.exceptions import ConnectionRejectionError
 from strawberry.http import GraphQLHTTPResponse
@@ -17,6 +17,7 @@ from strawberry.types.graphql import OperationType
 
 from adapters.db import SqlUnitOfWork
 from domain.accounts.auth import viewer_from_token
+from domain.stock.supplier_feed import is_supplier_key, supplier_viewer
 from resolvers.context import AppServices, Context
 
 GRAPHQL_RESPONSE_JSON = "application/graphql-response+json"
@@ -46,6 +47,19 @@ class PressroomGraphQL(GraphQL[Context, None]):
     async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
         if scope["type"] != "http":
             await super().__call__(scope, receive, send)
+            return
+        if _is_multipart(scope) and not _has_preflight_header(scope):
+            # CVE-2024-47082: a multipart POST is a "simple" request that browsers send
+            # cross-site without a CORS preflight; a custom header forces one.
+            await _error(
+                scope,
+                receive,
+                send,
+                400,
+                "CSRF_PREFLIGHT_REQUIRED",
+                "File uploads need the header `Apollo-Require-Preflight: true` "
+                "(or `GraphQL-Preflight: 1`).",
+            )
             return
         try:
             await super().__call__(scope, receive, send)
@@ -83,9 +97,12 @@ class PressroomGraphQL(GraphQL[Context, None]):
         request.scope.setdefault("state", {})["uow"] = uow
         context = Context(request=request, response=response, uow=uow, services=self.services)
         if isinstance(request, Request):
-            viewer = await viewer_from_token(
-                uow, self.services.tokens, bearer(request.headers.get("authorization"))
-            )
+            token = bearer(request.headers.get("authorization"))
+            if token is not None and is_supplier_key(token):
+                # A supplier system's API key (stock messages), not a user's access token.
+                viewer = await supplier_viewer(uow, token)
+            else:
+                viewer = await viewer_from_token(uow, self.services.tokens, token)
             if viewer is None:
                 raise InvalidToken
             context.viewer = viewer
@@ -144,6 +161,29 @@ class PressroomGraphQL(GraphQL[Context, None]):
             response.media_type = GRAPHQL_RESPONSE_JSON
             response.headers["content-type"] = f"{GRAPHQL_RESPONSE_JSON}; charset=utf-8"
         return response
+
+
+PREFLIGHT_HEADERS = (b"apollo-require-preflight", b"graphql-preflight", b"x-apollo-operation-name")
+
+
+def _is_multipart(scope: Any) -> bool:
+    for name, value in scope.get("headers") or ():
+        if name == b"content-type":
+            return value.lower().startswith(b"multipart/")
+    return False
+
+
+def _has_preflight_header(scope: Any) -> bool:
+    return any(
+        name in PREFLIGHT_HEADERS and value.strip() for name, value in scope.get("headers") or ()
+    )
+
+
+async def _error(scope: Any, receive: Any, send: Any, status: int, code: str, message: str) -> None:
+    response = JSONResponse(
+        {"errors": [{"message": message, "extensions": {"code": code}}]}, status_code=status
+    )
+    await response(scope, receive, send)
 
 
 def _is_request_error(data: GraphQLHTTPResponse) -> bool:
