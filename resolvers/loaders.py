@@ -13,7 +13,7 @@ from functools import cached_property
 from typing import Any, TypeVar
 
 from sqlalchemy import select, true
-from sqlalchemy.orm import InstrumentedAttribute
+from sqlalchemy.orm import InstrumentedAttribute, defer
 from strawberry.dataloader import DataLoader
 
 from domain.accounts.models import (
@@ -30,6 +30,9 @@ from domain.accounts.policies import company_scope, staff_only
 from domain.accounts.viewer import Viewer
 from domain.catalog.models import Channel, Configuration, Product, ProductVersion
 from domain.catalog.services import channel_for, channel_open_to, configuration_scope
+from domain.laser.models import Part
+from domain.laser.parts import part_scope
+from domain.laser.shop import LaserShop, load_shop
 from domain.orders.models import Order, OrderFile, OrderLine, OrderStatusChange
 from domain.orders.policies import order_scope
 from domain.pricing.context import PriceContext
@@ -38,6 +41,7 @@ from domain.pricing.service import price_context, price_version
 from domain.production.models import Job, Requisition, Task
 from domain.shared.errors import DomainError
 from domain.shared.uow import UnitOfWork
+from resolvers.stock.loaders import StockLoaders
 
 K = TypeVar("K", bound=Hashable)
 
@@ -145,7 +149,11 @@ class Loaders:
     def channel(self) -> DataLoader[int, Channel | None]:
         async def load(keys: Sequence[int]) -> list[Channel | None]:
             rows = await self.uow.scalars(select(Channel).where(Channel.id.in_(keys)))
-            found = {c.id: c for c in rows if channel_open_to(c, self.viewer)}
+            found = {
+                c.id: c
+                for c in rows
+                if channel_open_to(c, self.viewer) and (c.is_active or self.viewer.is_staff)
+            }
             return [found.get(k) for k in keys]
 
         return DataLoader(load_fn=load)
@@ -301,3 +309,60 @@ class Loaders:
     @cached_property
     def files_by_line(self) -> DataLoader[int, list[OrderFile]]:
         return self._many_by(OrderFile, OrderFile.order_line_id, OrderFile.id, true())
+
+    @cached_property
+    def stock(self) -> StockLoaders:
+        """Stock items, suppliers and purchase orders (resolvers/stock/loaders.py)."""
+        return StockLoaders(self.uow, self.viewer)
+
+    # Laser: the shop's price list once per request; parts scoped to the viewer's company.
+    @cached_property
+    def laser_shop(self) -> DataLoader[int, LaserShop]:
+        """Materials, thicknesses and rates; load(0) (one key: the shop)."""
+
+        async def load(keys: Sequence[int]) -> list[LaserShop]:
+            shop = await load_shop(self.uow)
+            return [shop for _ in keys]
+
+        return DataLoader(load_fn=load)
+
+    @cached_property
+    def part(self) -> DataLoader[int, Part | None]:
+        async def load(keys: Sequence[int]) -> list[Part | None]:
+            rows = await self.uow.scalars(
+                select(Part)
+                .where(Part.id.in_(keys), part_scope(self.viewer))
+                .options(defer(Part.dxf, raiseload=True))
+            )
+            found = {r.id: r for r in rows}
+            return [found.get(k) for k in keys]
+
+        return DataLoader(load_fn=load)
+
+    @cached_property
+    def part_dxf(self) -> DataLoader[int, bytes | None]:
+        async def load(keys: Sequence[int]) -> list[bytes | None]:
+            rows = await self.uow.rows(
+                select(Part.id, Part.dxf).where(Part.id.in_(keys), part_scope(self.viewer))
+            )
+            found = {pk: bytes(data) for pk, data in rows}
+            return [found.get(k) for k in keys]
+
+        return DataLoader(load_fn=load)
+
+    @cached_property
+    def laser_price_context(self) -> DataLoader[tuple[str | None, int], PriceContext | None]:
+        """The buyer's terms for a part's company in a channel (None: channel closed)."""
+
+        async def load(keys: Sequence[tuple[str | None, int]]) -> list[PriceContext | None]:
+            out: list[PriceContext | None] = []
+            for channel_code, company_id in keys:
+                try:
+                    channel = await channel_for(self.uow, self.viewer, channel_code)
+                except DomainError:
+                    out.append(None)
+                    continue
+                out.append(await price_context(self.uow, self.viewer, channel, company_id))
+            return out
+
+        return DataLoader(load_fn=load)

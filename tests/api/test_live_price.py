@@ -66,7 +66,7 @@ async def _collect(client: Client, config_id: str, out: list[dict[str, Any]], n:
                 return
 
 
-async def _wait_for(out: list[Any], n: int, timeout: float = 10) -> None:
+async def _wait_for(out: list[Any], n: int, timeout: float = 40) -> None:
     deadline = asyncio.get_running_loop().time() + timeout
     while len(out) < n:
         assert asyncio.get_running_loop().time() < deadline, f"got {len(out)} of {n}: {out}"

@@ -18,9 +18,7 @@ ORDERS = gql(
     """subscription($after: Int) { orderStatusChanged(after: $after) {
          eventId status previousStatus order { number status } } }"""
 )
-INCOMING = gql(
-    """subscription { incomingOrders { eventId status order { number kind } } }"""
-)
+INCOMING = gql("""subscription { incomingOrders { eventId status order { number kind } } }""")
 JOBS = gql(
     """subscription($after: Int) { jobStatusChanged(after: $after) { eventId status job { number title } } }"""
 )
@@ -35,15 +33,24 @@ def ws(base: str, token: str) -> Client:
     return Client(transport=transport, fetch_schema_from_transport=False)
 
 
-async def collect(client: Client, doc: Any, out: list[dict[str, Any]], key: str, after: int | None = None, stop: asyncio.Event | None = None) -> None:
+async def collect(
+    client: Client,
+    doc: Any,
+    out: list[dict[str, Any]],
+    key: str,
+    after: int | None = None,
+    stop: asyncio.Event | None = None,
+) -> None:
     async with client as session:
-        async for result in session.subscribe(GraphQLRequest(doc, variable_values={"after": after})):
+        async for result in session.subscribe(
+            GraphQLRequest(doc, variable_values={"after": after})
+        ):
             out.append(result[key])
             if stop is not None and stop.is_set():
                 return
 
 
-async def wait_for(pred, timeout: float = 15) -> None:  # type: ignore[no-untyped-def]
+async def wait_for(pred, timeout: float = 40) -> None:  # type: ignore[no-untyped-def]
     deadline = asyncio.get_running_loop().time() + timeout
     while not pred():
         assert asyncio.get_running_loop().time() < deadline, "timed out"
@@ -51,14 +58,28 @@ async def wait_for(pred, timeout: float = 15) -> None:  # type: ignore[no-untype
 
 
 def place_leaflet_order(base: str, token: str, key: str) -> dict[str, Any]:
-    pid = post(base, '{ products(search: "leaflet") { edges { node { id } } } }')["products"]["edges"][0]["node"]["id"]
-    cfg = post(base, "mutation($i: ConfigurationCreateInput!) { configurationCreate(input: $i) { configuration { id } } }",
-               {"i": {"productId": pid, "quantity": 250}}, token)
+    pid = post(base, '{ products(search: "leaflet") { edges { node { id } } } }')["products"][
+        "edges"
+    ][0]["node"]["id"]
+    cfg = post(
+        base,
+        "mutation($i: ConfigurationCreateInput!) { configurationCreate(input: $i) { configuration { id } } }",
+        {"i": {"productId": pid, "quantity": 250}},
+        token,
+    )
     cid = cfg["configurationCreate"]["configuration"]["id"]
-    post(base, "mutation($i: CartLineAddInput!) { cartLineAdd(input: $i) { errors { code } } }",
-         {"i": {"configurationId": cid, "quantity": 250}}, token)
-    placed = post(base, "mutation($i: OrderPlaceInput!) { orderPlace(input: $i) { order { id number status } errors { code message } } }",
-                  {"i": {"idempotencyKey": key}}, token)
+    post(
+        base,
+        "mutation($i: CartLineAddInput!) { cartLineAdd(input: $i) { errors { code } } }",
+        {"i": {"configurationId": cid, "quantity": 250}},
+        token,
+    )
+    placed = post(
+        base,
+        "mutation($i: OrderPlaceInput!) { orderPlace(input: $i) { order { id number status } errors { code message } } }",
+        {"i": {"idempotencyKey": key}},
+        token,
+    )
     assert placed["orderPlace"]["errors"] == [], placed
     return placed["orderPlace"]["order"]
 
@@ -75,9 +96,17 @@ async def seeded(engine, clean_db) -> None:  # type: ignore[no-untyped-def]
         await uow.close()
 
 
-async def test_customer_watches_every_step_from_another_process(database_url, seeded, tmp_path) -> None:  # type: ignore[no-untyped-def]
-    with live_server(database_url, tmp_path, secret=SECRET) as a, live_server(database_url, tmp_path, secret=SECRET) as b:
-        buyer, boss, globex, maker = [await asyncio.to_thread(login, a, who) for who in ("buyer.acme", "boss.acme", "globex", "maker@shop.example")]
+async def test_customer_watches_every_step_from_another_process(
+    database_url, seeded, tmp_path
+) -> None:  # type: ignore[no-untyped-def]
+    with (
+        live_server(database_url, tmp_path, secret=SECRET) as a,
+        live_server(database_url, tmp_path, secret=SECRET) as b,
+    ):
+        buyer, boss, globex, maker = [
+            await asyncio.to_thread(login, a, who)
+            for who in ("buyer.acme", "boss.acme", "globex", "maker@shop.example")
+        ]
         boss_orders: list[dict[str, Any]] = []
         boss_jobs: list[dict[str, Any]] = []
         buyer_orders: list[dict[str, Any]] = []
@@ -88,7 +117,9 @@ async def test_customer_watches_every_step_from_another_process(database_url, se
             asyncio.create_task(collect(ws(b, boss), ORDERS, boss_orders, "orderStatusChanged")),
             asyncio.create_task(collect(ws(b, boss), JOBS, boss_jobs, "jobStatusChanged")),
             asyncio.create_task(collect(ws(b, buyer), ORDERS, buyer_orders, "orderStatusChanged")),
-            asyncio.create_task(collect(ws(b, globex), ORDERS, globex_orders, "orderStatusChanged")),
+            asyncio.create_task(
+                collect(ws(b, globex), ORDERS, globex_orders, "orderStatusChanged")
+            ),
         ]
         await asyncio.sleep(1.0)  # subscriptions registered on B
 
@@ -97,13 +128,25 @@ async def test_customer_watches_every_step_from_another_process(database_url, se
         proposal = await asyncio.to_thread(place_leaflet_order, a, buyer, "buyer-1")
         assert proposal["status"] == "PENDING_APPROVAL"
         approved = await asyncio.to_thread(
-            post, a, "mutation($id: ID!) { orderApprove(id: $id) { order { jobs { tasks { id } } } errors { code } } }",
-            {"id": proposal["id"]}, boss)
+            post,
+            a,
+            "mutation($id: ID!) { orderApprove(id: $id) { order { jobs { tasks { id } } } errors { code } } }",
+            {"id": proposal["id"]},
+            boss,
+        )
         task_ids = [t["id"] for t in approved["orderApprove"]["order"]["jobs"][0]["tasks"]]
         for tid in task_ids:
-            await asyncio.to_thread(post, a, "mutation($id: ID!) { taskComplete(id: $id) { errors { code } } }", {"id": tid}, maker)
+            await asyncio.to_thread(
+                post,
+                a,
+                "mutation($id: ID!) { taskComplete(id: $id) { errors { code } } }",
+                {"id": tid},
+                maker,
+            )
 
-        await wait_for(lambda: sum(1 for e in boss_orders if e["order"]["number"] == proposal["number"]) >= 4)
+        await wait_for(
+            lambda: sum(1 for e in boss_orders if e["order"]["number"] == proposal["number"]) >= 4
+        )
         steps = [e["status"] for e in boss_orders if e["order"]["number"] == proposal["number"]]
         assert steps == ["PENDING_APPROVAL", "RELEASED", "IN_PRODUCTION", "COMPLETED"]
         ids = [e["eventId"] for e in boss_orders]
@@ -111,7 +154,10 @@ async def test_customer_watches_every_step_from_another_process(database_url, se
         assert {e["order"]["number"] for e in boss_orders} == {own["number"], proposal["number"]}
         # Jobs: waiting -> in progress -> done, with the web order number in the title.
         await wait_for(lambda: any(e["status"] == "DONE" for e in boss_jobs))
-        assert all(proposal["number"] in e["job"]["title"] or own["number"] in e["job"]["title"] for e in boss_jobs)
+        assert all(
+            proposal["number"] in e["job"]["title"] or own["number"] in e["job"]["title"]
+            for e in boss_jobs
+        )
         # buyer.acme has no VIEW_COMPANY_ORDERS: only her own order; globex: nothing.
         await wait_for(lambda: any(e["status"] == "COMPLETED" for e in buyer_orders))
         assert {e["order"]["number"] for e in buyer_orders} == {proposal["number"]}
@@ -140,7 +186,9 @@ async def test_reconnect_with_cursor_loses_nothing(database_url, seeded, tmp_pat
         second = await asyncio.to_thread(place_leaflet_order, a, boss, "r-2")
         third = await asyncio.to_thread(place_leaflet_order, a, boss, "r-3")
         resumed: list[dict[str, Any]] = []
-        task = asyncio.create_task(collect(ws(a, boss), ORDERS, resumed, "orderStatusChanged", after=last))
+        task = asyncio.create_task(
+            collect(ws(a, boss), ORDERS, resumed, "orderStatusChanged", after=last)
+        )
         await wait_for(lambda: len(resumed) >= 2)
         assert [e["order"]["number"] for e in resumed[:2]] == [second["number"], third["number"]]
         assert all(e["eventId"] > last for e in resumed)
