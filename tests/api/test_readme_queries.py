@@ -32,3 +32,16 @@ async def test_readme_examples_run(client, demo, as_user) -> None:  # type: igno
     assert [e["node"]["code"] for e in page["edges"]] == ["acme", "globex", "jdoe"]
     portal = (await gql(client, companies, token=token))["data"]["companies"]
     assert [e["node"]["code"] for e in portal["edges"]] == ["acme"]
+
+
+async def test_readme_pricing_examples_run(client, demo) -> None:  # type: ignore[no-untyped-def]
+    blocks = _blocks()
+    products = next(b for b in blocks if "fromPrice" in b)
+    quote = next(b for b in blocks if "query Quote" in b)
+    edges = (await gql(client, products))["data"]["products"]["edges"]
+    leaflet = next(e["node"] for e in edges if e["node"]["code"] == "leaflet")
+    assert leaflet["fromPrice"]["gross"]["formatted"].startswith("EUR ")
+    answer = (await gql(client, quote, {"productId": leaflet["id"]}))["data"]["priceQuote"]
+    assert answer["price"]["valid"] is True and answer["price"]["messages"] == []
+    assert [row["quantity"] for row in answer["table"]] == [250, 1000, 2500]
+    assert answer["priceToken"]
