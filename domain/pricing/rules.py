@@ -4,7 +4,7 @@ Expressions (``expr``)
     ``12``, ``"0.045"``         a literal: integer or decimal *string* (floats are refused)
     ``"quantity"``              the ordered quantity (pieces)
     ``{"param": k}``            a numeric parameter (integer/decimal, required or with a default)
-    ``{"ref": name}``           a value from ``derived``, defined earlier in the document
+    ``{"ref": name}``           a value from ``derived`` (in any order; cycles are refused)
     ``{"lookup": {"param": k, "table": {option: number}, "default": n}}``  per enum option;
                                 without ``default`` the table must price every option
     ``{"add"|"sub"|"mul"|"div"|"min"|"max": [e1, e2, ...]}``  left to right, 2 to 50 args
@@ -16,7 +16,7 @@ Expressions (``expr``)
 Document
     ``currency``          ISO code, e.g. "EUR"
     ``vat_rate_percent``  "19"; a price context may override it (reverse charge: "0")
-    ``derived``           optional ``{name: expr}``, evaluated in order, usable as ``{"ref": name}``
+    ``derived``           optional ``{name: expr}``, evaluated after what each refers to
     ``components``        list, each with a unique ``code`` and a ``label``:
       ``setup``     ``amount``: expr for the whole order; not reduced by quantity breaks
       ``per_unit``  ``amount`` per piece, times the quantity
@@ -246,6 +246,47 @@ def _breaks(raw: object, errors: ErrorCollector) -> tuple[QuantityBreak, ...] | 
     return tuple(breaks)
 
 
+def _refs(expr: object) -> set[str]:
+    """Names an expression refers to with {"ref": name}, anywhere inside it."""
+    if isinstance(expr, Mapping):
+        found = {str(expr["ref"])} if len(expr) == 1 and "ref" in expr else set()
+        for value in expr.values():
+            found |= _refs(value)
+        return found
+    if isinstance(expr, list | tuple):
+        return set().union(*(_refs(x) for x in expr)) if expr else set()
+    return set()
+
+
+def _dependency_order(
+    raw: Mapping[Any, Any], path: tuple[str, ...], scope: Scope
+) -> list[tuple[Any, Any]]:
+    """Derived values in an order where each comes after what it refers to. JSON objects have
+    no dependable key order (PostgreSQL's jsonb re-sorts keys), so the document's order cannot
+    be relied on; a cycle is refused."""
+    items = list(raw.items())
+    names = {str(n) for n, _ in items}
+    needs = {str(n): _refs(e) & names for n, e in items}
+    ordered: list[tuple[Any, Any]] = []
+    placed: set[str] = set()
+    pending = items
+    while pending:
+        ready = [(n, e) for n, e in pending if needs[str(n)] <= placed]
+        if not ready:
+            for n, _ in pending:
+                scope.errors.add(
+                    Code.INVALID_DERIVED,
+                    "Derived values refer to each other in a cycle.",
+                    (*path, str(n)[:64]),
+                )
+                scope.broken.add(str(n))
+            break
+        ordered += ready
+        placed |= {str(n) for n, _ in ready}
+        pending = [(n, e) for n, e in pending if str(n) not in placed]
+    return ordered
+
+
 def _derived(raw: object, scope: Scope) -> list[tuple[str, Expr]]:
     path = (*_ROOT, "derived")
     if not isinstance(raw, Mapping) or len(raw) > MAX_DERIVED:
@@ -253,7 +294,7 @@ def _derived(raw: object, scope: Scope) -> list[tuple[str, Expr]]:
         scope.errors.add(Code.INVALID_DERIVED, message, path)
         return []
     derived: list[tuple[str, Expr]] = []
-    for name, expr in raw.items():
+    for name, expr in _dependency_order(raw, path, scope):
         npath = (*path, str(name)[:64])
         valid_name = isinstance(name, str) and name.isidentifier() and name.islower()
         if not valid_name or name in _RESERVED or scope.spec.parameter(str(name)) is not None:

@@ -123,3 +123,14 @@ async def test_company_markup_applies_and_prices_agree_across_entry_points(clien
     payload = create["data"]["configurationCreate"]
     assert payload["errors"] == []
     assert payload["price"]["net"] == globex["net"]
+
+
+async def test_every_demo_product_is_priced_after_a_database_round_trip(client, demo) -> None:  # type: ignore[no-untyped-def]
+    from domain.pricing.demo_products import DEMO_PRODUCTS
+
+    for code, data in DEMO_PRODUCTS.items():
+        pid = await _product_id(client, code)
+        variables = {"input": {"productId": pid, "configuration": data["example"], "quantity": 500}}
+        q = (await gql(client, QUOTE, variables))["data"]["priceQuote"]
+        assert q is not None and q["price"]["valid"] is True, (code, q)
+        assert q["price"]["messages"] == []
