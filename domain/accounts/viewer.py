@@ -13,6 +13,7 @@ class ViewerKind(StrEnum):
     ANONYMOUS = "ANONYMOUS"
     PORTAL = "PORTAL"
     STAFF = "STAFF"
+    SUPPLIER = "SUPPLIER"  # a supplier system with its API key (stock messages only)
 
 
 @dataclass(frozen=True, slots=True)
@@ -23,6 +24,7 @@ class Viewer:
     rights: frozenset[Right] = field(default_factory=frozenset)
     role: StaffRole | None = None
     session_id: uuid.UUID | None = None
+    supplier_id: int | None = None
 
     @property
     def is_anonymous(self) -> bool:
@@ -35,6 +37,10 @@ class Viewer:
     @property
     def is_staff(self) -> bool:
         return self.kind is ViewerKind.STAFF
+
+    @property
+    def is_supplier(self) -> bool:
+        return self.kind is ViewerKind.SUPPLIER
 
     def has(self, right: Right) -> bool:
         return self.kind is ViewerKind.PORTAL and right in self.rights
