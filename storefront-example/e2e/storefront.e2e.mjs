@@ -1,0 +1,425 @@
+// The whole storefront flow in Debian's Chromium (playwright-core, no downloaded browser),
+// against a real Pressroom server with the demo data. Staff act through the GraphQL API while
+// the browser watches: a price rule change must reach the configurator, and production tasks
+// the order page, without a reload.
+//
+//   BASE_URL=http://127.0.0.1:8000 SCREENSHOT_DIR=/tmp/shots node --test e2e/
+//
+// tests/e2e/test_storefront.py runs it inside `make test` on a server of its own.
+import assert from "node:assert/strict";
+import { mkdirSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { after, before, test } from "node:test";
+import { chromium } from "playwright-core";
+
+const BASE = (process.env.BASE_URL ?? "http://127.0.0.1:8000").replace(/\/$/, "");
+const STOREFRONT = `${BASE}/storefront/`;
+const SHOTS = process.env.SCREENSHOT_DIR ?? "screenshots";
+const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+const PASSWORD = "demo-pass-123";
+const TIMEOUT = 15_000;
+const DXF = join(dirname(fileURLToPath(import.meta.url)), "fixtures", "mounting-plate.dxf");
+mkdirSync(SHOTS, { recursive: true });
+
+// --- the API, as staff or to look things up -------------------------------------------
+
+async function api(query, variables = {}, token = null) {
+  const response = await fetch(`${BASE}/graphql`, {
+    method: "POST",
+    headers: { "content-type": "application/json", ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    body: JSON.stringify({ query, variables }),
+  });
+  const body = await response.json();
+  assert.equal(body.errors, undefined, JSON.stringify(body.errors));
+  return body.data;
+}
+
+async function tokenFor(login) {
+  const data = await api(
+    `mutation($i: TokenCreateInput!) { tokenCreate(input: $i) { accessToken errors { message } } }`,
+    { i: { login, password: PASSWORD } },
+  );
+  assert.ok(data.tokenCreate.accessToken, JSON.stringify(data.tokenCreate.errors));
+  return data.tokenCreate.accessToken;
+}
+
+// --- the browser ------------------------------------------------------------------------
+
+let browser;
+const pages = new Map();
+
+async function openAs(name, { brand } = {}) {
+  const context = await browser.newContext({ viewport: { width: 1360, height: 900 }, locale: "en-GB" });
+  const page = await context.newPage();
+  page.setDefaultTimeout(TIMEOUT);
+  page.on("pageerror", (e) => console.log(`[${name}] page error: ${e.message}`));
+  page.on("console", (m) => m.type() === "error" && console.log(`[${name}] console: ${m.text()}`));
+  pages.set(name, page);
+  await page.goto(brand ? `${STOREFRONT}?brand=${brand}` : STOREFRONT);
+  return page;
+}
+
+async function logIn(page, login) {
+  await page.locator("header").getByRole("link", { name: "Log in" }).click();
+  await page.locator("input[name=login]").fill(login);
+  await page.locator("input[name=password]").fill(PASSWORD);
+  await page.getByRole("button", { name: "Log in", exact: true }).click();
+  await page.getByTestId("user-name").waitFor();
+}
+
+/** A screenshot without the toasts that happen to be up (they would cover the page). */
+async function shot(page, name, fullPage = false) {
+  await page.evaluate(() => {
+    document.documentElement.classList.add("no-toasts");
+    window.scrollTo(0, 0);
+  });
+  await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage });
+  await page.evaluate(() => document.documentElement.classList.remove("no-toasts"));
+}
+
+/** The configurator's live net amount in minor units, and why it was sent. */
+async function livePrice(page) {
+  // Both attributes in one read: between two reads the price may re-render.
+  return page.getByTestId("live-net").evaluate((el) => ({ amount: Number(el.dataset.amount), reason: el.dataset.reason }));
+}
+
+async function waitForPrice(page, predicate, what) {
+  const deadline = Date.now() + TIMEOUT;
+  let last;
+  while (Date.now() < deadline) {
+    last = await livePrice(page).catch(() => null);
+    if (last && predicate(last)) return last;
+    await page.waitForTimeout(50);
+  }
+  assert.fail(`price never ${what}; last seen ${JSON.stringify(last)}`);
+}
+
+/** Marks the document: if the marker survives, the page was updated live, not reloaded. */
+const mark = (page) => page.evaluate(() => (window.__notReloaded = true));
+const stillMarked = async (page) => assert.equal(await page.evaluate(() => window.__notReloaded), true, "the page reloaded");
+
+// --- steps: each runs only if every earlier one passed ----------------------------------
+
+let failed = false;
+function step(t, name, options, fn) {
+  if (typeof options === "function") [options, fn] = [{}, options];
+  return t.test(name, { skip: (failed && "an earlier step failed") || options.skip }, async () => {
+    try {
+      await fn();
+    } catch (error) {
+      failed = true;
+      for (const [who, page] of pages) await shot(page, `failed-${who}`).catch(() => undefined);
+      throw error;
+    }
+  });
+}
+
+before(async () => {
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: [
+      "--headless",
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-quic",
+      "--no-first-run",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+    ],
+  });
+});
+
+after(async () => {
+  await browser?.close();
+});
+
+test("storefront: configure, propose, approve, produce, live", async (t) => {
+  const admin = await tokenFor("admin@shop.example");
+  const maker = await tokenFor("maker@shop.example");
+  let buyer;
+  let boss;
+  let orderNumber;
+  let orderId;
+
+  await step(t, "a visitor browses and configures without logging in", async () => {
+    buyer = await openAs("buyer");
+    await buyer.getByTestId("product-leaflet").click();
+    await waitForPrice(buyer, (p) => p.amount > 0, "arrived");
+    await buyer.getByRole("link", { name: "Log in to order" }).waitFor();
+    await buyer.locator("header").getByRole("link", { name: "Catalogue" }).click();
+  });
+
+  await step(t, "a buyer logs in and sees the brand's catalogue", async () => {
+    await buyer.getByTestId("product-leaflet").waitFor();
+    await buyer.locator("header").getByRole("link", { name: "Log in" }).click();
+    await buyer.locator("input[name=login]").fill("buyer.acme");
+    await buyer.locator("input[name=password]").fill(PASSWORD);
+    await shot(buyer, "01-login");
+    await buyer.getByRole("button", { name: "Log in", exact: true }).click();
+    await buyer.getByTestId("user-name").filter({ hasText: "Betty Buyer" }).waitFor();
+    await buyer.getByTestId("product-business-cards").waitFor();
+    assert.equal(await buyer.title(), "Pressroom Print");
+    await shot(buyer, "02-catalog");
+  });
+
+  await step(t, "the price follows the configuration live", async () => {
+    await buyer.getByTestId("product-leaflet").click();
+    const first = await waitForPrice(buyer, (p) => p.amount > 0, "arrived");
+    await buyer.getByTestId("configurator").getByRole("button", { name: "1,000" }).click();
+    const more = await waitForPrice(buyer, (p) => p.amount > first.amount, "rose with the quantity");
+    await buyer.locator("[data-param=size] [data-option=a4]").click();
+    await waitForPrice(buyer, (p) => p.amount > more.amount, "rose with the size");
+    // An option the rules exclude is greyed out: no lamination on 90 g/m² paper.
+    await buyer.locator("[data-param=paper] [data-option='90']").click();
+    await assertDisabled(buyer.locator("[data-param=finish] [data-option=gloss]"));
+    await buyer.locator("[data-param=paper] [data-option='170']").click();
+    await assertEnabled(buyer.locator("[data-param=finish] [data-option=gloss]"));
+  });
+
+  await step(t, "staff change a price rule and the open configurator re-prices itself", async () => {
+    await mark(buyer);
+    await waitForPrice(buyer, () => true, "settled");
+    await buyer.waitForTimeout(400); // let the last edit's answer land
+    const before = await livePrice(buyer);
+    const { product } = await api(
+      `{ product(code: "leaflet") { id currentVersion { priceRules } } }`,
+      {},
+      admin,
+    );
+    const rules = structuredClone(product.currentVersion.priceRules);
+    const setup = rules.components.find((c) => c.code === "setup");
+    setup.amount = (Number(setup.amount) + 100).toFixed(2);
+    const updated = await api(
+      `mutation($i: ProductUpdateInput!) { productUpdate(input: $i) { errors { field message } } }`,
+      { i: { id: product.id, rules } },
+      admin,
+    );
+    assert.deepEqual(updated.productUpdate.errors, []);
+    const after = await waitForPrice(buyer, (p) => p.reason === "RULES_CHANGED", "changed by the rules");
+    assert.ok(after.amount > before.amount, `${after.amount} > ${before.amount}`);
+    await buyer.getByTestId("price-notice").waitFor();
+    await stillMarked(buyer);
+    await shot(buyer, "03-live-price");
+  });
+
+  await step(t, "the buyer may only propose: the cart sends the order for approval", async () => {
+    await buyer.getByTestId("add-to-cart").click();
+    await buyer.getByTestId("cart-count").filter({ hasText: "1" }).waitFor();
+    await buyer.locator("header").getByRole("link", { name: /Cart/ }).click();
+    const line = buyer.getByTestId("cart-line");
+    await line.waitFor();
+    assert.match(await line.innerText(), /Leaflet/);
+    const before = await buyer.getByTestId("cart-total").innerText();
+    await buyer.getByTestId("line-quantity").fill("1500");
+    await buyer.getByTestId("line-quantity").press("Enter");
+    await waitForText(buyer.getByTestId("cart-total"), (text) => text !== before, "cart total changed");
+    await buyer.locator("input[name=reference]").fill("PO-E2E-1");
+    const button = buyer.getByTestId("place-order");
+    assert.equal(await button.innerText(), "Send for approval");
+    await shot(buyer, "04-cart");
+    await button.click();
+    await buyer.getByTestId("order-detail").waitFor();
+    assert.equal(await buyer.getByTestId("order-detail").getAttribute("data-status"), "PENDING_APPROVAL");
+    orderNumber = (await buyer.getByTestId("order-number").innerText()).trim();
+    orderId = decodeURIComponent(new URL(buyer.url()).hash.split("/").pop());
+    assert.match(orderNumber, /^i-/);
+    await shot(buyer, "05-proposal");
+  });
+
+  await step(t, "a colleague with APPROVE_ORDERS approves the proposal", async () => {
+    boss = await openAs("boss");
+    await logIn(boss, "boss.acme");
+    await boss.getByTestId("pending-count").filter({ hasText: "1" }).waitFor();
+    await boss.locator("header").getByRole("link", { name: /Approvals/ }).click();
+    const card = boss.locator(`[data-testid=approval][data-number="${orderNumber}"]`);
+    await card.waitFor();
+    await shot(boss, "06-approvals");
+    await card.getByTestId("approve").click();
+    await card.waitFor({ state: "detached" });
+  });
+
+  await step(t, "orders by status, with counts", async () => {
+    await boss.locator("header").getByRole("link", { name: "Orders" }).click();
+    await boss.locator("[data-testid=status-tabs] [data-status=RELEASED] .count").filter({ hasText: "1" }).waitFor();
+    await boss.locator("[data-testid=status-tabs] [data-status=RELEASED]").click();
+    const row = boss.locator(`[data-testid=order-row][data-number="${orderNumber}"]`);
+    await row.waitFor();
+    await shot(boss, "07-orders");
+    await row.getByRole("link", { name: orderNumber }).click();
+    await boss.locator("[data-testid=order-detail][data-status=RELEASED]").waitFor();
+    await boss.locator("[data-testid=job][data-status=WAITING]").waitFor();
+  });
+
+  await step(t, "production works the job; both customers see it live", async () => {
+    await mark(boss);
+    // The buyer watches the order list, the boss the order itself.
+    await buyer.locator("header").getByRole("link", { name: "Orders" }).click();
+    const buyerRow = buyer.locator(`[data-testid=order-row][data-number="${orderNumber}"]`);
+    await buyerRow.locator("[data-status=RELEASED]").waitFor();
+    await mark(buyer);
+
+    const { node } = await api(
+      `query($id: ID!) { node(id: $id) { ... on Order { jobs { id tasks { id name } } } } }`,
+      { id: orderId },
+      maker,
+    );
+    const tasks = node.jobs[0].tasks;
+    assert.ok(tasks.length >= 2, "a print job has several tasks");
+    const start = await api(`mutation($id: ID!) { taskStart(id: $id) { errors { message } } }`, { id: tasks[0].id }, maker);
+    assert.deepEqual(start.taskStart.errors, []);
+    await boss.locator("[data-testid=job][data-status=IN_PROGRESS]").waitFor();
+    await boss.locator("[data-testid=order-detail][data-status=IN_PRODUCTION]").waitFor();
+    await buyerRow.locator("[data-status=IN_PRODUCTION]").waitFor();
+    await shot(boss, "08-production-live", true);
+
+    for (const task of tasks) {
+      const done = await api(`mutation($id: ID!) { taskComplete(id: $id) { errors { message } } }`, { id: task.id }, maker);
+      assert.deepEqual(done.taskComplete.errors, []);
+    }
+    await boss.locator("[data-testid=job][data-status=DONE]").waitFor();
+    await boss.locator("[data-testid=order-detail][data-status=COMPLETED]").waitFor();
+    await buyerRow.locator("[data-status=COMPLETED]").waitFor();
+    await stillMarked(boss);
+    await stillMarked(buyer);
+    await shot(boss, "09-completed", true);
+  });
+
+  await step(t, "a user with PLACE_ORDERS checks out a binding order", async () => {
+    await boss.locator("header").getByRole("link", { name: "Catalogue" }).click();
+    await boss.getByTestId("product-business-cards").click();
+    await waitForPrice(boss, (p) => p.amount > 0, "arrived");
+    await boss.getByTestId("add-to-cart").click();
+    await boss.getByTestId("cart-count").filter({ hasText: "1" }).waitFor();
+    await boss.locator("header").getByRole("link", { name: /Cart/ }).click();
+    const button = boss.getByTestId("place-order");
+    await button.waitFor();
+    assert.equal(await button.innerText(), "Place binding order");
+    await button.click();
+    await boss.locator("[data-testid=order-detail][data-status=RELEASED]").waitFor();
+  });
+
+  await step(t, "a proposal rejected with a reason; the proposer sees it live", async () => {
+    // The buyer proposes through the API; the browser pages only watch and decide.
+    const buyerToken = await tokenFor("buyer.acme");
+    const { product } = await api(`{ product(code: "business-cards") { id } }`);
+    const created = await api(
+      `mutation($i: ConfigurationCreateInput!) { configurationCreate(input: $i) { configuration { id } } }`,
+      { i: { productId: product.id, quantity: 250 } },
+      buyerToken,
+    );
+    const configurationId = created.configurationCreate.configuration.id;
+    await api(`mutation($i: CartLineAddInput!) { cartLineAdd(input: $i) { errors { message } } }`, { i: { configurationId, quantity: 250 } }, buyerToken);
+    const placed = await api(
+      `mutation($i: OrderPlaceInput!) { orderPlace(input: $i) { order { number status } errors { message } } }`,
+      { i: { idempotencyKey: `e2e-reject-${Date.now()}` } },
+      buyerToken,
+    );
+    const { number, status } = placed.orderPlace.order;
+    assert.equal(status, "PENDING_APPROVAL");
+    const buyerRow = buyer.locator(`[data-testid=order-row][data-number="${number}"]`);
+    await buyerRow.locator("[data-status=PENDING_APPROVAL]").waitFor();
+
+    await boss.locator("header").getByRole("link", { name: /Approvals/ }).click();
+    const card = boss.locator(`[data-testid=approval][data-number="${number}"]`);
+    await card.getByTestId("reject").click();
+    await card.getByTestId("reject-reason").fill("Please use the new logo first.");
+    await card.getByTestId("reject-confirm").click();
+    await card.waitFor({ state: "detached" });
+    await buyerRow.locator("[data-status=REJECTED]").waitFor();
+    await stillMarked(buyer);
+  });
+
+  const { laser } = await api(`{ laser: __type(name: "PartTemplate") { name } }`);
+
+  await step(t, "a laser part from a template: SVG preview and price follow the inputs", { skip: !laser && "no laser API on this server" }, async () => {
+    await boss.locator("header").getByRole("link", { name: "Laser parts" }).click();
+    await boss.locator("[data-template=FLANGE]").click();
+    await boss.locator("[data-testid=part-preview] img").waitFor();
+    const first = await waitForPrice(boss, (p) => p.amount > 0, "arrived");
+    await boss.locator("[data-param=outer_diameter] input").fill("260");
+    await boss.locator("[data-param=bolt_circle_diameter] input").fill("210");
+    await waitForPrice(boss, (p) => p.amount > first.amount, "rose with the diameter");
+    await boss.locator("input[name=partName]").fill("Flange DN100");
+    await shot(boss, "11-laser-template");
+    await boss.getByTestId("part-add-to-cart").click();
+    await boss.getByTestId("cart-count").filter({ hasText: "1" }).waitFor();
+  });
+
+  await step(t, "a laser part from an uploaded DXF: checked, previewed, priced", { skip: !laser && "no laser API on this server" }, async () => {
+    await boss.getByTestId("mode-dxf").click();
+    await boss.locator("input[name=dxf]").setInputFiles(DXF);
+    await boss.getByTestId("dxf-upload").click();
+    await boss.locator("[data-testid=part-preview] img").waitFor();
+    await waitForPrice(boss, (p) => p.amount > 0, "arrived");
+    assert.match(await boss.getByTestId("drawing-facts").innerText(), /160 × 90 mm/);
+    await shot(boss, "12-laser-dxf");
+    await boss.getByTestId("dxf-add-to-cart").click();
+    await boss.getByTestId("cart-count").filter({ hasText: "2" }).waitFor();
+  });
+
+  await step(t, "the parts library, and laser parts through checkout", { skip: !laser && "no laser API on this server" }, async () => {
+    await boss.locator("header").getByRole("link", { name: "Parts library" }).click();
+    await boss.locator("[data-testid=part][data-name='Flange DN100']").waitFor();
+    await boss.locator("[data-testid=part][data-name='mounting-plate']").waitFor();
+    await shot(boss, "13-parts-library");
+    await boss.locator("header").getByRole("link", { name: /Cart/ }).click();
+    assert.equal(await boss.getByTestId("cart-line").count(), 2);
+    await boss.getByTestId("place-order").click();
+    await boss.locator("[data-testid=order-detail][data-status=RELEASED]").waitFor();
+    assert.equal(await boss.getByTestId("job").count(), 2);
+  });
+
+  await step(t, "a second brand runs on the same backend", async () => {
+    const trade = await openAs("trade", { brand: "trade" });
+    await trade.getByTestId("product-leaflet").waitFor();
+    assert.equal(await trade.title(), "Ironleaf Trade");
+    const primary = await trade.evaluate(() =>
+      getComputedStyle(document.documentElement).getPropertyValue("--primary").trim(),
+    );
+    assert.equal(primary, "#0f766e");
+    await logIn(trade, "globex");
+    // An access token the server no longer takes (as after 15 minutes): the client refreshes
+    // it with the refresh token and carries on, and the websocket reconnects with the new one.
+    const key = "pressroom.trade.session";
+    const before = JSON.parse(await trade.evaluate((k) => localStorage.getItem(k), key));
+    await trade.evaluate(([k, s]) => localStorage.setItem(k, JSON.stringify({ ...s, accessToken: "expired" })), [key, before]);
+    await trade.reload();
+    await trade.getByTestId("user-name").filter({ hasText: "Gustav Globex" }).waitFor();
+    const after = JSON.parse(await trade.evaluate((k) => localStorage.getItem(k), key));
+    assert.notEqual(after.accessToken, "expired");
+    assert.notEqual(after.refreshToken, before.refreshToken, "refresh tokens rotate");
+    await trade.getByTestId("product-leaflet").click();
+    await waitForPrice(trade, (p) => p.amount > 0, "arrived");
+    await shot(trade, "10-trade-brand");
+  });
+});
+
+async function assertDisabled(locator) {
+  await locator.waitFor();
+  const deadline = Date.now() + TIMEOUT;
+  while (!(await locator.isDisabled())) {
+    assert.ok(Date.now() < deadline, "never disabled");
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+async function assertEnabled(locator) {
+  const deadline = Date.now() + TIMEOUT;
+  while (await locator.isDisabled()) {
+    assert.ok(Date.now() < deadline, "never enabled");
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+async function waitForText(locator, predicate, what) {
+  const deadline = Date.now() + TIMEOUT;
+  let text;
+  while (Date.now() < deadline) {
+    text = await locator.innerText().catch(() => null);
+    if (text !== null && predicate(text)) return text;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  assert.fail(`${what}: last seen ${JSON.stringify(text)}`);
+}

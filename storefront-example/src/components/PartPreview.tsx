@@ -1,0 +1,34 @@
+/** The API's SVG of a part, shown as an image (an <img> never runs anything inside an SVG). */
+export function PartPreview({ svg, label }: { svg: string | null | undefined; label: string }) {
+  return (
+    <div className="svg-preview" data-testid="part-preview">
+      {svg ? (
+        <img src={`data:image/svg+xml;charset=utf-8,${encodeURIComponent(svg)}`} alt={label} />
+      ) : (
+        <span className="muted small">No drawing yet</span>
+      )}
+    </div>
+  );
+}
+
+export function DrawingFacts(props: {
+  widthMm: number;
+  heightMm: number;
+  cutLengthMm: number;
+  holeCount: number;
+  weightKg: number | null | undefined;
+  fmt: { number(n: number): string };
+}) {
+  const { widthMm, heightMm, cutLengthMm, holeCount, weightKg, fmt } = props;
+  const mm = (n: number) => fmt.number(Math.round(n * 10) / 10);
+  return (
+    <div className="facts-row" data-testid="drawing-facts">
+      <span>
+        {mm(widthMm)} × {mm(heightMm)} mm
+      </span>
+      <span>{holeCount === 1 ? "1 hole" : `${holeCount} holes`}</span>
+      <span>cut {fmt.number(Math.round(cutLengthMm) / 1000)} m</span>
+      {weightKg != null && <span>{fmt.number(Math.round(weightKg * 1000) / 1000)} kg</span>}
+    </div>
+  );
+}

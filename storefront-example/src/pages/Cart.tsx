@@ -1,0 +1,242 @@
+import { useEffect, useMemo, useState, type FormEvent } from "react";
+import { useMutation, useQuery } from "urql";
+import { Link, useLocation } from "wouter";
+import { useToast } from "../components/Toasts";
+import {
+  CartDocument,
+  CartLineRemoveDocument,
+  CartLineUpdateDocument,
+  OrderPlaceDocument,
+  type CartLineFieldsFragment,
+  type DeliveryAddressInput,
+} from "../generated/graphql";
+import { CART_CONTEXT, useViewer } from "../lib/context";
+import { newIdempotencyKey, useFormat, type MoneyLike } from "../lib/format";
+import { SpecSummary } from "../components/SpecSummary";
+import { actedOn } from "../lib/live";
+
+
+export function CartPage() {
+  const { me, mayOrder, ordersAreBinding } = useViewer();
+  const fmt = useFormat();
+  const notify = useToast();
+  const [, navigate] = useLocation();
+  const [cart, refetchCart] = useQuery({ query: CartDocument, context: CART_CONTEXT });
+  const [, updateLine] = useMutation(CartLineUpdateDocument);
+  const [, removeLine] = useMutation(CartLineRemoveDocument);
+  const [placing, placeOrder] = useMutation(OrderPlaceDocument);
+
+  // One key per intended order: a retry after a lost answer returns the same order.
+  const [idempotencyKey, setIdempotencyKey] = useState(newIdempotencyKey);
+  const [reference, setReference] = useState("");
+  const [deliveryDate, setDeliveryDate] = useState("");
+  const [remarks, setRemarks] = useState("");
+  const [addressIndex, setAddressIndex] = useState(-1);
+  const [lineProblems, setLineProblems] = useState<Map<number, string>>(new Map());
+  const [formError, setFormError] = useState<string | null>(null);
+  const [priceChanged, setPriceChanged] = useState(false);
+
+  const lines = cart.data?.cart ?? [];
+  const company = me?.__typename === "PortalUser" ? me.company : null;
+  const addresses = company?.addresses.filter((a) => a.kind === "SHIPPING") ?? [];
+  const totals = useMemo(() => sumTotals(lines), [lines]);
+
+  useEffect(() => {
+    setLineProblems(new Map());
+    setPriceChanged(false);
+  }, [cart.data]);
+
+  if (!mayOrder) return <div className="empty">Your account may not order.</div>;
+  if (cart.fetching && !cart.data) return <div className="loading">Loading your cart…</div>;
+
+  async function changeQuantity(line: CartLineFieldsFragment, quantity: number) {
+    if (!Number.isInteger(quantity) || quantity < 1 || quantity === line.quantity) return;
+    const r = await updateLine({ input: { id: line.id, quantity } });
+    const error = r.data?.cartLineUpdate.errors[0];
+    if (error) notify({ title: "Not changed", body: error.message, tone: "warning" });
+  }
+
+  async function remove(line: CartLineFieldsFragment) {
+    await removeLine({ id: line.id });
+    refetchCart({ requestPolicy: "network-only" });
+  }
+
+  async function place(event: FormEvent | null, acceptPriceChanges = false) {
+    event?.preventDefault();
+    setFormError(null);
+    const address = addresses[addressIndex];
+    const deliveryAddress: DeliveryAddressInput | null = address
+      ? { name: address.name, street: address.street, postalCode: address.postalCode, city: address.city, country: address.country }
+      : null;
+    const r = await placeOrder({
+      input: {
+        idempotencyKey,
+        customerReference: reference,
+        desiredDeliveryDate: deliveryDate || null,
+        deliveryAddress,
+        remarks,
+        acceptPriceChanges,
+      },
+    });
+    if (r.error) {
+      // Nothing known about the outcome: the same key makes the retry safe.
+      setFormError(`The order could not be sent (${r.error.message}). Try again.`);
+      return;
+    }
+    const payload = r.data!.orderPlace;
+    if (payload.order) {
+      actedOn(payload.order.id);
+      setIdempotencyKey(newIdempotencyKey());
+      notify({
+        title: payload.order.status === "PENDING_APPROVAL" ? "Sent for approval" : "Order placed",
+        body: `Order ${payload.order.number}`,
+        tone: "success",
+      });
+      refetchCart({ requestPolicy: "network-only" });
+      navigate(`/orders/${payload.order.id}`);
+      return;
+    }
+    const problems = new Map<number, string>();
+    const general: string[] = [];
+    for (const e of payload.errors) {
+      if (e.field?.[0] === "lines" && e.field[1] !== undefined) problems.set(Number(e.field[1]), e.message);
+      else general.push(e.message);
+    }
+    setLineProblems(problems);
+    setPriceChanged(payload.errors.some((e) => e.code === "PRICE_CHANGED"));
+    setFormError(general.join(" ") || null);
+  }
+
+  if (lines.length === 0) {
+    return (
+      <div className="empty">
+        <h2>Your cart is empty</h2>
+        <p>
+          <Link href="/" className="btn btn-primary">
+            Browse the catalogue
+          </Link>
+        </p>
+      </div>
+    );
+  }
+
+  return (
+    <div className="cart">
+      <section>
+        <h1>Cart</h1>
+        <ul className="cart-lines" data-testid="cart-lines">
+          {lines.map((line, index) => {
+            const changed = line.quotedNet && line.price?.net && line.quotedNet.amount !== line.price.net.amount;
+            return (
+              <li key={line.id} className="card cart-line" data-testid="cart-line">
+                <div className="cart-line-main">
+                  <h3>{line.title}</h3>
+                  <SpecSummary values={line.values} specification={line.specification} />
+                  {line.remarks && <p className="muted small">“{line.remarks}”</p>}
+                  {!line.price?.valid && (
+                    <p className="field-error">{line.price?.messages.map((m) => m.message).join(" ") || "Cannot be priced."}</p>
+                  )}
+                  {lineProblems.get(index) && <p className="field-error" data-testid="line-problem">{lineProblems.get(index)}</p>}
+                </div>
+                <label className="cart-qty">
+                  <span>Quantity</span>
+                  <input
+                    type="number"
+                    min={1}
+                    defaultValue={line.quantity}
+                    key={line.quantity}
+                    data-testid="line-quantity"
+                    onBlur={(e) => void changeQuantity(line, Number(e.target.value))}
+                    onKeyDown={(e) => {
+                      if (e.key === "Enter") (e.target as HTMLInputElement).blur();
+                    }}
+                  />
+                </label>
+                <div className="cart-price">
+                  <strong data-testid="line-net">{fmt.money(line.price?.net)}</strong>
+                  <small>{fmt.money(line.price?.unitNet)} each</small>
+                  {changed && <small className="changed">was {fmt.money(line.quotedNet)}</small>}
+                </div>
+                <button className="icon-btn" aria-label={`Remove ${line.title}`} onClick={() => void remove(line)}>
+                  ×
+                </button>
+              </li>
+            );
+          })}
+        </ul>
+      </section>
+      <aside>
+        <form className="card checkout" onSubmit={(e) => void place(e)} data-testid="checkout">
+          <h2>Checkout</h2>
+          <dl className="totals">
+            <dt>Net</dt>
+            <dd>{fmt.money(totals.net)}</dd>
+            <dt>VAT</dt>
+            <dd>{fmt.money(totals.vat)}</dd>
+            <dt className="grand">Total</dt>
+            <dd className="grand" data-testid="cart-total">
+              {fmt.money(totals.gross)}
+            </dd>
+          </dl>
+          <label className="field">
+            <span>Your reference</span>
+            <input name="reference" value={reference} onChange={(e) => setReference(e.target.value)} placeholder="PO number, project…" />
+          </label>
+          <label className="field">
+            <span>Desired delivery date</span>
+            <input name="deliveryDate" type="date" value={deliveryDate} onChange={(e) => setDeliveryDate(e.target.value)} />
+          </label>
+          <label className="field">
+            <span>Deliver to</span>
+            <select value={addressIndex} onChange={(e) => setAddressIndex(Number(e.target.value))}>
+              <option value={-1}>Our default shipping address</option>
+              {addresses.map((a, i) => (
+                <option key={i} value={i}>
+                  {a.name}, {a.street}, {a.postalCode} {a.city}
+                </option>
+              ))}
+            </select>
+          </label>
+          <label className="field">
+            <span>Remarks</span>
+            <textarea rows={2} value={remarks} onChange={(e) => setRemarks(e.target.value)} />
+          </label>
+          {formError && (
+            <p className="error" role="alert">
+              {formError}
+            </p>
+          )}
+          {priceChanged ? (
+            <button type="button" className="btn btn-accent btn-block" data-testid="accept-prices" onClick={() => void place(null, true)}>
+              Accept the new prices and {ordersAreBinding ? "order" : "send"}
+            </button>
+          ) : (
+            <button type="submit" className="btn btn-primary btn-block" data-testid="place-order" disabled={placing.fetching}>
+              {placing.fetching ? "Sending…" : ordersAreBinding ? "Place binding order" : "Send for approval"}
+            </button>
+          )}
+          <p className="muted small">
+            {ordersAreBinding
+              ? "Your order is binding and goes straight to production."
+              : "You may propose orders: a colleague with approval rights makes them binding."}
+          </p>
+        </form>
+      </aside>
+    </div>
+  );
+}
+
+function sumTotals(lines: readonly CartLineFieldsFragment[]) {
+  const add = (key: "net" | "vat" | "gross"): MoneyLike | null => {
+    let amount = 0;
+    let currency: string | null = null;
+    for (const l of lines) {
+      const m = l.price?.valid ? l.price[key] : null;
+      if (!m) continue;
+      amount += m.amount;
+      currency ??= m.currency;
+    }
+    return currency ? { amount, currency } : null;
+  };
+  return { net: add("net"), vat: add("vat"), gross: add("gross") };
+}
