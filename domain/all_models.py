@@ -8,6 +8,7 @@ from domain.mail import models as mail_models
 from domain.orders import models as orders_models
 from domain.production import models as production_models
 from domain.shared.models import Base
+from domain.stock import models as stock_models
 
 __all__ = [
     "Base",
@@ -18,4 +19,5 @@ __all__ = [
     "mail_models",
     "orders_models",
     "production_models",
+    "stock_models",
 ]

@@ -190,19 +190,16 @@ class Loaders:
     def default_price(
         self,
     ) -> DataLoader[tuple[int, int | None, str | None, int], PriceResult | None]:
-        """The default configuration's price per product, for catalog pages: one context and
-        one version query per page, then pure evaluations."""
+        """The default configuration's price per product, for catalog pages: one context query
+        per page, then pure evaluations. Versions come through the `product_version` loader, so
+        a page that also shows `currentVersion` reads and decodes each version's JSON once."""
 
         async def load(
             keys: Sequence[tuple[int, int | None, str | None, int]],
         ) -> list[PriceResult | None]:
+            ids = list(dict.fromkeys(k[1] for k in keys if k[1] is not None))
             versions = {
-                v.id: v
-                for v in await self.uow.scalars(
-                    select(ProductVersion).where(
-                        ProductVersion.id.in_([k[1] for k in keys if k[1] is not None])
-                    )
-                )
+                v.id: v for v in await self.product_version.load_many(ids) if v is not None
             }
             contexts: dict[str | None, PriceContext | None] = {}
             out: list[PriceResult | None] = []

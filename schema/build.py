@@ -10,7 +10,9 @@ from strawberry.extensions import (
     AddValidationRules,
     MaxAliasesLimiter,
     MaxTokensLimiter,
+    ParserCache,
     QueryDepthLimiter,
+    ValidationCache,
 )
 from strawberry.schema.config import StrawberryConfig
 
@@ -19,10 +21,15 @@ from resolvers.accounts.queries import AccountsQuery
 from resolvers.catalog.mutation_root import CatalogMutation
 from resolvers.catalog.queries import CatalogQuery
 from resolvers.catalog.subscriptions import CatalogSubscription
+from resolvers.laser.mutation_root import LaserMutation
+from resolvers.laser.queries import LaserQuery
 from resolvers.node import NodeQuery
 from resolvers.orders.mutation_root import OrdersMutation
 from resolvers.orders.queries import OrdersQuery
 from resolvers.orders.subscriptions import OrdersSubscription
+from resolvers.stock.mutation_root import StockMutation
+from resolvers.stock.queries import StockQuery
+from resolvers.stock.subscriptions import StockSubscription
 from schema.hardening import ProductionErrors, QueryCost
 
 
@@ -34,37 +41,47 @@ class SchemaOptions:
     max_tokens: int = 5000
     max_cost: int = 5000
     default_page_size: int = 20
+    # Parsed and validated documents kept per process (LRU, by query text): clients send the
+    # same few documents, and validation is the largest cost of a small query. 0 turns it off.
+    document_cache_size: int = 256
 
 
 @strawberry.type(description="Read the shop's data; everything is scoped to who asks.")
-class Query(NodeQuery, AccountsQuery, CatalogQuery, OrdersQuery):
+class Query(NodeQuery, AccountsQuery, CatalogQuery, OrdersQuery, LaserQuery, StockQuery):
     pass
 
 
 @strawberry.type(description="Change data; each mutation says which right or role it needs.")
-class Mutation(AccountsMutation, CatalogMutation, OrdersMutation):
+class Mutation(AccountsMutation, CatalogMutation, OrdersMutation, LaserMutation, StockMutation):
     pass
 
 
 @strawberry.type(description="Live updates over websockets (graphql-transport-ws).")
-class Subscription(CatalogSubscription, OrdersSubscription):
+class Subscription(CatalogSubscription, OrdersSubscription, StockSubscription):
     pass
 
 
 def build_schema(options: SchemaOptions | None = None) -> strawberry.Schema:
     options = options or SchemaOptions()
+    # The limiters' rule classes are made once: a limiter instance per request would make new
+    # classes every time, and the validation cache (keyed by the rules) would never hit.
+    rules = [
+        *QueryDepthLimiter(max_depth=options.max_depth).validation_rules,
+        *MaxAliasesLimiter(max_alias_count=options.max_aliases).validation_rules,
+    ]
+    if options.production:
+        rules.append(NoSchemaIntrospectionCustomRule)
     # Factories, not instances: a fresh extension per operation (they hold per-request state).
     extensions: list[object] = [
-        lambda: QueryDepthLimiter(max_depth=options.max_depth),
-        lambda: MaxAliasesLimiter(max_alias_count=options.max_aliases),
+        lambda: AddValidationRules(rules),
         lambda: MaxTokensLimiter(max_token_count=options.max_tokens),
         lambda: QueryCost(max_cost=options.max_cost, default_page_size=options.default_page_size),
     ]
+    if options.document_cache_size > 0:
+        size = options.document_cache_size
+        extensions += [lambda: ParserCache(maxsize=size), lambda: ValidationCache(maxsize=size)]
     if options.production:
-        extensions += [
-            lambda: AddValidationRules([NoSchemaIntrospectionCustomRule]),
-            ProductionErrors,
-        ]
+        extensions.append(ProductionErrors)
     return strawberry.Schema(
         query=Query,
         mutation=Mutation,

@@ -39,7 +39,9 @@ def _one(cls: type[T], detail: ErrorDetail) -> T:
         # name, and to the area's generic code when the name is not one of its own.
         members = target.__members__
         code = members.get(code.name) or members.get("INVALID") or members["NOT_FOUND"]
-    return cls(code=code, field=list(detail.field) if detail.field else None, message=detail.message)  # type: ignore[call-arg]
+    return cls(
+        code=code, field=list(detail.field) if detail.field else None, message=detail.message
+    )  # type: ignore[call-arg]
 
 
 def _code_enum(cls: type) -> type[Enum] | None:

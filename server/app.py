@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 import hashlib
 import logging
 import uuid
-from pathlib import Path
 from collections.abc import AsyncIterator
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import text
@@ -18,6 +19,7 @@ from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse
 from starlette.routing import Route, WebSocketRoute
+from starlette.staticfiles import StaticFiles
 
 from adapters.db import create_engine, session_factory
 from adapters.events import EventHub
@@ -30,9 +32,13 @@ from resolvers.context import AppServices
 from schema.build import SchemaOptions, build_schema
 from server.file_routes import order_file_download
 from server.graphql_view import PressroomGraphQL
+from server.part_files import part_file_endpoint
 from server.settings import Settings
 
 logger = logging.getLogger("pressroom")
+
+# The example storefront's build (`make storefront`), served under /storefront/ in development.
+STOREFRONT_DIST = Path(__file__).resolve().parents[1] / "storefront-example" / "dist"
 
 
 class RequestId:
@@ -84,7 +90,17 @@ def app_services(settings: Settings) -> AppServices:
     )
 
 
-def create_app(settings: Settings | None = None) -> Starlette:
+def tune_gc_after_startup() -> None:
+    """For a served process: keep the garbage collector off the ~200k objects that live as long
+    as the process (modules, schema, mappers), and collect the young generation less often.
+    Full collections otherwise walk all of them: 150 ms pauses that made the p99
+    (bench/RESULTS.md). Not for tests: frozen objects are never freed."""
+    gc.collect()
+    gc.freeze()
+    gc.set_threshold(20_000, 50, 20)
+
+
+def create_app(settings: Settings | None = None, *, tune_gc: bool = False) -> Starlette:
     settings = settings or Settings.from_env()
     if not settings.database_url:
         raise RuntimeError("DATABASE_URL is not set (the CLI starts the embedded server for you)")
@@ -141,6 +157,8 @@ def create_app(settings: Settings | None = None) -> Starlette:
             if settings.mail_enabled
             else None
         )
+        if tune_gc:
+            tune_gc_after_startup()
         try:
             yield
         finally:
@@ -173,11 +191,15 @@ def create_app(settings: Settings | None = None) -> Starlette:
             Route("/healthz", healthz),
             Route("/files/order-files/{file_id}", order_file_download(services, sessions)),
             Route("/graphql", graphql, methods=["GET", "POST"]),
+            Route("/files/parts/{id}.dxf", part_file_endpoint(sessions, services), methods=["GET"]),
             WebSocketRoute("/graphql", graphql),
         ],
         middleware=middleware,
         lifespan=lifespan,
     )
+    if settings.debug and STOREFRONT_DIST.is_dir():
+        # Same origin as the API: the demo storefront needs no CORS settings.
+        app.mount("/storefront", StaticFiles(directory=STOREFRONT_DIST, html=True), "storefront")
     app.state.schema = schema
     app.state.sessions = sessions
     return app

@@ -9,4 +9,4 @@ from server.settings import Settings
 
 
 def app_factory() -> Starlette:
-    return create_app(Settings.from_env())
+    return create_app(Settings.from_env(), tune_gc=True)

@@ -125,10 +125,17 @@ def serve(
     """Serve the API (GraphiQL at /graphql in development)."""
     import uvicorn
 
+    from server.app import STOREFRONT_DIST
+
     settings = _settings(data_dir)
     resolve_database_url(settings)  # sets DATABASE_URL for the workers
     logging.basicConfig(level=log_level.upper())
     typer.echo(f"Pressroom on http://{host}:{port}/graphql ({settings.environment})")
+    if settings.debug and STOREFRONT_DIST.is_dir():
+        typer.echo(
+            f"Storefront on http://{host}:{port}/storefront/ "
+            "(the second brand: /storefront/?brand=trade)"
+        )
     uvicorn.run(
         "server.asgi:app_factory",
         factory=True,

@@ -35,10 +35,12 @@ DEMO_USERS = [
 async def seed_demo(uow: SqlUnitOfWork) -> bool:
     """Idempotent: returns False when the demo data was already there."""
     from server.demo_catalog import seed_catalog
+    from server.demo_stock import seed_stock
 
     accounts = await seed_accounts(uow)
     catalog = await seed_catalog(uow)
-    return accounts or catalog
+    stock = await seed_stock(uow)
+    return accounts or catalog or stock
 
 
 async def seed_accounts(uow: SqlUnitOfWork) -> bool:

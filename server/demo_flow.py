@@ -27,9 +27,15 @@ class Api:
         self.base = base.rstrip("/")
         self.http = httpx.AsyncClient(base_url=self.base, timeout=30)
 
-    async def call(self, query: str, variables: dict[str, Any] | None = None, token: str | None = None) -> dict[str, Any]:
+    async def call(
+        self, query: str, variables: dict[str, Any] | None = None, token: str | None = None
+    ) -> dict[str, Any]:
         headers = {"authorization": f"Bearer {token}"} if token else {}
-        body = (await self.http.post("/graphql", json={"query": query, "variables": variables or {}}, headers=headers)).json()
+        body = (
+            await self.http.post(
+                "/graphql", json={"query": query, "variables": variables or {}}, headers=headers
+            )
+        ).json()
         if body.get("errors"):
             raise RuntimeError(body["errors"])
         return dict(body["data"])
@@ -56,37 +62,84 @@ async def _watch(base: str, token: str, query: str, key: str, done: asyncio.Even
         async for result in session.subscribe(GraphQLRequest(gql(query))):
             event = result[key]
             subject = event.get("order") or event.get("job") or {}
-            print(f"  [{key} #{event['eventId']}] {subject.get('number')}: {event['status']}", flush=True)
+            print(
+                f"  [{key} #{event['eventId']}] {subject.get('number')}: {event['status']}",
+                flush=True,
+            )
             if key == "orderStatusChanged" and event["status"] == "COMPLETED":
                 done.set()
 
 
 async def run(base: str) -> None:
     api = Api(base)
-    buyer, boss, maker = [await api.login(w) for w in ("buyer.acme", "boss.acme", "maker@shop.example")]
+    buyer, boss, maker = [
+        await api.login(w) for w in ("buyer.acme", "boss.acme", "maker@shop.example")
+    ]
     done = asyncio.Event()
     watchers = [
-        asyncio.create_task(_watch(base, boss, "subscription { orderStatusChanged { eventId status order { number } } }", "orderStatusChanged", done)),
-        asyncio.create_task(_watch(base, boss, "subscription { jobStatusChanged { eventId status job { number } } }", "jobStatusChanged", done)),
+        asyncio.create_task(
+            _watch(
+                base,
+                boss,
+                "subscription { orderStatusChanged { eventId status order { number } } }",
+                "orderStatusChanged",
+                done,
+            )
+        ),
+        asyncio.create_task(
+            _watch(
+                base,
+                boss,
+                "subscription { jobStatusChanged { eventId status job { number } } }",
+                "jobStatusChanged",
+                done,
+            )
+        ),
     ]
     await asyncio.sleep(0.5)
-    pid = (await api.call('{ products(search: "leaflet") { edges { node { id } } } }'))["products"]["edges"][0]["node"]["id"]
-    cfg = await api.call("mutation($i: ConfigurationCreateInput!) { configurationCreate(input: $i) { configuration { id } price { gross { formatted } } } }",
-                         {"i": {"productId": pid, "values": {"size": "a5"}, "quantity": 500}}, buyer)
-    print("buyer.acme configures 500 A5 leaflets:", cfg["configurationCreate"]["price"]["gross"]["formatted"])
-    await api.call("mutation($i: CartLineAddInput!) { cartLineAdd(input: $i) { errors { message } } }",
-                   {"i": {"configurationId": cfg["configurationCreate"]["configuration"]["id"], "quantity": 500}}, buyer)
-    placed = await api.call("mutation($i: OrderPlaceInput!) { orderPlace(input: $i) { order { id number status } errors { message } } }",
-                            {"i": {"idempotencyKey": str(uuid.uuid4()), "customerReference": "demo"}}, buyer)
+    pid = (await api.call('{ products(search: "leaflet") { edges { node { id } } } }'))["products"][
+        "edges"
+    ][0]["node"]["id"]
+    cfg = await api.call(
+        "mutation($i: ConfigurationCreateInput!) { configurationCreate(input: $i) { configuration { id } price { gross { formatted } } } }",
+        {"i": {"productId": pid, "values": {"size": "a5"}, "quantity": 500}},
+        buyer,
+    )
+    print(
+        "buyer.acme configures 500 A5 leaflets:",
+        cfg["configurationCreate"]["price"]["gross"]["formatted"],
+    )
+    await api.call(
+        "mutation($i: CartLineAddInput!) { cartLineAdd(input: $i) { errors { message } } }",
+        {
+            "i": {
+                "configurationId": cfg["configurationCreate"]["configuration"]["id"],
+                "quantity": 500,
+            }
+        },
+        buyer,
+    )
+    placed = await api.call(
+        "mutation($i: OrderPlaceInput!) { orderPlace(input: $i) { order { id number status } errors { message } } }",
+        {"i": {"idempotencyKey": str(uuid.uuid4()), "customerReference": "demo"}},
+        buyer,
+    )
     order = placed["orderPlace"]["order"]
     print(f"buyer.acme proposes {order['number']} ({order['status']})")
     await asyncio.sleep(0.5)
-    approved = await api.call("mutation($id: ID!) { orderApprove(id: $id) { order { status jobs { tasks { id name } } } errors { message } } }",
-                              {"id": order["id"]}, boss)
+    approved = await api.call(
+        "mutation($id: ID!) { orderApprove(id: $id) { order { status jobs { tasks { id name } } } errors { message } } }",
+        {"id": order["id"]},
+        boss,
+    )
     print("boss.acme approves:", approved["orderApprove"]["order"]["status"])
     for task in approved["orderApprove"]["order"]["jobs"][0]["tasks"]:
         await asyncio.sleep(0.5)
-        await api.call("mutation($id: ID!) { taskComplete(id: $id) { errors { message } } }", {"id": task["id"]}, maker)
+        await api.call(
+            "mutation($id: ID!) { taskComplete(id: $id) { errors { message } } }",
+            {"id": task["id"]},
+            maker,
+        )
         print(f"maker@shop.example completes {task['name']}")
     await asyncio.wait_for(done.wait(), 30)
     await asyncio.sleep(0.5)  # let the job stream print its last step too
@@ -97,7 +150,9 @@ async def run(base: str) -> None:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--url", default="http://127.0.0.1:8000")
     asyncio.run(run(parser.parse_args().url))
 

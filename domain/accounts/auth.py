@@ -129,7 +129,9 @@ async def token_create(
             raise _invalid_credentials()
         if needs_rehash(user.password_hash):
             user.password_hash = hash_password(password)
-        await uow.session.execute(delete(LoginThrottle).where(LoginThrottle.key == f"account:{login}"))
+        await uow.session.execute(
+            delete(LoginThrottle).where(LoginThrottle.key == f"account:{login}")
+        )
         session = AuthSession(
             id=uuid.uuid4(),
             portal_user_id=user.id if isinstance(user, PortalUser) else None,
@@ -149,7 +151,9 @@ async def _issue(
     refresh = new_opaque_token()
     refresh_expires = now + dt.timedelta(seconds=cfg.refresh_ttl_s)
     uow.session.add(
-        RefreshToken(session_id=session.id, token_hash=token_digest(refresh), expires_at=refresh_expires)
+        RefreshToken(
+            session_id=session.id, token_hash=token_digest(refresh), expires_at=refresh_expires
+        )
     )
     kind = "portal" if isinstance(user, PortalUser) else "staff"
     access = issue_access_token(cfg, AccessClaims(kind, user.id, session.id), now)
@@ -252,11 +256,9 @@ async def load_viewer(uow: UnitOfWork, claims: AccessClaims) -> Viewer:
         .exists()
     )
     if claims.subject_kind == "staff":
-        row = (
-            await uow.rows(
-                select(StaffUser.id, StaffUser.role).where(
-                    StaffUser.id == claims.user_id, StaffUser.is_active.is_(True), live_session
-                )
+        row = await uow.rows(
+            select(StaffUser.id, StaffUser.role).where(
+                StaffUser.id == claims.user_id, StaffUser.is_active.is_(True), live_session
             )
         )
         if not row:
@@ -281,7 +283,9 @@ async def load_viewer(uow: UnitOfWork, claims: AccessClaims) -> Viewer:
     )
     if not rows:
         return ANONYMOUS
-    granted = frozenset(Right(r) for row in rows for r in (row.rights or ()) if r in Right.__members__)
+    granted = frozenset(
+        Right(r) for row in rows for r in (row.rights or ()) if r in Right.__members__
+    )
     return Viewer(
         ViewerKind.PORTAL,
         user_id=rows[0].id,

@@ -67,15 +67,15 @@ class CompanyUpdate:
     code: str | Unset = UNSET
     legal_form: LegalForm | Unset = UNSET
     portal_enabled: bool | Unset = UNSET
-    customer_group_id: int | None | Unset = UNSET
+    customer_group_id: int | Unset | None = UNSET
     markup_percent: Decimal | Unset = UNSET
-    vat_id: str | None | Unset = UNSET
-    contact_name: str | None | Unset = UNSET
-    contact_email: str | None | Unset = UNSET
-    contact_phone: str | None | Unset = UNSET
-    bank_account_holder: str | None | Unset = UNSET
-    bank_iban: str | None | Unset = UNSET
-    bank_bic: str | None | Unset = UNSET
+    vat_id: str | Unset | None = UNSET
+    contact_name: str | Unset | None = UNSET
+    contact_email: str | Unset | None = UNSET
+    contact_phone: str | Unset | None = UNSET
+    bank_account_holder: str | Unset | None = UNSET
+    bank_iban: str | Unset | None = UNSET
+    bank_bic: str | Unset | None = UNSET
     addresses: list[AddressData] | Unset = field(default=UNSET)
 
 
@@ -83,7 +83,7 @@ async def get_company(
     uow: UnitOfWork, viewer: Viewer, company_id: int, field: str = "id"
 ) -> Company:
     """The company if the viewer may see it; else NOT_FOUND, exactly as for a missing one."""
-    company = await uow.scalar(
+    company: Company | None = await uow.scalar(
         select(Company).where(Company.id == company_id, company_scope(viewer, Company.id))
     )
     if company is None:
@@ -209,7 +209,9 @@ async def company_update(
         require_right(viewer, company.id, Right.MANAGE_COMPANY)
         allowed = company_fields_for(viewer)
         errors = ErrorCollector()
-        changes = {k: getattr(cmd, k) for k in CompanyUpdate.__slots__ if getattr(cmd, k) is not UNSET}
+        changes = {
+            k: getattr(cmd, k) for k in CompanyUpdate.__slots__ if getattr(cmd, k) is not UNSET
+        }
         for key in changes:
             if key in _NOT_NULL and changes[key] is None:
                 errors.add(AccountErrorCode.REQUIRED, "This field cannot be emptied.", _camel(key))
@@ -268,7 +270,10 @@ async def company_update(
         uow.record_event(
             "company.updated",
             company.id,
-            {"companyId": company.id, "fields": sorted(changes) + (["addresses"] if addresses else [])},
+            {
+                "companyId": company.id,
+                "fields": sorted(changes) + (["addresses"] if addresses else []),
+            },
         )
         await uow.commit()
         return company
@@ -278,7 +283,9 @@ async def _rename_code(uow: UnitOfWork, company: Company, code: str) -> None:
     """The customer code is the primary login and the suffix of sub-account logins."""
     if await _code_taken(uow, code, except_id=company.id):
         raise DomainError.single(
-            AccountErrorCode.DUPLICATE_CUSTOMER_CODE, f"The customer code '{code}' is already taken.", "code"
+            AccountErrorCode.DUPLICATE_CUSTOMER_CODE,
+            f"The customer code '{code}' is already taken.",
+            "code",
         )
     users = await uow.scalars(select(PortalUser).where(PortalUser.company_id == company.id))
     for user in users:
@@ -351,9 +358,15 @@ async def customer_group_create(
     check_required(errors, cmd.name, "name", "The name")
     check_max_length(errors, cmd.name, CustomerGroup.name, "name")
     if not 0 <= cmd.payment_terms_days <= 365:
-        errors.add(AccountErrorCode.INVALID, "Payment terms lie between 0 and 365 days.", "paymentTermsDays")
+        errors.add(
+            AccountErrorCode.INVALID,
+            "Payment terms lie between 0 and 365 days.",
+            "paymentTermsDays",
+        )
     if not Decimal(0) <= cmd.discount_percent < Decimal(100):
-        errors.add(AccountErrorCode.INVALID, "A discount lies between 0 % and 100 %.", "discountPercent")
+        errors.add(
+            AccountErrorCode.INVALID, "A discount lies between 0 % and 100 %.", "discountPercent"
+        )
     errors.raise_if_any()
     async with uow:
         if await uow.scalar(select(CustomerGroup.id).where(CustomerGroup.name == cmd.name.strip())):

@@ -79,7 +79,9 @@ class Company(Base, Timestamped):
 class Address(Base, Timestamped):
     __tablename__ = "address"
     id: Mapped[int] = mapped_column(BigInteger, Identity(), primary_key=True)
-    company_id: Mapped[int] = mapped_column(ForeignKey("company.id", ondelete="CASCADE"), index=True)
+    company_id: Mapped[int] = mapped_column(
+        ForeignKey("company.id", ondelete="CASCADE"), index=True
+    )
     kind: Mapped[AddressKind] = mapped_column(_enum(AddressKind, "address_kind"))
     name: Mapped[str] = mapped_column(String(200))
     street: Mapped[str] = mapped_column(String(200))
@@ -105,7 +107,9 @@ class PermissionGroup(Base, Timestamped):
     __tablename__ = "permission_group"
     __table_args__ = (UniqueConstraint("company_id", "name"),)
     id: Mapped[int] = mapped_column(BigInteger, Identity(), primary_key=True)
-    company_id: Mapped[int] = mapped_column(ForeignKey("company.id", ondelete="CASCADE"), index=True)
+    company_id: Mapped[int] = mapped_column(
+        ForeignKey("company.id", ondelete="CASCADE"), index=True
+    )
     name: Mapped[str] = mapped_column(String(120))
     rights: Mapped[list[str]] = mapped_column(ARRAY(String(32)), default=list)
 
@@ -116,7 +120,9 @@ class PortalUser(Base, Timestamped):
 
     __tablename__ = "portal_user"
     id: Mapped[int] = mapped_column(BigInteger, Identity(), primary_key=True)
-    company_id: Mapped[int] = mapped_column(ForeignKey("company.id", ondelete="CASCADE"), index=True)
+    company_id: Mapped[int] = mapped_column(
+        ForeignKey("company.id", ondelete="CASCADE"), index=True
+    )
     login: Mapped[str] = mapped_column(String(100), unique=True)
     is_primary: Mapped[bool] = mapped_column(Boolean, default=False)
     full_name: Mapped[str] = mapped_column(String(200))
@@ -146,9 +152,7 @@ class AuthSession(Base, Timestamped):
 
     __tablename__ = "auth_session"
     __table_args__ = (
-        CheckConstraint(
-            "(portal_user_id IS NULL) <> (staff_user_id IS NULL)", name="one_subject"
-        ),
+        CheckConstraint("(portal_user_id IS NULL) <> (staff_user_id IS NULL)", name="one_subject"),
     )
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
     portal_user_id: Mapped[int | None] = mapped_column(
@@ -206,15 +210,15 @@ class RegistrationRequest(Base, Timestamped):
 class PasswordResetToken(Base, Timestamped):
     __tablename__ = "password_reset_token"
     __table_args__ = (
-        CheckConstraint(
-            "(portal_user_id IS NULL) <> (staff_user_id IS NULL)", name="one_subject"
-        ),
+        CheckConstraint("(portal_user_id IS NULL) <> (staff_user_id IS NULL)", name="one_subject"),
     )
     id: Mapped[int] = mapped_column(BigInteger, Identity(), primary_key=True)
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     portal_user_id: Mapped[int | None] = mapped_column(
         ForeignKey("portal_user.id", ondelete="CASCADE")
     )
-    staff_user_id: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id", ondelete="CASCADE"))
+    staff_user_id: Mapped[int | None] = mapped_column(
+        ForeignKey("staff_user.id", ondelete="CASCADE")
+    )
     expires_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
     used_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))

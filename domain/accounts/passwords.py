@@ -14,8 +14,16 @@ MIN_LENGTH = 10
 MAX_LENGTH = 256
 _COMMON = frozenset(
     {
-        "password123", "1234567890", "qwertyuiop", "password1234", "iloveyou123",
-        "0123456789", "passwordpassword", "letmein1234", "welcome123", "administrator",
+        "password123",
+        "1234567890",
+        "qwertyuiop",
+        "password1234",
+        "iloveyou123",
+        "0123456789",
+        "passwordpassword",
+        "letmein1234",
+        "welcome123",
+        "administrator",
     }
 )
 # A hash to verify against when the account does not exist, so timing does not tell.
@@ -47,7 +55,9 @@ def check_password_policy(password: str, field: str = "password") -> None:
         )
     if len(password) > MAX_LENGTH:
         raise DomainError.single(
-            AccountErrorCode.INVALID, f"The password may have at most {MAX_LENGTH} characters.", field
+            AccountErrorCode.INVALID,
+            f"The password may have at most {MAX_LENGTH} characters.",
+            field,
         )
     if password.lower() in _COMMON:
         raise DomainError.single(

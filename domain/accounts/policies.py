@@ -16,7 +16,9 @@ from domain.shared.errors import DomainError
 CUSTOMER_ADMIN_ROLES = frozenset({StaffRole.ADMIN, StaffRole.SALES})
 
 
-def company_scope(viewer: Viewer, company_column: InstrumentedAttribute[int]) -> ColumnElement[bool]:
+def company_scope(
+    viewer: Viewer, company_column: InstrumentedAttribute[int]
+) -> ColumnElement[bool]:
     """The tenant filter every domain query applies: staff see all, a portal user their company."""
     if viewer.is_staff:
         return true()
@@ -61,7 +63,8 @@ def require_right(viewer: Viewer, company_id: int, right: Right) -> None:
     if not may_act_in_company(viewer, company_id, right):
         raise DomainError.single(
             AccountErrorCode.PERMISSION_DENIED,
-            f"You need the right {right.value} for this." if viewer.is_portal
+            f"You need the right {right.value} for this."
+            if viewer.is_portal
             else "Your staff role does not allow this.",
         )
 
@@ -94,8 +97,15 @@ def company_fields_for(viewer: Viewer) -> frozenset[str]:
     """Fields of a company its own admins may edit; staff may edit all of them."""
     own = frozenset(
         {
-            "name", "vat_id", "contact_name", "contact_email", "contact_phone",
-            "bank_account_holder", "bank_iban", "bank_bic", "addresses",
+            "name",
+            "vat_id",
+            "contact_name",
+            "contact_email",
+            "contact_phone",
+            "bank_account_holder",
+            "bank_iban",
+            "bank_bic",
+            "addresses",
         }
     )
     if viewer.is_staff:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy import Select, or_, select
 
 from domain.accounts.models import Company, CustomerGroup, RegistrationRequest, StaffUser
@@ -9,7 +11,7 @@ from domain.accounts.policies import company_scope, staff_only
 from domain.accounts.viewer import Viewer
 
 
-def companies_query(viewer: Viewer, search: str | None = None) -> Select[tuple[Company]]:
+def companies_query(viewer: Viewer, search: str | None = None) -> Select[Any]:
     stmt = select(Company).where(company_scope(viewer, Company.id))
     if search:
         # The search is literal text: escape LIKE's own wildcards.
@@ -21,18 +23,16 @@ def companies_query(viewer: Viewer, search: str | None = None) -> Select[tuple[C
     return stmt.order_by(Company.code, Company.id)
 
 
-def registration_requests_query(
-    viewer: Viewer, status: str | None = None
-) -> Select[tuple[RegistrationRequest]]:
+def registration_requests_query(viewer: Viewer, status: str | None = None) -> Select[Any]:
     stmt = select(RegistrationRequest).where(staff_only(viewer))
     if status:
         stmt = stmt.where(RegistrationRequest.status == status)
     return stmt.order_by(RegistrationRequest.created_at.desc(), RegistrationRequest.id.desc())
 
 
-def staff_users_query(viewer: Viewer) -> Select[tuple[StaffUser]]:
+def staff_users_query(viewer: Viewer) -> Select[Any]:
     return select(StaffUser).where(staff_only(viewer)).order_by(StaffUser.email)
 
 
-def customer_groups_query(viewer: Viewer) -> Select[tuple[CustomerGroup]]:
+def customer_groups_query(viewer: Viewer) -> Select[Any]:
     return select(CustomerGroup).where(staff_only(viewer)).order_by(CustomerGroup.name)

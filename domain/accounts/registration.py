@@ -88,13 +88,15 @@ async def registration_request_create(
 
 
 async def _pending_request(uow: UnitOfWork, viewer: Viewer, request_id: int) -> RegistrationRequest:
-    req = await uow.scalar(
+    req: RegistrationRequest | None = await uow.scalar(
         select(RegistrationRequest)
         .where(RegistrationRequest.id == request_id, staff_only(viewer))
         .with_for_update()
     )
     if req is None:
-        raise DomainError.single(AccountErrorCode.NOT_FOUND, "Registration request not found.", "id")
+        raise DomainError.single(
+            AccountErrorCode.NOT_FOUND, "Registration request not found.", "id"
+        )
     if req.status != PENDING:
         raise DomainError.single(
             AccountErrorCode.ALREADY_DECIDED,
@@ -183,9 +185,7 @@ async def registration_request_reject(
         return req
 
 
-async def password_reset_request(
-    uow: UnitOfWork, login: str, ttl_s: int, reset_url: str
-) -> None:
+async def password_reset_request(uow: UnitOfWork, login: str, ttl_s: int, reset_url: str) -> None:
     """Always answers the same way, so nobody learns which logins exist."""
     login = login.strip().lower()
     async with uow:

@@ -47,7 +47,7 @@ class PortalUserUpdate:
 
 
 async def get_portal_user(uow: UnitOfWork, viewer: Viewer, user_id: int) -> PortalUser:
-    user = await uow.scalar(
+    user: PortalUser | None = await uow.scalar(
         select(PortalUser)
         .options(selectinload(PortalUser.groups))
         .where(PortalUser.id == user_id, company_scope(viewer, PortalUser.company_id))
@@ -199,7 +199,7 @@ def _check_group(errors: ErrorCollector, name: str) -> None:
 
 
 async def get_permission_group(uow: UnitOfWork, viewer: Viewer, group_id: int) -> PermissionGroup:
-    group = await uow.scalar(
+    group: PermissionGroup | None = await uow.scalar(
         select(PermissionGroup).where(
             PermissionGroup.id == group_id, company_scope(viewer, PermissionGroup.company_id)
         )

@@ -30,7 +30,8 @@ def check_sub_account_name(errors: ErrorCollector, name: str, field: str = "name
     if not SUB_ACCOUNT_NAME_RE.fullmatch(name) or len(name) > 50:
         errors.add(
             AccountErrorCode.INVALID_LOGIN_NAME,
-            "A user name has lowercase latin letters, digits, '-' and '_', and starts with a letter.",
+            "A user name has lowercase latin letters, digits, '-' and '_', "
+            "and starts with a letter.",
             field,
         )
 

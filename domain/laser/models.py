@@ -1,8 +1,10 @@
-"""Laser shop data (materials, thicknesses, machine rates) and each company's parts library."""
+"""Laser shop data (materials, thicknesses, machine rates), each company's parts library and
+bulk imports waiting for confirmation."""
 
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from decimal import Decimal
 from typing import Any
 
@@ -19,6 +21,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    Uuid,
     func,
 )
 from sqlalchemy.dialects.postgresql import JSONB
@@ -95,3 +98,34 @@ class Part(Base, Timestamped):
         DateTime(timezone=True), server_default=func.now(), onupdate=utcnow
     )
     notes: Mapped[str] = mapped_column(Text, default="")
+
+
+class PartImport(Base, Timestamped):
+    """A checked bulk import whose valid rows wait for confirmation; dropped when confirmed
+    or (by the next import) when expired. Nothing of it is in the library yet."""
+
+    __tablename__ = "part_import"
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    company_id: Mapped[int] = mapped_column(
+        ForeignKey("company.id", ondelete="CASCADE"), index=True
+    )
+    created_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("portal_user.id", ondelete="SET NULL")
+    )
+    expires_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), index=True)
+    sheet_name: Mapped[str] = mapped_column(String(255), default="")
+    # The valid rows: name, material id, thickness, quantity, file name and drawing checksum.
+    rows: Mapped[list[dict[str, Any]]] = mapped_column(JSONB, default=list)
+
+
+class PartImportDrawing(Base):
+    """One distinct drawing of an import (many rows may share it), analysed once."""
+
+    __tablename__ = "part_import_drawing"
+    import_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("part_import.id", ondelete="CASCADE"), primary_key=True
+    )
+    sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
+    file_name: Mapped[str] = mapped_column(String(255))
+    dxf: Mapped[bytes] = mapped_column(LargeBinary)
+    geometry: Mapped[dict[str, Any]] = mapped_column(JSONB)

@@ -83,13 +83,19 @@ async def cart_line_add(uow: UnitOfWork, viewer: Viewer, cmd: CartLineAdd) -> Ca
             OrderErrorCode.REQUIRED, "Give either a configuration or a part.", "configurationId"
         )
     async with uow:
-        count = len(await uow.scalars(select(CartLine.id).where(CartLine.portal_user_id == viewer.user_id)))
+        count = len(
+            await uow.scalars(select(CartLine.id).where(CartLine.portal_user_id == viewer.user_id))
+        )
         if count >= MAX_CART_LINES:
             raise DomainError.single(OrderErrorCode.INVALID, "The cart is full.", "quantity")
         assert viewer.user_id is not None and viewer.company_id is not None
         if cmd.configuration_id is not None:
             config = await get_configuration(uow, viewer, cmd.configuration_id)
-            channel_id, product_id, values = config.channel_id, config.product_id, dict(config.values)
+            channel_id, product_id, values = (
+                config.channel_id,
+                config.product_id,
+                dict(config.values),
+            )
             part_id = None
         else:
             from domain.laser.parts import get_part
@@ -207,18 +213,19 @@ async def price_cart_line(uow: UnitOfWork, viewer: Viewer, line: CartLine) -> Pr
     try:
         product, version = await product_in_channel(uow, channel, line.product_id)
     except DomainError:
-        product = await uow.session.get(Product, line.product_id)
+        gone = await uow.session.get(Product, line.product_id)
         problem = ErrorDetail(
             OrderErrorCode.PRODUCT_UNAVAILABLE,
             "This product is no longer available.",
             None,
         )
-        return PricedLine(line, product, None, product.name if product else "", {}, None, (problem,))
+        return PricedLine(line, gone, None, gone.name if gone else "", {}, None, (problem,))
     ctx = await price_context(uow, viewer, channel)
     result = price_version(version, line.values, line.quantity, ctx)
     if not result.valid:
         problems.extend(
-            ErrorDetail(OrderErrorCode.INVALID_CONFIGURATION, m.message, m.field) for m in result.messages
+            ErrorDetail(OrderErrorCode.INVALID_CONFIGURATION, m.message, m.field)
+            for m in result.messages
         )
     spec = await specification_for(uow, version, line.values)
     return PricedLine(line, product, version.id, product.name, spec, result, tuple(problems))
@@ -244,5 +251,3 @@ async def specification_for(
             }
         )
     return {"productVersion": version.version, "parameters": params, "values": dict(values)}
-
-

@@ -64,24 +64,38 @@ async def order_enter_for_customer(
                 product, version = await product_in_channel(uow, channel, line.product_id)
             except DomainError as exc:
                 errors.details.extend(
-                    d.__class__(d.code, d.message, ("lines", str(i), *(d.field or ()))) for d in exc.details
+                    d.__class__(d.code, d.message, ("lines", str(i), *(d.field or ())))
+                    for d in exc.details
                 )
                 continue
             result = price_version(version, line.values, line.quantity, ctx)
             if not result.valid:
                 for m in result.messages:
-                    errors.add(OrderErrorCode.INVALID_CONFIGURATION, m.message, ("lines", str(i), *(m.field or ())))
+                    errors.add(
+                        OrderErrorCode.INVALID_CONFIGURATION,
+                        m.message,
+                        ("lines", str(i), *(m.field or ())),
+                    )
                 continue
             priced.append((line, product, version, result))
         errors.raise_if_any()
         number = await uow.scalar(select(text("nextval('order_number_seq')")))
         order = Order(
-            number=f"o-{number}", kind="STAFF", company_id=company.id, orderer_id=None,
-            entered_by_staff_id=viewer.user_id, channel_id=channel.id,
-            status=OrderStatus.RELEASED, customer_reference=customer_reference.strip(),
-            desired_delivery_date=desired_delivery_date, delivery_address={},
-            remarks=remarks.strip(), currency=channel.currency,
-            net_amount=0, vat_amount=0, gross_amount=0,
+            number=f"o-{number}",
+            kind="STAFF",
+            company_id=company.id,
+            orderer_id=None,
+            entered_by_staff_id=viewer.user_id,
+            channel_id=channel.id,
+            status=OrderStatus.RELEASED,
+            customer_reference=customer_reference.strip(),
+            desired_delivery_date=desired_delivery_date,
+            delivery_address={},
+            remarks=remarks.strip(),
+            currency=channel.currency,
+            net_amount=0,
+            vat_amount=0,
+            gross_amount=0,
         )
         uow.session.add(order)
         await uow.session.flush()
@@ -92,13 +106,24 @@ async def order_enter_for_customer(
             vat_total += result.vat.amount
             uow.session.add(
                 OrderLine(
-                    order_id=order.id, position=position, product_id=product.id,
-                    product_version_id=version.id, title=product.name,
+                    order_id=order.id,
+                    position=position,
+                    product_id=product.id,
+                    product_version_id=version.id,
+                    title=product.name,
                     specification=await specification_for(uow, version, line.values),
-                    remarks=line.remarks, quantity=line.quantity, net_amount=result.net.amount,
-                    vat_amount=result.vat.amount, vat_rate_percent=result.vat_rate_percent,
+                    remarks=line.remarks,
+                    quantity=line.quantity,
+                    net_amount=result.net.amount,
+                    vat_amount=result.vat.amount,
+                    vat_rate_percent=result.vat_rate_percent,
                     price_lines=[
-                        {"code": p.code, "label": p.label, "amount": p.amount.amount, "detail": p.detail}
+                        {
+                            "code": p.code,
+                            "label": p.label,
+                            "amount": p.amount.amount,
+                            "detail": p.detail,
+                        }
                         for p in result.lines
                     ],
                 )
@@ -106,14 +131,26 @@ async def order_enter_for_customer(
         order.net_amount, order.vat_amount = net_total, vat_total
         order.gross_amount = net_total + vat_total
         uow.session.add(
-            OrderStatusChange(order_id=order.id, from_status=None, to_status=order.status.value,
-                              actor_kind="STAFF", staff_user_id=viewer.user_id, reason="entered by staff")
+            OrderStatusChange(
+                order_id=order.id,
+                from_status=None,
+                to_status=order.status.value,
+                actor_kind="STAFF",
+                staff_user_id=viewer.user_id,
+                reason="entered by staff",
+            )
         )
         await uow.session.flush()
         await create_jobs(uow, order)
         uow.record_event(
-            "order.placed", company.id,
-            {"orderId": order.id, "number": order.number, "status": order.status.value, "ordererId": None},
+            "order.placed",
+            company.id,
+            {
+                "orderId": order.id,
+                "number": order.number,
+                "status": order.status.value,
+                "ordererId": None,
+            },
         )
         await uow.commit()
         return order
@@ -125,7 +162,9 @@ async def order_reorder(uow: UnitOfWork, viewer: Viewer, order_id: int) -> list[
     require_ordering(viewer)
     assert viewer.user_id is not None and viewer.company_id is not None
     async with uow:
-        order: Order | None = await uow.scalar(select(Order).where(Order.id == order_id, order_scope(viewer)))
+        order: Order | None = await uow.scalar(
+            select(Order).where(Order.id == order_id, order_scope(viewer))
+        )
         if order is None or order.channel_id is None:
             raise DomainError.single(OrderErrorCode.NOT_FOUND, "Order not found.", "id")
         old_lines = await uow.scalars(
@@ -136,10 +175,16 @@ async def order_reorder(uow: UnitOfWork, viewer: Viewer, order_id: int) -> list[
             if old.product_id is None:
                 continue
             line = CartLine(
-                portal_user_id=viewer.user_id, company_id=viewer.company_id,
-                channel_id=order.channel_id, product_id=old.product_id, part_id=old.part_id,
-                configuration_id=None, values=dict((old.specification or {}).get("values", {})),
-                quantity=old.quantity, remarks=old.remarks, personalisation=old.personalisation,
+                portal_user_id=viewer.user_id,
+                company_id=viewer.company_id,
+                channel_id=order.channel_id,
+                product_id=old.product_id,
+                part_id=old.part_id,
+                configuration_id=None,
+                values=dict((old.specification or {}).get("values", {})),
+                quantity=old.quantity,
+                remarks=old.remarks,
+                personalisation=old.personalisation,
             )
             if line.part_id is None and not line.values and old.product_version_id is None:
                 continue
@@ -151,6 +196,10 @@ async def order_reorder(uow: UnitOfWork, viewer: Viewer, order_id: int) -> list[
                 line.quoted_version_id = priced.version_id
             added.append(line)
         if not added:
-            raise DomainError.single(OrderErrorCode.PRODUCT_UNAVAILABLE, "Nothing of this order can be ordered again.", "id")
+            raise DomainError.single(
+                OrderErrorCode.PRODUCT_UNAVAILABLE,
+                "Nothing of this order can be ordered again.",
+                "id",
+            )
         await uow.commit()
         return added

@@ -23,8 +23,14 @@ from domain.shared.uow import UnitOfWork
 
 MAX_FILE_BYTES = 100 * 1024 * 1024
 ALLOWED_TYPES = (
-    "application/pdf", "image/", "application/dxf", "image/vnd.dxf", "application/postscript",
-    "application/octet-stream", "application/zip", "text/plain",
+    "application/pdf",
+    "image/",
+    "application/dxf",
+    "image/vnd.dxf",
+    "application/postscript",
+    "application/octet-stream",
+    "application/zip",
+    "text/plain",
 )
 
 
@@ -42,12 +48,16 @@ async def order_file_attach(
     A file for a line whose job waits for a new file replaces the faulty one and releases it."""
     if len(data) > MAX_FILE_BYTES:
         raise DomainError.single(
-            OrderErrorCode.FILE_TOO_LARGE, f"Files are limited to {MAX_FILE_BYTES // 2**20} MB.", "file"
+            OrderErrorCode.FILE_TOO_LARGE,
+            f"Files are limited to {MAX_FILE_BYTES // 2**20} MB.",
+            "file",
         )
     if not data:
         raise DomainError.single(OrderErrorCode.REQUIRED, "The file is empty.", "file")
     if not any(content_type.startswith(t) for t in ALLOWED_TYPES):
-        raise DomainError.single(OrderErrorCode.INVALID, f"Unsupported file type {content_type}.", "file")
+        raise DomainError.single(
+            OrderErrorCode.INVALID, f"Unsupported file type {content_type}.", "file"
+        )
     name = (file_name or "file").replace("/", "_").replace("\\", "_")[:255]
     async with uow:
         order = await order_for_update(uow, viewer, order_id)
@@ -56,30 +66,49 @@ async def order_file_attach(
                 OrderErrorCode.INVALID_TRANSITION, f"The order is {order.status.value}.", "orderId"
             )
         line: OrderLine | None = await uow.scalar(
-            select(OrderLine).where(OrderLine.order_id == order.id, OrderLine.position == line_position)
+            select(OrderLine).where(
+                OrderLine.order_id == order.id, OrderLine.position == line_position
+            )
         )
         if line is None:
-            raise DomainError.single(OrderErrorCode.NOT_FOUND, "Order line not found.", "linePosition")
+            raise DomainError.single(
+                OrderErrorCode.NOT_FOUND, "Order line not found.", "linePosition"
+            )
         key, digest = await storage.put(data)
         previous = await uow.scalars(
-            select(OrderFile).where(OrderFile.order_line_id == line.id, OrderFile.status == "PROBLEM")
+            select(OrderFile).where(
+                OrderFile.order_line_id == line.id, OrderFile.status == "PROBLEM"
+            )
         )
         for old in previous:
             old.status = "REPLACED"
         row = OrderFile(
-            order_line_id=line.id, company_id=order.company_id, file_name=name,
-            content_type=content_type, size_bytes=len(data), sha256=digest, storage_key=key,
+            order_line_id=line.id,
+            company_id=order.company_id,
+            file_name=name,
+            content_type=content_type,
+            size_bytes=len(data),
+            sha256=digest,
+            storage_key=key,
             uploaded_by_id=viewer.user_id if viewer.is_portal else None,
         )
         uow.session.add(row)
-        job: Job | None = await uow.scalar(select(Job).where(Job.order_line_id == line.id).with_for_update())
+        job: Job | None = await uow.scalar(
+            select(Job).where(Job.order_line_id == line.id).with_for_update()
+        )
         if job is not None and job.hold_reason is not None and previous:
             job.hold_reason = None
             order.on_hold_reason = None
             await follow_tasks(uow, viewer, job)
         uow.record_event(
-            "order.file_attached", order.company_id,
-            {"orderId": order.id, "line": line_position, "fileName": name, "ordererId": order.orderer_id},
+            "order.file_attached",
+            order.company_id,
+            {
+                "orderId": order.id,
+                "line": line_position,
+                "fileName": name,
+                "ordererId": order.orderer_id,
+            },
         )
         await uow.commit()
         return row
@@ -93,20 +122,25 @@ async def order_file_flag_problem(
     require_staff_role(viewer, PRODUCTION_ROLES)
     if not problem.strip():
         raise DomainError.single(OrderErrorCode.REQUIRED, "Describe the problem.", "problem")
+    job: Job | None
     async with uow:
         if file_id is not None:
             f = await uow.session.get(OrderFile, file_id, with_for_update=True)
             if f is None:
                 raise DomainError.single(OrderErrorCode.NOT_FOUND, "File not found.", "fileId")
             f.status, f.problem = "PROBLEM", problem.strip()
-            job = await uow.scalar(select(Job).where(Job.order_line_id == f.order_line_id).with_for_update())
+            job = await uow.scalar(
+                select(Job).where(Job.order_line_id == f.order_line_id).with_for_update()
+            )
         else:
             job = await uow.scalar(select(Job).where(Job.id == job_id).with_for_update())
         if job is None:
             raise DomainError.single(OrderErrorCode.NOT_FOUND, "Job not found.", "jobId")
         order = await order_for_update(uow, viewer, job.order_id)
         if order.status in TERMINAL:
-            raise DomainError.single(OrderErrorCode.INVALID_TRANSITION, f"The order is {order.status.value}.", "jobId")
+            raise DomainError.single(
+                OrderErrorCode.INVALID_TRANSITION, f"The order is {order.status.value}.", "jobId"
+            )
         job.hold_reason = problem.strip()
         order.on_hold_reason = f"{job.number}: {problem.strip()}"
         await follow_tasks(uow, viewer, job)
@@ -123,7 +157,9 @@ async def order_file_flag_problem(
         return job
 
 
-async def files_of_lines(uow: UnitOfWork, viewer: Viewer, line_ids: Sequence[int]) -> Sequence[OrderFile]:
+async def files_of_lines(
+    uow: UnitOfWork, viewer: Viewer, line_ids: Sequence[int]
+) -> Sequence[OrderFile]:
     return await uow.scalars(
         select(OrderFile)
         .join(OrderLine, OrderLine.id == OrderFile.order_line_id)
@@ -133,7 +169,9 @@ async def files_of_lines(uow: UnitOfWork, viewer: Viewer, line_ids: Sequence[int
     )
 
 
-async def order_file_content(uow: UnitOfWork, viewer: Viewer, storage: FileStorage, file_id: int) -> tuple[OrderFile, bytes]:
+async def order_file_content(
+    uow: UnitOfWork, viewer: Viewer, storage: FileStorage, file_id: int
+) -> tuple[OrderFile, bytes]:
     row: OrderFile | None = await uow.scalar(
         select(OrderFile)
         .join(OrderLine, OrderLine.id == OrderFile.order_line_id)

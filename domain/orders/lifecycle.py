@@ -23,8 +23,13 @@ def _actor(viewer: Viewer, system: bool) -> Actor:
 
 
 async def transition(
-    uow: UnitOfWork, viewer: Viewer, order: Order, target: OrderStatus, reason: str,
-    *, system: bool = False,
+    uow: UnitOfWork,
+    viewer: Viewer,
+    order: Order,
+    target: OrderStatus,
+    reason: str,
+    *,
+    system: bool = False,
 ) -> None:
     """The only way an order changes status: checked against the state machine, recorded in
     the history with time, actor and reason, and published as an event."""
@@ -61,6 +66,11 @@ async def transition(
             "ordererId": order.orderer_id,
         },
     )
+    if order.kind == "CALL_OFF":
+        # Stock reserved by a call-off is released on reject/cancel, issued on delivery.
+        from domain.stock.calloff import follow_call_off
+
+        await follow_call_off(uow, viewer, order, target, system=system)
 
 
 async def order_for_update(uow: UnitOfWork, viewer: Viewer, order_id: int) -> Order:
@@ -105,7 +115,9 @@ async def order_approve(uow: UnitOfWork, viewer: Viewer, order_id: int) -> Order
         await transition(uow, viewer, order, OrderStatus.RELEASED, "approved")
         await create_jobs(uow, order)
         await _mail_orderer(
-            uow, order, f"Order {order.number} approved",
+            uow,
+            order,
+            f"Order {order.number} approved",
             f"your order proposal {order.number} was approved and is now in our production queue.",
         )
         await uow.commit()
@@ -130,7 +142,9 @@ async def order_reject(uow: UnitOfWork, viewer: Viewer, order_id: int, reason: s
             )
         await transition(uow, viewer, order, OrderStatus.REJECTED, reason.strip())
         await _mail_orderer(
-            uow, order, f"Order proposal {order.number} rejected",
+            uow,
+            order,
+            f"Order proposal {order.number} rejected",
             f"your order proposal {order.number} was not approved.\nReason: {reason.strip()}",
         )
         await uow.commit()
@@ -152,9 +166,7 @@ async def order_cancel(uow: UnitOfWork, viewer: Viewer, order_id: int, reason: s
             )
         await transition(uow, viewer, order, OrderStatus.CANCELLED, reason.strip())
         await uow.session.execute(
-            update(Job)
-            .where(Job.order_id == order.id)
-            .values(status=JobStatus.CANCELLED)
+            update(Job).where(Job.order_id == order.id).values(status=JobStatus.CANCELLED)
         )
         await uow.commit()
         return order

@@ -21,7 +21,6 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
-    Uuid,
 )
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
@@ -47,7 +46,9 @@ class CartLine(Base, Timestamped):
     portal_user_id: Mapped[int] = mapped_column(
         ForeignKey("portal_user.id", ondelete="CASCADE"), index=True
     )
-    company_id: Mapped[int] = mapped_column(ForeignKey("company.id", ondelete="CASCADE"), index=True)
+    company_id: Mapped[int] = mapped_column(
+        ForeignKey("company.id", ondelete="CASCADE"), index=True
+    )
     channel_id: Mapped[int] = mapped_column(ForeignKey("channel.id"))
     product_id: Mapped[int] = mapped_column(ForeignKey("product.id"))
     configuration_id: Mapped[uuid.UUID | None] = mapped_column(
@@ -77,8 +78,12 @@ class Order(Base, Timestamped):
     id: Mapped[int] = mapped_column(BigInteger, Identity(), primary_key=True)
     number: Mapped[str] = mapped_column(String(20), unique=True)
     kind: Mapped[str] = mapped_column(String(16), default="WEB")  # WEB, STAFF, CALL_OFF
-    company_id: Mapped[int] = mapped_column(ForeignKey("company.id", ondelete="RESTRICT"), index=True)
-    orderer_id: Mapped[int | None] = mapped_column(ForeignKey("portal_user.id", ondelete="SET NULL"))
+    company_id: Mapped[int] = mapped_column(
+        ForeignKey("company.id", ondelete="RESTRICT"), index=True
+    )
+    orderer_id: Mapped[int | None] = mapped_column(
+        ForeignKey("portal_user.id", ondelete="SET NULL")
+    )
     entered_by_staff_id: Mapped[int | None] = mapped_column(
         ForeignKey("staff_user.id", ondelete="SET NULL")
     )
@@ -156,7 +161,9 @@ class OrderFile(Base, Timestamped):
     order_line_id: Mapped[int] = mapped_column(
         ForeignKey("order_line.id", ondelete="CASCADE"), index=True
     )
-    company_id: Mapped[int] = mapped_column(ForeignKey("company.id", ondelete="CASCADE"), index=True)
+    company_id: Mapped[int] = mapped_column(
+        ForeignKey("company.id", ondelete="CASCADE"), index=True
+    )
     file_name: Mapped[str] = mapped_column(String(255))
     content_type: Mapped[str] = mapped_column(String(100))
     size_bytes: Mapped[int] = mapped_column(BigInteger)
@@ -167,4 +174,3 @@ class OrderFile(Base, Timestamped):
     uploaded_by_id: Mapped[int | None] = mapped_column(
         ForeignKey("portal_user.id", ondelete="SET NULL")
     )
-

@@ -42,9 +42,7 @@ def sees_prices(viewer: Viewer, orderer_id: int | None) -> bool:
 
 
 def may_order(viewer: Viewer) -> bool:
-    return viewer.is_portal and bool(
-        {Right.PLACE_ORDERS, Right.REQUEST_ORDERS} & viewer.rights
-    )
+    return viewer.is_portal and bool({Right.PLACE_ORDERS, Right.REQUEST_ORDERS} & viewer.rights)
 
 
 def places_binding(viewer: Viewer) -> bool:

@@ -14,7 +14,7 @@ from domain.orders.state import OrderStatus
 from domain.production.models import Job
 from domain.shared.uow import UnitOfWork
 
-SORTS = {
+SORTS: dict[str, tuple[Any, ...]] = {
     "NEWEST": (Order.created_at.desc(), Order.id.desc()),
     "OLDEST": (Order.created_at.asc(), Order.id.asc()),
     "DESIRED_DATE": (Order.desired_delivery_date.asc().nulls_last(), Order.id.asc()),

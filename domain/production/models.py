@@ -76,7 +76,9 @@ class Task(Base):
     name: Mapped[str] = mapped_column(String(80))
     status: Mapped[TaskStatus] = mapped_column(_enum(TaskStatus, "task_status"))
     started_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
-    started_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id", ondelete="SET NULL"))
+    started_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("staff_user.id", ondelete="SET NULL")
+    )
     completed_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
     completed_by_id: Mapped[int | None] = mapped_column(
         ForeignKey("staff_user.id", ondelete="SET NULL")

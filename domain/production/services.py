@@ -55,7 +55,7 @@ def requisitions_for(kind: str, line: OrderLine) -> list[tuple[str, Decimal, str
     out: list[tuple[str, Decimal, str]] = []
     if kind == ProductKind.PRINT.value:
         for price_line in line.price_lines or []:
-            # The engine's detail reads "<count> <unit> × <rate>", e.g. "125 sheets × 0.06".
+            # The engine's detail reads "<count> <unit> x <rate>", e.g. "125 sheets x 0.06".
             detail = (price_line.get("detail") or "").split()
             if price_line.get("code") == "paper" and len(detail) >= 2:
                 try:
@@ -76,6 +76,10 @@ def requisitions_for(kind: str, line: OrderLine) -> list[tuple[str, Decimal, str
             out.append((name, Decimal(str(weight_kg)), "kg"))
         else:
             out.append((name, Decimal(line.quantity), "parts"))
+    elif kind == ProductKind.STOCK_ITEM.value and line.stock_item_id is not None:
+        # A call-off picks the customer's own stock item.
+        item = spec.get("stockItem", {})
+        out.append((line.title, Decimal(line.quantity), str(item.get("unit", "PIECE")).lower()))
     return out
 
 
@@ -107,18 +111,30 @@ async def create_jobs(uow: UnitOfWork, order: Order) -> list[Job]:
         uow.session.add(job)
         await uow.session.flush()
         for position, name in enumerate(await routing_for(uow, kind, line.product_id), start=1):
-            uow.session.add(Task(job_id=job.id, position=position, name=name, status=TaskStatus.PENDING))
+            uow.session.add(
+                Task(job_id=job.id, position=position, name=name, status=TaskStatus.PENDING)
+            )
         for material, quantity, unit in requisitions_for(kind, line):
             uow.session.add(
-                Requisition(job_id=job.id, material=material, quantity=quantity, unit=unit,
-                            stock_item_id=line.stock_item_id)
+                Requisition(
+                    job_id=job.id,
+                    material=material,
+                    quantity=quantity,
+                    unit=unit,
+                    stock_item_id=line.stock_item_id,
+                )
             )
         jobs.append(job)
         uow.record_event(
             "job.status_changed",
             order.company_id,
-            {"jobId": job.id, "orderId": order.id, "status": job.status.value,
-             "number": job.number, "ordererId": order.orderer_id},
+            {
+                "jobId": job.id,
+                "orderId": order.id,
+                "status": job.status.value,
+                "number": job.number,
+                "ordererId": order.orderer_id,
+            },
         )
     await uow.session.flush()
     return jobs
@@ -181,8 +197,7 @@ async def follow_tasks(uow: UnitOfWork, viewer: Viewer, job: Job) -> None:
 
     await uow.session.flush()
     statuses = [
-        TaskStatus(s)
-        for s in await uow.scalars(select(Task.status).where(Task.job_id == job.id))
+        TaskStatus(s) for s in await uow.scalars(select(Task.status).where(Task.job_id == job.id))
     ]
     new = job_status_from_tasks(statuses, job.hold_reason is not None)
     order = await uow.session.get(Order, job.order_id, with_for_update=True)
@@ -192,10 +207,17 @@ async def follow_tasks(uow: UnitOfWork, viewer: Viewer, job: Job) -> None:
         uow.record_event(
             "job.status_changed",
             job.company_id,
-            {"jobId": job.id, "orderId": job.order_id, "status": new.value,
-             "number": job.number, "ordererId": order.orderer_id},
+            {
+                "jobId": job.id,
+                "orderId": job.order_id,
+                "status": new.value,
+                "number": job.number,
+                "ordererId": order.orderer_id,
+            },
         )
-    jobs = [JobStatus(s) for s in await uow.scalars(select(Job.status).where(Job.order_id == order.id))]
+    jobs = [
+        JobStatus(s) for s in await uow.scalars(select(Job.status).where(Job.order_id == order.id))
+    ]
     target = order_status_from_jobs(order.status, jobs)
     if target is OrderStatus.COMPLETED and order.status is OrderStatus.RELEASED:
         await transition(uow, viewer, order, OrderStatus.IN_PRODUCTION, "", system=True)

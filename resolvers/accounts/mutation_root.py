@@ -48,7 +48,8 @@ class AccountsMutation:
     )
     company_create = strawberry.mutation(
         resolver=company_create,
-        description="Create a customer and its primary account. Requires staff role ADMIN or SALES.",
+        description="Create a customer and its primary account. "
+        "Requires staff role ADMIN or SALES.",
         permission_classes=STAFF_ONLY,
     )
     company_update = strawberry.mutation(
@@ -76,7 +77,8 @@ class AccountsMutation:
     )
     permission_group_create = strawberry.mutation(
         resolver=permission_group_create,
-        description="Create a permission group. Requires MANAGE_GROUPS or staff role ADMIN or SALES.",
+        description="Create a permission group. "
+        "Requires MANAGE_GROUPS or staff role ADMIN or SALES.",
         permission_classes=[IsAuthenticated],
     )
     permission_group_update = strawberry.mutation(

@@ -33,6 +33,7 @@ async def cart_line_view(info: Info, line: object) -> CartLine:
         _model=model,
         _price=Price.of(priced.result) if priced.result else None,
         _title=priced.title,
+        _specification=priced.specification,
     )
 
 

@@ -13,10 +13,10 @@ from adapters.db import SqlUnitOfWork
 from domain.accounts.rights import Right
 from domain.accounts.viewer import Viewer
 from domain.events.ports import StoredEvent
+from domain.orders.state import JobStatus, OrderStatus
 from resolvers.context import Context, Info, Loaders
 from resolvers.permissions import IsAuthenticated, IsStaff
 from schema.orders.types import Job, JobStatusEvent, Order, OrderStatusEvent
-from domain.orders.state import JobStatus, OrderStatus
 
 ORDER_TOPICS = frozenset({"order.placed", "order.status_changed"})
 
@@ -54,7 +54,9 @@ def _stream(info: Info, topics: frozenset[str], after: int | None) -> Any:
     if ctx.services.events is None:
         raise GraphQLError("Subscriptions are not available on this server.")
     if after is not None and after < 0:
-        raise GraphQLError("`after` is an event id (0 or more).", extensions={"code": "BAD_USER_INPUT"})
+        raise GraphQLError(
+            "`after` is an event id (0 or more).", extensions={"code": "BAD_USER_INPUT"}
+        )
     return ctx.services.events.subscribe(tenant_filter(ctx.viewer, topics), after_id=after)
 
 

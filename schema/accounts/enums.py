@@ -14,4 +14,6 @@ Right = strawberry.enum(
 StaffRole = strawberry.enum(r.StaffRole, description="Role of a member of the shop's staff.")
 LegalForm = strawberry.enum(r.LegalForm, description="Whether a customer is a company or a person.")
 AddressKind = strawberry.enum(r.AddressKind, description="What an address is used for.")
-AccountErrorCode = strawberry.enum(_AccountErrorCode, description="Why an accounts mutation failed.")
+AccountErrorCode = strawberry.enum(
+    _AccountErrorCode, description="Why an accounts mutation failed."
+)

@@ -10,7 +10,9 @@ from strawberry import relay
 from schema.accounts.enums import AddressKind, LegalForm, Right, StaffRole
 
 
-@strawberry.input(description="Log in: staff with their e-mail address, portal users with their login.")
+@strawberry.input(
+    description="Log in: staff with their e-mail address, portal users with their login."
+)
 class TokenCreateInput:
     login: str
     password: str
@@ -29,7 +31,9 @@ class AddressInput:
 
 @strawberry.input(description="A new customer with its primary portal account (login = code).")
 class CompanyCreateInput:
-    code: str = strawberry.field(description="Lowercase letters, digits and '-'; starts with a letter.")
+    code: str = strawberry.field(
+        description="Lowercase letters, digits and '-'; starts with a letter."
+    )
     name: str
     legal_form: LegalForm
     primary_email: str
@@ -49,8 +53,12 @@ class CompanyUpdateInput:
     id: relay.GlobalID
     name: str | None = strawberry.UNSET
     code: str | None = strawberry.field(default=strawberry.UNSET, description="Staff only.")
-    legal_form: LegalForm | None = strawberry.field(default=strawberry.UNSET, description="Staff only.")
-    portal_enabled: bool | None = strawberry.field(default=strawberry.UNSET, description="Staff only.")
+    legal_form: LegalForm | None = strawberry.field(
+        default=strawberry.UNSET, description="Staff only."
+    )
+    portal_enabled: bool | None = strawberry.field(
+        default=strawberry.UNSET, description="Staff only."
+    )
     customer_group_id: relay.GlobalID | None = strawberry.field(
         default=strawberry.UNSET, description="Staff only."
     )

@@ -13,8 +13,6 @@ from domain.accounts import models as m
 from resolvers.context import Info
 from schema.accounts.enums import LegalForm
 from schema.accounts.types import (
-    _resolve_by_loader,
-    resolve_me,
     AccountError,
     Company,
     CustomerGroup,
@@ -22,6 +20,8 @@ from schema.accounts.types import (
     PermissionGroup,
     PortalUser,
     StaffUser,
+    _resolve_by_loader,
+    resolve_me,
 )
 
 

@@ -80,7 +80,9 @@ class Address:
         )
 
 
-@strawberry.type(description="Bank details of a customer (seen with VIEW_FINANCES or MANAGE_COMPANY).")
+@strawberry.type(
+    description="Bank details of a customer (seen with VIEW_FINANCES or MANAGE_COMPANY)."
+)
 class BankDetails:
     account_holder: str | None
     iban: str | None
@@ -245,7 +247,9 @@ class StaffUser(relay.Node):
 
     @classmethod
     def from_model(cls, u: m.StaffUser) -> StaffUser:
-        return cls(id=u.id, email=u.email, full_name=u.full_name, role=u.role, is_active=u.is_active)
+        return cls(
+            id=u.id, email=u.email, full_name=u.full_name, role=u.role, is_active=u.is_active
+        )
 
     @classmethod
     async def resolve_nodes(  # type: ignore[override]

@@ -53,7 +53,8 @@ class OrderPlaceInput:
     customer_reference: str = ""
     desired_delivery_date: dt.date | None = None
     delivery_address: DeliveryAddressInput | None = strawberry.field(
-        default=None, description="Where to deliver; the company's default shipping address if omitted."
+        default=None,
+        description="Where to deliver; the company's default shipping address if omitted.",
     )
     payment_method: str = strawberry.field(default="ON_ACCOUNT", description="ON_ACCOUNT for now.")
     remarks: str = ""

@@ -60,8 +60,14 @@ class Task(relay.Node):
 
     @classmethod
     def from_model(cls, t: pm.Task) -> Task:
-        return cls(id=t.id, position=t.position, name=t.name, status=t.status,
-                   started_at=t.started_at, completed_at=t.completed_at)
+        return cls(
+            id=t.id,
+            position=t.position,
+            name=t.name,
+            status=t.status,
+            started_at=t.started_at,
+            completed_at=t.completed_at,
+        )
 
     @classmethod
     async def resolve_nodes(  # type: ignore[override]
@@ -94,10 +100,20 @@ class Job(relay.Node):
 
     @classmethod
     def from_model(cls, j: pm.Job) -> Job:
-        return cls(id=j.id, number=j.number, title=j.title, status=j.status, quantity=j.quantity,
-                   specification=j.specification, personalisation=j.personalisation,
-                   remarks=j.remarks, due_date=j.due_date, hold_reason=j.hold_reason,
-                   updated_at=j.updated_at, order_id=j.order_id)
+        return cls(
+            id=j.id,
+            number=j.number,
+            title=j.title,
+            status=j.status,
+            quantity=j.quantity,
+            specification=j.specification,
+            personalisation=j.personalisation,
+            remarks=j.remarks,
+            due_date=j.due_date,
+            hold_reason=j.hold_reason,
+            updated_at=j.updated_at,
+            order_id=j.order_id,
+        )
 
     @classmethod
     async def resolve_nodes(  # type: ignore[override]
@@ -134,9 +150,16 @@ class OrderFile(relay.Node):
 
     @classmethod
     def from_model(cls, f: om.OrderFile) -> OrderFile:
-        return cls(id=f.id, file_name=f.file_name, content_type=f.content_type,
-                   size_bytes=f.size_bytes, sha256=f.sha256, status=f.status, problem=f.problem,
-                   created_at=f.created_at)
+        return cls(
+            id=f.id,
+            file_name=f.file_name,
+            content_type=f.content_type,
+            size_bytes=f.size_bytes,
+            sha256=f.sha256,
+            status=f.status,
+            problem=f.problem,
+            created_at=f.created_at,
+        )
 
     @classmethod
     async def resolve_nodes(  # type: ignore[override]
@@ -172,7 +195,9 @@ class OrderLine:
         return Job.from_model(j) if j else None
 
 
-@strawberry.type(description="An order: binding (i- web, o- entered by staff, c- call-off) or a proposal.")
+@strawberry.type(
+    description="An order: binding (i- web, o- entered by staff, c- call-off) or a proposal."
+)
 class Order(relay.Node):
     id: relay.NodeID[int]
     number: str
@@ -195,17 +220,32 @@ class Order(relay.Node):
     def from_model(cls, o: om.Order) -> Order:
         a = o.delivery_address or {}
         address = (
-            DeliveryAddress(name=a.get("name", ""), street=a.get("street", ""),
-                            postal_code=a.get("postalCode", ""), city=a.get("city", ""),
-                            country=a.get("country", ""))
-            if a else None
+            DeliveryAddress(
+                name=a.get("name", ""),
+                street=a.get("street", ""),
+                postal_code=a.get("postalCode", ""),
+                city=a.get("city", ""),
+                country=a.get("country", ""),
+            )
+            if a
+            else None
         )
-        return cls(id=o.id, number=o.number, kind=o.kind, status=o.status,
-                   customer_reference=o.customer_reference,
-                   desired_delivery_date=o.desired_delivery_date, delivery_address=address,
-                   payment_method=o.payment_method, remarks=o.remarks, created_at=o.created_at,
-                   updated_at=o.updated_at, currency=o.currency,
-                   on_hold_reason=o.on_hold_reason, _model=o)
+        return cls(
+            id=o.id,
+            number=o.number,
+            kind=o.kind,
+            status=o.status,
+            customer_reference=o.customer_reference,
+            desired_delivery_date=o.desired_delivery_date,
+            delivery_address=address,
+            payment_method=o.payment_method,
+            remarks=o.remarks,
+            created_at=o.created_at,
+            updated_at=o.updated_at,
+            currency=o.currency,
+            on_hold_reason=o.on_hold_reason,
+            _model=o,
+        )
 
     @classmethod
     async def resolve_nodes(  # type: ignore[override]
@@ -255,11 +295,15 @@ class Order(relay.Node):
         show = sees_prices(info.context.viewer, self._model.orderer_id)
         return [
             OrderLine(
-                position=line.position, title=line.title, quantity=line.quantity,
-                specification=line.specification, personalisation=line.personalisation,
+                position=line.position,
+                title=line.title,
+                quantity=line.quantity,
+                specification=line.specification,
+                personalisation=line.personalisation,
                 remarks=line.remarks,
                 net=Money(amount=line.net_amount, currency=self._model.currency) if show else None,
-                vat_rate_percent=line.vat_rate_percent, id_=line.id,
+                vat_rate_percent=line.vat_rate_percent,
+                id_=line.id,
             )
             for line in rows
         ]
@@ -270,7 +314,9 @@ class Order(relay.Node):
         return [
             OrderStatusChange(
                 from_status=state.OrderStatus(h.from_status) if h.from_status else None,
-                to_status=state.OrderStatus(h.to_status), actor=h.actor_kind, reason=h.reason,
+                to_status=state.OrderStatus(h.to_status),
+                actor=h.actor_kind,
+                reason=h.reason,
                 at=h.at,
             )
             for h in rows
@@ -293,6 +339,7 @@ class CartLine(relay.Node):
     _model: strawberry.Private[om.CartLine]
     _price: strawberry.Private[Price | None] = None
     _title: strawberry.Private[str] = ""
+    _specification: strawberry.Private[JSON | None] = None
 
     @strawberry.field(description="What the line is.")
     def title(self) -> str:
@@ -301,6 +348,13 @@ class CartLine(relay.Node):
     @strawberry.field(description="The price now, through the one engine.")
     def price(self) -> Price | None:
         return self._price
+
+    @strawberry.field(
+        description="What the line would order, as on an order line: the values with their "
+        "labels and displays (`parameters`), or a part's figures."
+    )
+    def specification(self) -> JSON:
+        return self._specification or {}
 
     @classmethod
     async def resolve_nodes(  # type: ignore[override]

@@ -723,22 +723,40 @@ async def test_a_user_manager_cannot_escalate_to_rights_they_lack(client, as_use
     from tests.factories import gql
 
     acme = await as_user("acme")
-    me = await gql(client, "{ me { ... on PortalUser { company { id permissionGroups { id name } } } } }", token=acme)
+    me = await gql(
+        client,
+        "{ me { ... on PortalUser { company { id permissionGroups { id name } } } } }",
+        token=acme,
+    )
     company = me["data"]["me"]["company"]
     groups = {g["name"]: g["id"] for g in company["permissionGroups"]}
     # acme makes a limited user manager: MANAGE_USERS and REQUEST_ORDERS only.
     body = await gql(
         client,
         "mutation($i: PermissionGroupCreateInput!) { permissionGroupCreate(input: $i) { permissionGroup { id } errors { code } } }",
-        {"i": {"companyId": company["id"], "name": "HR", "rights": ["MANAGE_USERS", "REQUEST_ORDERS"]}},
+        {
+            "i": {
+                "companyId": company["id"],
+                "name": "HR",
+                "rights": ["MANAGE_USERS", "REQUEST_ORDERS"],
+            }
+        },
         token=acme,
     )
     hr = body["data"]["permissionGroupCreate"]["permissionGroup"]["id"]
     body = await gql(
         client,
         "mutation($i: PortalUserCreateInput!) { portalUserCreate(input: $i) { user { id } errors { code } } }",
-        {"i": {"companyId": company["id"], "name": "hr", "fullName": "Hanna HR", "email": "hr@acme.example",
-               "password": "hr-password-123", "groupIds": [hr]}},
+        {
+            "i": {
+                "companyId": company["id"],
+                "name": "hr",
+                "fullName": "Hanna HR",
+                "email": "hr@acme.example",
+                "password": "hr-password-123",
+                "groupIds": [hr],
+            }
+        },
         token=acme,
     )
     assert body["data"]["portalUserCreate"]["errors"] == []
@@ -746,7 +764,16 @@ async def test_a_user_manager_cannot_escalate_to_rights_they_lack(client, as_use
     from tests.factories import login
 
     hr_token = await login(client, "hr.acme", "hr-password-123")
-    users = {u["login"]: u["id"] for u in (await gql(client, "{ me { ... on PortalUser { company { users { id login } } } } }", token=hr_token))["data"]["me"]["company"]["users"]}
+    users = {
+        u["login"]: u["id"]
+        for u in (
+            await gql(
+                client,
+                "{ me { ... on PortalUser { company { users { id login } } } } }",
+                token=hr_token,
+            )
+        )["data"]["me"]["company"]["users"]
+    }
     # Putting herself into Administrators would give her every right: refused.
     body = await gql(
         client,
@@ -754,7 +781,9 @@ async def test_a_user_manager_cannot_escalate_to_rights_they_lack(client, as_use
         {"i": {"id": users["hr.acme"], "groupIds": [hr, groups["Administrators"]]}},
         token=hr_token,
     )
-    assert body["data"]["portalUserUpdate"]["errors"] == [{"code": "PERMISSION_DENIED", "field": ["groupIds"]}]
+    assert body["data"]["portalUserUpdate"]["errors"] == [
+        {"code": "PERMISSION_DENIED", "field": ["groupIds"]}
+    ]
     # Resetting the primary account's password would hand her the primary account: refused.
     body = await gql(
         client,
@@ -762,7 +791,9 @@ async def test_a_user_manager_cannot_escalate_to_rights_they_lack(client, as_use
         {"i": {"id": users["acme"], "password": "taken-over-123"}},
         token=hr_token,
     )
-    assert body["data"]["portalUserUpdate"]["errors"] == [{"code": "PERMISSION_DENIED", "field": ["id"]}]
+    assert body["data"]["portalUserUpdate"]["errors"] == [
+        {"code": "PERMISSION_DENIED", "field": ["id"]}
+    ]
     # She may still manage a user whose rights she holds herself.
     body = await gql(
         client,

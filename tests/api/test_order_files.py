@@ -17,8 +17,13 @@ FLAG = """mutation($i: OrderFileFlagProblemInput!) { orderFileFlagProblem(input:
   job { status holdReason } errors { code message } } }"""
 
 
-async def upload(client, token: str, order_id: str, position: int, name: str, data: bytes, preflight: bool = True):  # type: ignore[no-untyped-def]
-    operations = {"query": ATTACH, "variables": {"i": {"orderId": order_id, "linePosition": position, "file": None}}}
+async def upload(
+    client, token: str, order_id: str, position: int, name: str, data: bytes, preflight: bool = True
+):  # type: ignore[no-untyped-def]
+    operations = {
+        "query": ATTACH,
+        "variables": {"i": {"orderId": order_id, "linePosition": position, "file": None}},
+    }
     headers = {"authorization": f"Bearer {token}"}
     if preflight:
         headers["apollo-require-preflight"] = "true"
@@ -35,7 +40,9 @@ async def test_file_problem_holds_the_job_and_reupload_releases_it(client, as_us
     maker = await as_user("maker@shop.example")
     globex = await as_user("globex")
     await _cart_with_leaflet(client, boss)
-    order = (await gql(client, PLACE, {"i": {"idempotencyKey": "f1"}}, token=boss))["data"]["orderPlace"]["order"]
+    order = (await gql(client, PLACE, {"i": {"idempotencyKey": "f1"}}, token=boss))["data"][
+        "orderPlace"
+    ]["order"]
     pdf = b"%PDF-1.4 artwork v1"
 
     refused = await upload(client, boss, order["id"], 1, "art.pdf", pdf, preflight=False)
@@ -50,57 +57,122 @@ async def test_file_problem_holds_the_job_and_reupload_releases_it(client, as_us
     # Staff download the stored bytes; another company cannot, nor see the order.
     dl = await client.get(f["downloadPath"], headers={"authorization": f"Bearer {maker}"})
     assert dl.status_code == 200 and dl.content == pdf
-    assert (await client.get(f["downloadPath"], headers={"authorization": f"Bearer {globex}"})).status_code == 404
-    other = (await upload(client, globex, order["id"], 1, "x.pdf", b"%PDF x")).json()["data"]["orderFileAttach"]
+    assert (
+        await client.get(f["downloadPath"], headers={"authorization": f"Bearer {globex}"})
+    ).status_code == 404
+    other = (await upload(client, globex, order["id"], 1, "x.pdf", b"%PDF x")).json()["data"][
+        "orderFileAttach"
+    ]
     assert other["errors"][0]["code"] == "NOT_FOUND"
 
-    flagged = (await gql(client, FLAG, {"i": {"fileId": f["id"], "problem": "Images are 72 dpi"}}, token=maker))["data"]["orderFileFlagProblem"]
+    flagged = (
+        await gql(
+            client, FLAG, {"i": {"fileId": f["id"], "problem": "Images are 72 dpi"}}, token=maker
+        )
+    )["data"]["orderFileFlagProblem"]
     assert flagged["errors"] == [] and flagged["job"]["status"] == "ON_HOLD"
     state = (await gql(client, ORDER, {"id": order["id"]}, token=boss))["data"]["node"]
     assert state["status"] == "IN_PRODUCTION" and state["jobs"][0]["status"] == "ON_HOLD"
-    tasks = (await gql(client, "query($id: ID!) { node(id: $id) { ... on Order { jobs { tasks { id } } } } }", {"id": order["id"]}, token=maker))["data"]["node"]["jobs"][0]["tasks"]
-    blocked = (await gql(client, "mutation($id: ID!) { taskStart(id: $id) { errors { code } } }", {"id": tasks[0]["id"]}, token=maker))["data"]["taskStart"]
+    tasks = (
+        await gql(
+            client,
+            "query($id: ID!) { node(id: $id) { ... on Order { jobs { tasks { id } } } } }",
+            {"id": order["id"]},
+            token=maker,
+        )
+    )["data"]["node"]["jobs"][0]["tasks"]
+    blocked = (
+        await gql(
+            client,
+            "mutation($id: ID!) { taskStart(id: $id) { errors { code } } }",
+            {"id": tasks[0]["id"]},
+            token=maker,
+        )
+    )["data"]["taskStart"]
     assert blocked["errors"][0]["code"] == "INVALID_TRANSITION"
     async with engine.connect() as conn:
         mails = (await conn.execute(text("SELECT subject FROM mail_outbox"))).scalars().all()
     assert any("new file" in m for m in mails)
 
-    again = (await upload(client, boss, order["id"], 1, "art-300dpi.pdf", b"%PDF-1.4 artwork v2")).json()["data"]["orderFileAttach"]
+    again = (
+        await upload(client, boss, order["id"], 1, "art-300dpi.pdf", b"%PDF-1.4 artwork v2")
+    ).json()["data"]["orderFileAttach"]
     assert again["errors"] == []
     after = (await gql(client, ORDER, {"id": order["id"]}, token=boss))["data"]["node"]
     assert after["jobs"][0]["status"] != "ON_HOLD"
-    files = (await gql(client, "query($id: ID!) { node(id: $id) { ... on Order { onHoldReason lines { files { fileName status problem } } } } }", {"id": order["id"]}, token=boss))["data"]["node"]
+    files = (
+        await gql(
+            client,
+            "query($id: ID!) { node(id: $id) { ... on Order { onHoldReason lines { files { fileName status problem } } } } }",
+            {"id": order["id"]},
+            token=boss,
+        )
+    )["data"]["node"]
     assert files["onHoldReason"] is None
-    assert [(x["fileName"], x["status"]) for x in files["lines"][0]["files"]] == [("art.pdf", "REPLACED"), ("art-300dpi.pdf", "OK")]
+    assert [(x["fileName"], x["status"]) for x in files["lines"][0]["files"]] == [
+        ("art.pdf", "REPLACED"),
+        ("art-300dpi.pdf", "OK"),
+    ]
 
 
 async def test_reorder_fills_the_cart_and_staff_enter_an_order(client, as_user) -> None:  # type: ignore[no-untyped-def]
     boss = await as_user("boss.acme")
     admin = await as_user("admin@shop.example")
     await _cart_with_leaflet(client, boss, quantity=1000)
-    order = (await gql(client, PLACE, {"i": {"idempotencyKey": "r1"}}, token=boss))["data"]["orderPlace"]["order"]
-    reorder = (await gql(client, "mutation($id: ID!) { orderReorder(id: $id) { cart { quantity values price { valid } } errors { code } } }", {"id": order["id"]}, token=boss))["data"]["orderReorder"]
+    order = (await gql(client, PLACE, {"i": {"idempotencyKey": "r1"}}, token=boss))["data"][
+        "orderPlace"
+    ]["order"]
+    reorder = (
+        await gql(
+            client,
+            "mutation($id: ID!) { orderReorder(id: $id) { cart { quantity values price { valid } } errors { code } } }",
+            {"id": order["id"]},
+            token=boss,
+        )
+    )["data"]["orderReorder"]
     assert reorder["errors"] == []
-    assert [(c["quantity"], c["values"]["size"], c["price"]["valid"]) for c in reorder["cart"]] == [(1000, "a5", True)]
-    again = (await gql(client, PLACE, {"i": {"idempotencyKey": "r2"}}, token=boss))["data"]["orderPlace"]
+    assert [(c["quantity"], c["values"]["size"], c["price"]["valid"]) for c in reorder["cart"]] == [
+        (1000, "a5", True)
+    ]
+    again = (await gql(client, PLACE, {"i": {"idempotencyKey": "r2"}}, token=boss))["data"][
+        "orderPlace"
+    ]
     assert again["errors"] == [] and again["order"]["net"] == order["net"]
 
-    companies = await gql(client, '{ companies(search: "globex") { edges { node { id } } } }', token=admin)
+    companies = await gql(
+        client, '{ companies(search: "globex") { edges { node { id } } } }', token=admin
+    )
     globex_id = companies["data"]["companies"]["edges"][0]["node"]["id"]
-    pid = (await gql(client, '{ products(search: "business") { edges { node { id } } } }'))["data"]["products"]["edges"][0]["node"]["id"]
-    entered = (await gql(
-        client,
-        "mutation($i: OrderEnterForCustomerInput!) { orderEnterForCustomer(input: $i) { order { number status kind net { amount } jobs { title } } errors { code field } } }",
-        {"i": {"companyId": globex_id, "lines": [{"productId": pid, "quantity": 500}], "customerReference": "phone"}},
-        token=admin,
-    ))["data"]["orderEnterForCustomer"]
+    pid = (await gql(client, '{ products(search: "business") { edges { node { id } } } }'))["data"][
+        "products"
+    ]["edges"][0]["node"]["id"]
+    entered = (
+        await gql(
+            client,
+            "mutation($i: OrderEnterForCustomerInput!) { orderEnterForCustomer(input: $i) { order { number status kind net { amount } jobs { title } } errors { code field } } }",
+            {
+                "i": {
+                    "companyId": globex_id,
+                    "lines": [{"productId": pid, "quantity": 500}],
+                    "customerReference": "phone",
+                }
+            },
+            token=admin,
+        )
+    )["data"]["orderEnterForCustomer"]
     assert entered["errors"] == []
     assert entered["order"]["number"].startswith("o-") and entered["order"]["status"] == "RELEASED"
     assert entered["order"]["kind"] == "STAFF" and entered["order"]["jobs"]
-    bad = (await gql(
-        client,
-        "mutation($i: OrderEnterForCustomerInput!) { orderEnterForCustomer(input: $i) { errors { code field } } }",
-        {"i": {"companyId": globex_id, "lines": [{"productId": pid, "quantity": 0}]}},
-        token=admin,
-    ))["data"]["orderEnterForCustomer"]
-    assert bad["errors"][0]["code"] == "INVALID_QUANTITY" and bad["errors"][0]["field"] == ["lines", "0", "quantity"]
+    bad = (
+        await gql(
+            client,
+            "mutation($i: OrderEnterForCustomerInput!) { orderEnterForCustomer(input: $i) { errors { code field } } }",
+            {"i": {"companyId": globex_id, "lines": [{"productId": pid, "quantity": 0}]}},
+            token=admin,
+        )
+    )["data"]["orderEnterForCustomer"]
+    assert bad["errors"][0]["code"] == "INVALID_QUANTITY" and bad["errors"][0]["field"] == [
+        "lines",
+        "0",
+        "quantity",
+    ]

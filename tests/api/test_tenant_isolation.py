@@ -62,6 +62,13 @@ NO_ID_FIELDS: dict[str, str] = {
     "Mutation.passwordResetConfirm": "takes an opaque reset token, names no object",
     "Mutation.staffUserCreate": "creates a staff account, names no object; staff only",
     "Mutation.channelCreate": "creates a shop-wide channel, names no object; staff only",
+    "Mutation.supplierCreate": "creates a shop-wide supplier, names no object; staff only",
+    "Mutation.supplierStockUpdate": "supplier API key only; names its own supplier's SKUs "
+    "(tests/api/test_stock_supplier_feed.py: another supplier's SKU is unknown)",
+    "Mutation.laserMachineUpdate": "changes the shop-wide machine rates, names no object; "
+    "staff only",
+    "Mutation.partImportConfirm": "takes an opaque import key (a random UUID), looked up in the "
+    "viewer's company only (tests/api/test_laser_import.py: another company's key is NOT_FOUND)",
 }
 
 # Subscriptions run over websockets, which this HTTP test cannot drive: listed so that a new
@@ -69,12 +76,16 @@ NO_ID_FIELDS: dict[str, str] = {
 SUBSCRIPTIONS_NOT_COVERED: dict[str, str] = {
     "Subscription.livePrice": "websocket only: tests/api/test_live_price.py::"
     "test_live_price_of_another_company_is_not_found",
+    "Subscription.stockLevelChanged": "websocket only: tests/api/test_stock_live.py and the "
+    "filter in tests/unit/test_stock_rules.py (other companies' items push nothing)",
 }
 
 # Types everyone may read by ID: nothing of them is hidden from another company.
 PUBLIC_TYPES: dict[str, str] = {
     "Product": "the catalog is public; inactive products stay readable by ID for old orders",
     "ProductVersion": "immutable versions of public products, referred to by prices and quotes",
+    "LaserMaterial": "the shop's sheet materials, the same for everyone (the price per kg is a "
+    "staff-only field)",
 }
 
 # Objects hidden from a user of company :viewer: those of company :victim and shop-internal
@@ -96,6 +107,11 @@ HIDDEN_SQL: dict[str, str] = {
     "CustomerGroup": "SELECT customer_group_id FROM company WHERE id = :victim",
     "StaffUser": "SELECT id FROM staff_user ORDER BY id",
     "RegistrationRequest": "SELECT id FROM registration_request ORDER BY id",
+    "StockItem": "SELECT id FROM stock_item WHERE company_id = :victim ORDER BY id",
+    "Part": "SELECT id FROM part WHERE company_id = :victim ORDER BY id",
+    # Suppliers and purchase orders are the shop's: hidden from every portal user.
+    "Supplier": "SELECT id FROM supplier ORDER BY id",
+    "PurchaseOrder": "SELECT id FROM purchase_order ORDER BY id",
 }
 
 # The viewer's own object of a type (company :own), to fill ID arguments not under test and
@@ -118,6 +134,8 @@ OWN_SQL: dict[str, str] = {
     "WHERE p.is_active AND p.kind = 'PRINT' ORDER BY cp.channel_id, p.id",
     "ProductVersion": "SELECT v.id FROM product_version v JOIN product p "
     "ON p.current_version_id = v.id WHERE p.is_active AND p.kind = 'PRINT' ORDER BY v.id",
+    "StockItem": "SELECT id FROM stock_item WHERE company_id = :own ORDER BY id DESC",
+    "Part": "SELECT id FROM part WHERE company_id = :own ORDER BY id DESC",
 }
 
 # Where an ID argument's name does not say which type it takes ("groupIds": CustomerGroup or
@@ -130,10 +148,14 @@ ID_TYPE_HINTS: dict[str, str] = {
 # ID arguments where the positive control cannot tell (they are still compared above).
 UNPROVEN_OK: dict[str, str] = {
     "Query.priceQuote:input.companyId": "staff only; a portal user's value is ignored",
-    "Mutation.cartLineAdd:input.partId": "parts have no GraphQL type or creating mutation yet, "
-    "so the viewer owns none; add Part to HIDDEN_SQL/OWN_SQL and the fixture when they do",
+    "Mutation.partCreateFromDxf:input.companyId": "staff only; a portal user's value is ignored",
+    "Mutation.partCreateFromTemplate:input.companyId": "staff only; a portal user's value is "
+    "ignored",
+    "Mutation.partImportPreview:input.companyId": "staff only; a portal user's value is ignored",
     "Mutation.orderPlace:input.priceTokens.cartLineId": "tokens are only looked up for the "
     "viewer's own lines being ordered; any other ID is ignored",
+    "Query.stockItems:filter.supplierId": "staff only; a portal user's supplier filter "
+    "matches nothing whatever the ID",
 }
 
 # Hidden objects tried per type, and how deep the answers are selected (a leak at the root
@@ -142,7 +164,15 @@ PER_TYPE = 1
 DEPTH = 1
 
 # Shop-wide tables a portal user must never change, snapshotted next to company B's rows.
-SHOP_TABLES = ("customer_group", "staff_user", "registration_request", "channel", "product")
+SHOP_TABLES = (
+    "customer_group",
+    "staff_user",
+    "registration_request",
+    "channel",
+    "product",
+    "supplier",
+    "purchase_order",
+)
 
 
 # --- reading the schema ------------------------------------------------------------------------
@@ -693,6 +723,16 @@ async def world(client: httpx.AsyncClient, demo: None, engine: AsyncEngine) -> d
         variables = {"i": {"orderId": order, "linePosition": 1, "file": None}}
         status, body = await call(client, tokens[code], attach, variables, ["variables.i.file"])
         assert status == 200 and '"errors":[]' in body, body
+        # Laser parts in the library (from a template: no drawing to upload).
+        for n in range(2):
+            part = await gql(
+                client,
+                "mutation ($n: String!) { partCreateFromTemplate(input: {name: $n, "
+                'template: "DISC", material: "S235", thicknessMm: 2}) { errors { code } } }',
+                {"n": f"{code} washer {n}"},
+                tokens[code],
+            )
+            assert part["data"]["partCreateFromTemplate"]["errors"] == [], part
     b_company = gid("Company", await company_id(engine, B))
     created = await gql(
         client,
@@ -721,6 +761,33 @@ async def world(client: httpx.AsyncClient, demo: None, engine: AsyncEngine) -> d
           password: "another-long-passphrase-7"}) { accepted } }""",
     )
     assert registered["data"]["registrationRequestCreate"]["accepted"]
+    # Stock held for B, and a purchase order for it (suppliers come with the demo).
+    supplier = (await gql(client, "{ suppliers { nodes { id } } }", token=tokens["admin"]))["data"][
+        "suppliers"
+    ]["nodes"][0]["id"]
+    item = await gql(
+        client,
+        """mutation ($c: ID!, $s: ID!) { stockItemCreate(input: {companyId: $c, sku: "GX-MUG",
+          name: "Globex mugs", supplierId: $s, supplierSku: "GX-MUG-1"})
+          { stockItem { id } errors { code } } }""",
+        {"c": b_company, "s": supplier},
+        tokens["admin"],
+    )
+    item_id = item["data"]["stockItemCreate"]["stockItem"]["id"]
+    await gql(
+        client,
+        "mutation ($i: ID!) { stockReceive(input: {stockItemId: $i, quantity: 5}) { errors { code } } }",
+        {"i": item_id},
+        tokens["admin"],
+    )
+    purchase = await gql(
+        client,
+        """mutation ($s: ID!, $i: ID!) { purchaseOrderCreate(input: {supplierId: $s,
+          lines: [{stockItemId: $i, quantity: 10}]}) { errors { code } } }""",
+        {"s": supplier, "i": item_id},
+        tokens["admin"],
+    )
+    assert purchase["data"]["purchaseOrderCreate"]["errors"] == []
     return tokens
 
 

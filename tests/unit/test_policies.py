@@ -269,8 +269,12 @@ def test_no_escalation_portal_users_grant_only_rights_they_hold() -> None:
     from domain.accounts.rights import Right, StaffRole
     from domain.accounts.viewer import Viewer, ViewerKind
 
-    manager = Viewer(ViewerKind.PORTAL, user_id=1, company_id=1,
-                     rights=frozenset({Right.MANAGE_USERS, Right.REQUEST_ORDERS}))
+    manager = Viewer(
+        ViewerKind.PORTAL,
+        user_id=1,
+        company_id=1,
+        rights=frozenset({Right.MANAGE_USERS, Right.REQUEST_ORDERS}),
+    )
     assert may_grant(manager, ["REQUEST_ORDERS"])
     assert may_grant(manager, ["MANAGE_USERS", "REQUEST_ORDERS"])
     assert not may_grant(manager, ["MANAGE_USERS", "MANAGE_GROUPS"])

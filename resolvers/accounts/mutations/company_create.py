@@ -23,7 +23,10 @@ async def company_create(info: Info, input: CompanyCreateInput) -> CompanyCreate
             primary_password=input.primary_password,
             portal_enabled=input.portal_enabled,
             customer_group_id=optional_pk(
-                input.customer_group_id, CustomerGroup, "customerGroupId", AccountErrorCode.NOT_FOUND
+                input.customer_group_id,
+                CustomerGroup,
+                "customerGroupId",
+                AccountErrorCode.NOT_FOUND,
             ),
             markup_percent=input.markup_percent,
             vat_id=input.vat_id,

@@ -13,8 +13,18 @@ from schema.accounts.payloads import CompanyUpdatePayload
 from schema.accounts.types import AccountError, Company, CustomerGroup
 
 _PLAIN = (
-    "name", "code", "legal_form", "portal_enabled", "markup_percent", "vat_id", "contact_name",
-    "contact_email", "contact_phone", "bank_account_holder", "bank_iban", "bank_bic",
+    "name",
+    "code",
+    "legal_form",
+    "portal_enabled",
+    "markup_percent",
+    "vat_id",
+    "contact_name",
+    "contact_email",
+    "contact_phone",
+    "bank_account_holder",
+    "bank_iban",
+    "bank_bic",
 )
 
 
@@ -30,13 +40,21 @@ async def company_update(info: Info, input: CompanyUpdateInput) -> CompanyUpdate
                 setattr(cmd, name, value)
         if input.customer_group_id is not strawberry.UNSET:
             cmd.customer_group_id = optional_pk(
-                input.customer_group_id, CustomerGroup, "customerGroupId", AccountErrorCode.NOT_FOUND
+                input.customer_group_id,
+                CustomerGroup,
+                "customerGroupId",
+                AccountErrorCode.NOT_FOUND,
             )
         if input.addresses is not strawberry.UNSET:
             cmd.addresses = [
                 companies.AddressData(
-                    kind=a.kind, name=a.name, street=a.street, postal_code=a.postal_code,
-                    city=a.city, country=a.country, is_default=a.is_default,
+                    kind=a.kind,
+                    name=a.name,
+                    street=a.street,
+                    postal_code=a.postal_code,
+                    city=a.city,
+                    country=a.country,
+                    is_default=a.is_default,
                 )
                 for a in input.addresses or []
             ]

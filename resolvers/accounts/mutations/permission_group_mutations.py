@@ -66,7 +66,9 @@ async def permission_group_update(
     )
 
 
-async def permission_group_delete(info: Info, id: strawberry.relay.GlobalID) -> PermissionGroupDeletePayload:
+async def permission_group_delete(
+    info: Info, id: strawberry.relay.GlobalID
+) -> PermissionGroupDeletePayload:
     ctx = info.context
 
     async def action() -> int:

@@ -25,7 +25,11 @@ async def token_create(info: Info, input: TokenCreateInput) -> TokenCreatePayloa
         TokenCreatePayload,
         AccountError,
         lambda: auth.token_create(
-            ctx.uow, ctx.services.tokens, ctx.services.throttle, input.login, input.password,
+            ctx.uow,
+            ctx.services.tokens,
+            ctx.services.throttle,
+            input.login,
+            input.password,
             ctx.client_address,
         ),
         lambda pair: _tokens(info, pair),

@@ -88,12 +88,19 @@ async def order_file_attach(info: Info, input: OrderFileAttachInput) -> OrderFil
         assert ctx.services.files is not None
         data = await input.file.read()  # type: ignore[attr-defined]
         return await files.order_file_attach(
-            ctx.uow, ctx.viewer, ctx.services.files, require_pk(input.order_id, Order, "orderId", NF),
-            input.line_position, getattr(input.file, "filename", "file") or "file",
-            getattr(input.file, "content_type", None) or "application/octet-stream", data,
+            ctx.uow,
+            ctx.viewer,
+            ctx.services.files,
+            require_pk(input.order_id, Order, "orderId", NF),
+            input.line_position,
+            getattr(input.file, "filename", "file") or "file",
+            getattr(input.file, "content_type", None) or "application/octet-stream",
+            data,
         )
 
-    return await run(OrderFileAttachPayload, OrderError, action, lambda f: {"file": OrderFile.from_model(f)})
+    return await run(
+        OrderFileAttachPayload, OrderError, action, lambda f: {"file": OrderFile.from_model(f)}
+    )
 
 
 async def order_file_flag_problem(
@@ -106,9 +113,13 @@ async def order_file_flag_problem(
         job_id = optional_pk(input.job_id, Job, "jobId", NF)
         if (file_id is None) == (job_id is None):
             raise DomainError.single(OrderErrorCode.REQUIRED, "Give a file or a job.", "fileId")
-        return await files.order_file_flag_problem(ctx.uow, ctx.viewer, file_id, job_id, input.problem)
+        return await files.order_file_flag_problem(
+            ctx.uow, ctx.viewer, file_id, job_id, input.problem
+        )
 
-    return await run(OrderFileFlagProblemPayload, OrderError, action, lambda j: {"job": Job.from_model(j)})
+    return await run(
+        OrderFileFlagProblemPayload, OrderError, action, lambda j: {"job": Job.from_model(j)}
+    )
 
 
 async def order_reorder(info: Info, id: relay.GlobalID) -> OrderReorderPayload:
@@ -137,9 +148,16 @@ async def order_enter_for_customer(
             for line in input.lines
         ]
         return await entry.order_enter_for_customer(
-            ctx.uow, ctx.viewer, require_pk(input.company_id, Company, "companyId", NF), lines,
-            channel_code=input.channel, customer_reference=input.customer_reference,
-            desired_delivery_date=input.desired_delivery_date, remarks=input.remarks,
+            ctx.uow,
+            ctx.viewer,
+            require_pk(input.company_id, Company, "companyId", NF),
+            lines,
+            channel_code=input.channel,
+            customer_reference=input.customer_reference,
+            desired_delivery_date=input.desired_delivery_date,
+            remarks=input.remarks,
         )
 
-    return await run(OrderEnterPayload, OrderError, action, lambda o: {"order": Order.from_model(o)})
+    return await run(
+        OrderEnterPayload, OrderError, action, lambda o: {"order": Order.from_model(o)}
+    )

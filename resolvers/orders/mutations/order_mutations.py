@@ -56,7 +56,9 @@ async def cart_line_add(info: Info, input: CartLineAddInput) -> CartLinePayload:
             part_id=_part_pk(input.part_id),
             channel=input.channel,
             remarks=input.remarks,
-            personalisation=input.personalisation if isinstance(input.personalisation, dict) else None,
+            personalisation=input.personalisation
+            if isinstance(input.personalisation, dict)
+            else None,
         )
         line = await carts.cart_line_add(ctx.uow, ctx.viewer, cmd)
         return {"cart_line": await cart_line_view(info, line)}
@@ -71,9 +73,13 @@ async def cart_line_update(info: Info, input: CartLineUpdateInput) -> CartLinePa
         cmd = carts.CartLineUpdate(
             quantity=input.quantity,
             remarks=input.remarks,
-            personalisation=input.personalisation if isinstance(input.personalisation, dict) else None,
+            personalisation=input.personalisation
+            if isinstance(input.personalisation, dict)
+            else None,
         )
-        line = await carts.cart_line_update(ctx.uow, ctx.viewer, require_pk(input.id, CartLine, "id", NF), cmd)
+        line = await carts.cart_line_update(
+            ctx.uow, ctx.viewer, require_pk(input.id, CartLine, "id", NF), cmd
+        )
         return {"cart_line": await cart_line_view(info, line)}
 
     return await run(CartLinePayload, OrderError, action, lambda r: r)
@@ -98,7 +104,11 @@ async def order_place(info: Info, input: OrderPlaceInput) -> OrderPayload:
         if input.delivery_address is not None:
             a = input.delivery_address
             address = checkout.DeliveryAddress(
-                name=a.name, street=a.street, postal_code=a.postal_code, city=a.city, country=a.country
+                name=a.name,
+                street=a.street,
+                postal_code=a.postal_code,
+                city=a.city,
+                country=a.country,
             )
         cmd = checkout.OrderPlace(
             idempotency_key=input.idempotency_key,
@@ -136,7 +146,9 @@ async def order_reject(info: Info, id: relay.GlobalID, reason: str) -> OrderPayl
     ctx = info.context
 
     async def action() -> object:
-        return await lifecycle.order_reject(ctx.uow, ctx.viewer, require_pk(id, Order, "id", NF), reason)
+        return await lifecycle.order_reject(
+            ctx.uow, ctx.viewer, require_pk(id, Order, "id", NF), reason
+        )
 
     return await run(OrderPayload, OrderError, action, lambda o: {"order": Order.from_model(o)})
 
@@ -145,7 +157,9 @@ async def order_cancel(info: Info, id: relay.GlobalID, reason: str = "") -> Orde
     ctx = info.context
 
     async def action() -> object:
-        return await lifecycle.order_cancel(ctx.uow, ctx.viewer, require_pk(id, Order, "id", NF), reason)
+        return await lifecycle.order_cancel(
+            ctx.uow, ctx.viewer, require_pk(id, Order, "id", NF), reason
+        )
 
     return await run(OrderPayload, OrderError, action, lambda o: {"order": Order.from_model(o)})
 
