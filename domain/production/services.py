@@ -167,7 +167,7 @@ async def task_start(uow: UnitOfWork, viewer: Viewer, task_id: int) -> Task:
         task.status = TaskStatus.IN_PROGRESS
         task.started_at = utcnow()
         task.started_by_id = viewer.user_id
-        await follow_tasks(uow, viewer, job)
+        await follow_tasks(uow, viewer, job, task)
         await uow.commit()
         return task
 
@@ -186,12 +186,12 @@ async def task_complete(uow: UnitOfWork, viewer: Viewer, task_id: int) -> Task:
         task.status = TaskStatus.DONE
         task.completed_at = now
         task.completed_by_id = viewer.user_id
-        await follow_tasks(uow, viewer, job)
+        await follow_tasks(uow, viewer, job, task)
         await uow.commit()
         return task
 
 
-async def follow_tasks(uow: UnitOfWork, viewer: Viewer, job: Job) -> None:
+async def follow_tasks(uow: UnitOfWork, viewer: Viewer, job: Job, task: Task | None = None) -> None:
     """Derive the job's status from its tasks and the order's from its jobs; record events."""
     from domain.orders.lifecycle import transition
 
@@ -202,7 +202,8 @@ async def follow_tasks(uow: UnitOfWork, viewer: Viewer, job: Job) -> None:
     new = job_status_from_tasks(statuses, job.hold_reason is not None)
     order = await uow.session.get(Order, job.order_id, with_for_update=True)
     assert order is not None
-    if new is not job.status:
+    if new is not job.status or task is not None:
+        # Also sent when only a task moved, so a customer can follow "Print done" live.
         job.status = new
         uow.record_event(
             "job.status_changed",
@@ -213,6 +214,7 @@ async def follow_tasks(uow: UnitOfWork, viewer: Viewer, job: Job) -> None:
                 "status": new.value,
                 "number": job.number,
                 "ordererId": order.orderer_id,
+                "task": {"name": task.name, "status": task.status.value} if task else None,
             },
         )
     jobs = [

@@ -13,10 +13,10 @@ from adapters.db import SqlUnitOfWork
 from domain.accounts.rights import Right
 from domain.accounts.viewer import Viewer
 from domain.events.ports import StoredEvent
-from domain.orders.state import JobStatus, OrderStatus
+from domain.orders.state import JobStatus, OrderStatus, TaskStatus
 from resolvers.context import Context, Info, Loaders
 from resolvers.permissions import IsAuthenticated, IsStaff
-from schema.orders.types import Job, JobStatusEvent, Order, OrderStatusEvent
+from schema.orders.types import Job, JobStatusEvent, Order, OrderStatusEvent, TaskChange
 
 ORDER_TOPICS = frozenset({"order.placed", "order.status_changed"})
 
@@ -84,7 +84,8 @@ class OrdersSubscription:
             )
 
     @strawberry.subscription(
-        description="Status changes of production jobs of the orders the viewer may see. Pass "
+        description="Status changes of production jobs of the orders the viewer may see, and "
+        "each task that starts or completes (`task`). Pass "
         "`after` to catch up after a reconnect. Requires a logged-in user.",
         permission_classes=[IsAuthenticated],
     )
@@ -95,9 +96,13 @@ class OrdersSubscription:
         await info.context.uow.close()
         async for event in stream:
             job = await _load(info.context, "job", int(event.payload["jobId"]))
+            task = event.payload.get("task")
             yield JobStatusEvent(
                 event_id=event.id,
                 status=JobStatus(event.payload["status"]),
+                task=TaskChange(name=task["name"], status=TaskStatus(task["status"]))
+                if task
+                else None,
                 job=Job.from_model(job) if job else None,
             )
 

@@ -17,6 +17,7 @@ from domain.orders.policies import sees_prices
 from domain.production import models as pm
 from resolvers.context import Info
 from schema.accounts.types import Company, PortalUser, _resolve_by_loader
+from schema.catalog.types import Channel, Product
 from schema.core import UserError
 from schema.pricing.types import Money, Price
 
@@ -350,6 +351,18 @@ class CartLine(relay.Node):
         return self._price
 
     @strawberry.field(
+        description="The product this line orders (e.g. to link to its configurator)."
+    )
+    async def product(self, info: Info) -> Product | None:
+        p = await info.context.loaders.product.load(self._model.product_id)
+        return Product.from_model(p) if p else None
+
+    @strawberry.field(description="The channel the line was added in.")
+    async def channel(self, info: Info) -> Channel | None:
+        c = await info.context.loaders.channel.load(self._model.channel_id)
+        return Channel.from_model(c) if c else None
+
+    @strawberry.field(
         description="What the line would order, as on an order line: the values with their "
         "labels and displays (`parameters`), or a part's figures."
     )
@@ -377,8 +390,15 @@ class OrderStatusEvent:
     order: Order | None
 
 
-@strawberry.type(description="A job's status changed (subscription).")
+@strawberry.type(description="A task of a job moved (in a job status event).")
+class TaskChange:
+    name: str
+    status: TaskStatus
+
+
+@strawberry.type(description="A job's status changed, or one of its tasks moved (subscription).")
 class JobStatusEvent:
     event_id: int = strawberry.field(description="Pass as `after` when reconnecting.")
     status: JobStatus
+    task: TaskChange | None = strawberry.field(description="The task that moved, if any.")
     job: Job | None

@@ -20,7 +20,7 @@ ORDERS = gql(
 )
 INCOMING = gql("""subscription { incomingOrders { eventId status order { number kind } } }""")
 JOBS = gql(
-    """subscription($after: Int) { jobStatusChanged(after: $after) { eventId status job { number title } } }"""
+    """subscription($after: Int) { jobStatusChanged(after: $after) { eventId status task { name status } job { number title } } }"""
 )
 
 
@@ -154,6 +154,9 @@ async def test_customer_watches_every_step_from_another_process(
         assert {e["order"]["number"] for e in boss_orders} == {own["number"], proposal["number"]}
         # Jobs: waiting -> in progress -> done, with the web order number in the title.
         await wait_for(lambda: any(e["status"] == "DONE" for e in boss_jobs))
+        # Every task completion is pushed too, not only job status changes.
+        done_tasks = [e["task"]["name"] for e in boss_jobs if e["task"] and e["task"]["status"] == "DONE"]
+        assert done_tasks == ["Prepress", "Print", "Finishing", "Packing"]
         assert all(
             proposal["number"] in e["job"]["title"] or own["number"] in e["job"]["title"]
             for e in boss_jobs

@@ -13,7 +13,8 @@ PRODUCTS = '{ products(search: "leaflet") { edges { node { id } } } }'
 CONFIG = """mutation($i: ConfigurationCreateInput!) { configurationCreate(input: $i) {
   configuration { id } errors { code } } }"""
 ADD = """mutation($i: CartLineAddInput!) { cartLineAdd(input: $i) {
-  cartLine { id quantity title price { net { amount } } quotedNet { amount } } errors { code field message } } }"""
+  cartLine { id quantity title product { code } channel { code } price { net { amount } } quotedNet { amount } }
+  errors { code field message } } }"""
 PLACE = """mutation($i: OrderPlaceInput!) { orderPlace(input: $i) {
   order { id number status net { amount } lines { title quantity job { id } } } errors { code field message } } }"""
 APPROVE = """mutation($id: ID!) { orderApprove(id: $id) { order { id status jobs { id title status tasks { id name status } } } errors { code field message } } }"""
@@ -47,6 +48,8 @@ async def _cart_with_leaflet(client, token: str, quantity: int = 500) -> str:  #
     )
     payload = added["data"]["cartLineAdd"]
     assert payload["errors"] == [], payload
+    assert payload["cartLine"]["product"]["code"] == "leaflet"
+    assert payload["cartLine"]["channel"]["code"] == "main"
     return str(payload["cartLine"]["id"])
 
 
