@@ -198,9 +198,7 @@ class Loaders:
             keys: Sequence[tuple[int, int | None, str | None, int]],
         ) -> list[PriceResult | None]:
             ids = list(dict.fromkeys(k[1] for k in keys if k[1] is not None))
-            versions = {
-                v.id: v for v in await self.product_version.load_many(ids) if v is not None
-            }
+            versions = {v.id: v for v in await self.product_version.load_many(ids) if v is not None}
             contexts: dict[str | None, PriceContext | None] = {}
             out: list[PriceResult | None] = []
             for _product_id, version_id, channel_code, quantity in keys:

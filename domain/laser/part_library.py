@@ -250,7 +250,11 @@ async def part_copy(uow: UnitOfWork, viewer: Viewer, part_id: int, name: str | N
         )
         uow.session.add(copy)
         await uow.session.flush()
-        _changed(uow, copy, "created")
+        uow.record_event(
+            PART_CHANGED,
+            copy.company_id,
+            {"partId": copy.id, "action": "copied", "copiedFromId": source.id},
+        )
         await uow.commit()
         return copy
 

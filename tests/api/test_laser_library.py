@@ -23,7 +23,7 @@ QUOTE = """query($i: PartQuoteInput!) { partQuote(input: $i) { part { id } thick
   price { valid net { amount } messages { code field message } } table { quantity } priceToken } }"""
 
 
-async def test_list_search_update_copy_delete(client, as_user) -> None:  # type: ignore[no-untyped-def]
+async def test_list_search_update_copy_delete(client, as_user, engine) -> None:  # type: ignore[no-untyped-def]
     token = await as_user("acme")
     ids = []
     for name in ("Base plate", "Side bracket", "Base cover"):
@@ -100,6 +100,11 @@ async def test_list_search_update_copy_delete(client, as_user) -> None:  # type:
     again = (await gql(client, DELETE, {"i": {"id": ids[2]}}, token=token))["data"]["partDelete"]
     assert again["errors"][0]["code"] == "NOT_FOUND"
     assert (await gql(client, LIST, {}, token=token))["data"]["parts"]["totalCount"] == 5
+    # Every change is an event for the company; refused changes record nothing.
+    async with engine.connect() as conn:
+        sql = "SELECT payload->>'action' FROM event WHERE topic = 'part.changed' ORDER BY id"
+        actions = (await conn.execute(text(sql))).scalars().all()
+    assert actions == ["created"] * 3 + ["updated", "created", "copied", "copied", "deleted"]
 
 
 async def test_template_part_update_redraws(client, as_user) -> None:  # type: ignore[no-untyped-def]
