@@ -15,7 +15,8 @@ from domain.accounts.models import Address, Company
 from domain.accounts.viewer import Viewer
 from domain.orders.cart import PricedLine, cart_lines, clear_cart, price_cart_line, require_ordering
 from domain.orders.errors import OrderErrorCode
-from domain.orders.models import Order, OrderLine, OrderStatusChange
+from domain.orders.models import Order, OrderLine
+from domain.orders.placing import price_lines_json, record_placed
 from domain.orders.policies import places_binding
 from domain.orders.state import OrderStatus
 from domain.pricing.errors import PricingErrorCode
@@ -171,8 +172,6 @@ async def order_place(
     """Requires PLACE_ORDERS (a binding order, released to production at once) or
     REQUEST_ORDERS (a proposal waiting for a colleague's approval). The same idempotency key
     gives the same order, never two."""
-    from domain.production.services import create_jobs
-
     require_ordering(viewer)
     assert viewer.company_id is not None
     _validate(cmd, utcnow().date())
@@ -280,43 +279,13 @@ async def order_place(
                     net_amount=net,
                     vat_amount=vat,
                     vat_rate_percent=result.vat_rate_percent,
-                    price_lines=[
-                        {
-                            "code": pl.code,
-                            "label": pl.label,
-                            "amount": pl.amount.amount,
-                            "detail": pl.detail,
-                        }
-                        for pl in result.lines
-                    ],
+                    price_lines=price_lines_json(result),
                 )
             )
         order.net_amount, order.vat_amount = net_total, vat_total
         order.gross_amount = net_total + vat_total
-        uow.session.add(
-            OrderStatusChange(
-                order_id=order.id,
-                from_status=None,
-                to_status=order.status.value,
-                actor_kind="CUSTOMER",
-                portal_user_id=viewer.user_id,
-                reason="placed" if binding else "proposed",
-            )
-        )
-        await uow.session.flush()
-        if binding:
-            await create_jobs(uow, order)
+        await record_placed(uow, viewer, order, "placed" if binding else "proposed")
         await clear_cart(uow, viewer, [p.line.id for p, _ in priced_lines])
-        uow.record_event(
-            "order.placed",
-            company.id,
-            {
-                "orderId": order.id,
-                "number": order.number,
-                "status": order.status.value,
-                "ordererId": viewer.user_id,
-            },
-        )
         try:
             await uow.commit()
         except IntegrityError:

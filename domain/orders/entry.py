@@ -16,7 +16,8 @@ from domain.accounts.viewer import Viewer
 from domain.catalog.services import channel_for
 from domain.orders.cart import check_quantity, price_cart_line, require_ordering, specification_for
 from domain.orders.errors import OrderErrorCode
-from domain.orders.models import CartLine, Order, OrderLine, OrderStatusChange
+from domain.orders.models import CartLine, Order, OrderLine
+from domain.orders.placing import price_lines_json, record_placed
 from domain.orders.policies import ORDER_DESK_ROLES, order_scope
 from domain.orders.state import OrderStatus
 from domain.pricing.service import price_context, price_version, product_in_channel
@@ -45,8 +46,6 @@ async def order_enter_for_customer(
 ) -> Order:
     """Staff (ADMIN, SALES) enter a binding order for a customer (phone, e-mail): priced with
     the customer's terms by the same engine, released to production at once, numbered o-."""
-    from domain.production.services import create_jobs
-
     require_staff_role(viewer, ORDER_DESK_ROLES)
     if not lines:
         raise DomainError.single(OrderErrorCode.CART_EMPTY, "Add at least one line.", "lines")
@@ -117,41 +116,12 @@ async def order_enter_for_customer(
                     net_amount=result.net.amount,
                     vat_amount=result.vat.amount,
                     vat_rate_percent=result.vat_rate_percent,
-                    price_lines=[
-                        {
-                            "code": p.code,
-                            "label": p.label,
-                            "amount": p.amount.amount,
-                            "detail": p.detail,
-                        }
-                        for p in result.lines
-                    ],
+                    price_lines=price_lines_json(result),
                 )
             )
         order.net_amount, order.vat_amount = net_total, vat_total
         order.gross_amount = net_total + vat_total
-        uow.session.add(
-            OrderStatusChange(
-                order_id=order.id,
-                from_status=None,
-                to_status=order.status.value,
-                actor_kind="STAFF",
-                staff_user_id=viewer.user_id,
-                reason="entered by staff",
-            )
-        )
-        await uow.session.flush()
-        await create_jobs(uow, order)
-        uow.record_event(
-            "order.placed",
-            company.id,
-            {
-                "orderId": order.id,
-                "number": order.number,
-                "status": order.status.value,
-                "ordererId": None,
-            },
-        )
+        await record_placed(uow, viewer, order, "entered by staff")
         await uow.commit()
         return order
 

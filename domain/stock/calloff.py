@@ -18,7 +18,8 @@ from domain.accounts.models import Address
 from domain.accounts.viewer import Viewer
 from domain.catalog.models import Channel
 from domain.orders.checkout import DeliveryAddress
-from domain.orders.models import Order, OrderLine, OrderStatusChange
+from domain.orders.models import Order, OrderLine
+from domain.orders.placing import record_placed
 from domain.orders.policies import places_binding
 from domain.orders.state import OrderStatus
 from domain.shared.errors import DomainError, ErrorCollector
@@ -121,8 +122,6 @@ async def _existing(uow: UnitOfWork, company_id: int, key: str) -> Order | None:
 
 
 async def _place(uow: UnitOfWork, viewer: Viewer, cmd: CallOffCreate) -> Order:
-    from domain.production.services import create_jobs
-
     assert viewer.company_id is not None
     items = await _items(uow, viewer, cmd.lines)
     binding = places_binding(viewer)
@@ -165,30 +164,7 @@ async def _place(uow: UnitOfWork, viewer: Viewer, cmd: CallOffCreate) -> Order:
             )
         )
     await _reserve(uow, viewer, order, cmd.lines)
-    uow.session.add(
-        OrderStatusChange(
-            order_id=order.id,
-            from_status=None,
-            to_status=order.status.value,
-            actor_kind="CUSTOMER",
-            portal_user_id=viewer.user_id,
-            reason="called off" if binding else "proposed",
-        )
-    )
-    await uow.session.flush()
-    if binding:
-        await create_jobs(uow, order)
-    uow.record_event(
-        "order.placed",
-        order.company_id,
-        {
-            "orderId": order.id,
-            "number": order.number,
-            "status": order.status.value,
-            "ordererId": viewer.user_id,
-            "kind": CALL_OFF,
-        },
-    )
+    await record_placed(uow, viewer, order, "called off" if binding else "proposed")
     return order
 
 
