@@ -26,6 +26,7 @@ def orders_query(
     viewer: Viewer,
     *,
     statuses: Sequence[OrderStatus] | None = None,
+    kinds: Sequence[str] | None = None,
     search: str | None = None,
     mine_only: bool = False,
     sort: str = "NEWEST",
@@ -33,6 +34,8 @@ def orders_query(
     stmt = select(Order).where(order_scope(viewer))
     if statuses:
         stmt = stmt.where(Order.status.in_(list(statuses)))
+    if kinds:
+        stmt = stmt.where(Order.kind.in_([str(k) for k in kinds]))
     if search:
         like = f"%{search.strip()}%"
         stmt = stmt.where(or_(Order.number.ilike(like), Order.customer_reference.ilike(like)))

@@ -15,6 +15,12 @@ class OrderStatus(StrEnum):
     CANCELLED = "CANCELLED"
 
 
+class OrderKind(StrEnum):
+    WEB = "WEB"  # placed by a customer online (i-)
+    STAFF = "STAFF"  # entered by the shop on a customer's behalf (o-)
+    CALL_OFF = "CALL_OFF"  # customer-held stock called off (c-)
+
+
 class Actor(StrEnum):
     CUSTOMER = "CUSTOMER"  # a portal user of the ordering company
     STAFF = "STAFF"

@@ -62,6 +62,7 @@ class OrdersQuery:
         stmt = queries.orders_query(
             info.context.viewer,
             statuses=f.statuses,
+            kinds=[k.value for k in f.kinds] if f.kinds else None,
             search=f.search,
             mine_only=f.mine_only,
             sort=sort.value,

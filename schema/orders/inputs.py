@@ -7,7 +7,7 @@ import strawberry
 from strawberry import relay
 from strawberry.scalars import JSON
 
-from schema.orders.types import OrderStatus
+from schema.orders.types import OrderKind, OrderStatus
 
 
 @strawberry.input(description="Add a configuration (or a saved laser part) to the cart.")
@@ -70,6 +70,9 @@ class OrderPlaceInput:
 @strawberry.input
 class OrderFilter:
     statuses: list[OrderStatus] | None = None
+    kinds: list[OrderKind] | None = strawberry.field(
+        default=None, description="Web orders, staff-entered orders, stock call-offs."
+    )
     search: str | None = strawberry.field(
         default=None, description="Order number or customer reference."
     )

@@ -22,6 +22,8 @@ from schema.core import UserError
 from schema.pricing.types import Money, Price
 
 OrderStatus = strawberry.enum(state.OrderStatus, description="Where an order stands.")
+OrderKind = strawberry.enum(state.OrderKind, description="How an order came in.")
+Actor = strawberry.enum(state.Actor, description="Who made a change.")
 JobStatus = strawberry.enum(state.JobStatus, description="Where a production job stands.")
 TaskStatus = strawberry.enum(state.TaskStatus, description="Where a task stands.")
 OrderErrorCode = strawberry.enum(_OrderErrorCode, description="Why an order mutation failed.")
@@ -45,7 +47,7 @@ class DeliveryAddress:
 class OrderStatusChange:
     from_status: OrderStatus | None
     to_status: OrderStatus
-    actor: str = strawberry.field(description="CUSTOMER, STAFF or SYSTEM.")
+    actor: Actor
     reason: str
     at: dt.datetime
 
@@ -202,7 +204,7 @@ class OrderLine:
 class Order(relay.Node):
     id: relay.NodeID[int]
     number: str
-    kind: str
+    kind: OrderKind
     status: OrderStatus
     customer_reference: str
     desired_delivery_date: dt.date | None
@@ -234,7 +236,7 @@ class Order(relay.Node):
         return cls(
             id=o.id,
             number=o.number,
-            kind=o.kind,
+            kind=state.OrderKind(o.kind),
             status=o.status,
             customer_reference=o.customer_reference,
             desired_delivery_date=o.desired_delivery_date,
@@ -316,7 +318,7 @@ class Order(relay.Node):
             OrderStatusChange(
                 from_status=state.OrderStatus(h.from_status) if h.from_status else None,
                 to_status=state.OrderStatus(h.to_status),
-                actor=h.actor_kind,
+                actor=state.Actor(h.actor_kind),
                 reason=h.reason,
                 at=h.at,
             )

@@ -176,3 +176,34 @@ async def test_reorder_fills_the_cart_and_staff_enter_an_order(client, as_user) 
         "0",
         "quantity",
     ]
+
+
+async def test_orders_filter_by_kind(client, as_user) -> None:  # type: ignore[no-untyped-def]
+    boss = await as_user("boss.acme")
+    admin = await as_user("admin@shop.example")
+    await _cart_with_leaflet(client, boss)
+    web = (await gql(client, PLACE, {"i": {"idempotencyKey": "k-web"}}, token=boss))["data"][
+        "orderPlace"
+    ]["order"]
+    companies = await gql(
+        client, '{ companies(search: "acme") { edges { node { id } } } }', token=admin
+    )
+    acme_id = companies["data"]["companies"]["edges"][0]["node"]["id"]
+    pid = (await gql(client, '{ products(search: "leaflet") { edges { node { id } } } }'))["data"][
+        "products"
+    ]["edges"][0]["node"]["id"]
+    staff = (
+        await gql(
+            client,
+            "mutation($i: OrderEnterForCustomerInput!) { orderEnterForCustomer(input: $i) { order { number } errors { code } } }",
+            {"i": {"companyId": acme_id, "lines": [{"productId": pid, "quantity": 100}]}},
+            token=admin,
+        )
+    )["data"]["orderEnterForCustomer"]["order"]
+    query = (
+        "query($k: [OrderKind!]) { orders(filter: {kinds: $k}) { edges { node { number kind } } } }"
+    )
+    only_staff = (await gql(client, query, {"k": ["STAFF"]}, token=boss))["data"]["orders"]["edges"]
+    assert [e["node"] for e in only_staff] == [{"number": staff["number"], "kind": "STAFF"}]
+    only_web = (await gql(client, query, {"k": ["WEB"]}, token=boss))["data"]["orders"]["edges"]
+    assert [e["node"]["number"] for e in only_web] == [web["number"]]

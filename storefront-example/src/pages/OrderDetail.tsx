@@ -57,7 +57,7 @@ export function OrderDetail({ id }: { id: string }) {
             Order <span data-testid="order-number">{order.number}</span>
           </h1>
           <p className="muted">
-            {order.kind === "PROPOSAL" || order.history[0]?.toStatus === "PENDING_APPROVAL" ? "Proposed" : "Placed"} by{" "}
+            {order.history[0]?.toStatus === "PENDING_APPROVAL" ? "Proposed" : "Placed"} by{" "}
             {order.orderer?.fullName ?? "—"} on {fmt.dateTime(order.createdAt)}
             {order.approvedBy && <> · approved by {order.approvedBy.fullName}</>}
           </p>
