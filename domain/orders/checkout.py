@@ -127,8 +127,25 @@ async def _address(uow: UnitOfWork, viewer: Viewer, cmd: OrderPlace) -> dict[str
     }
 
 
+async def _expected_subject(uow: UnitOfWork, priced: PricedLine) -> tuple[str, str | None]:
+    """What a token for this line must name: the product version and the exact values, or
+    the saved part at its current revision (drawing, material, thickness)."""
+    if priced.line.part_id is None:
+        return f"pv:{priced.version_id}", configuration_hash(priced.line.values)
+    from domain.laser.models import Part
+    from domain.laser.part_quotes import part_revision
+
+    part = await uow.session.get(Part, priced.line.part_id)
+    return (f"part:{part.id}:{part_revision(part)}" if part else "part:gone"), None
+
+
 def _check_token(
-    tokens: PriceTokenConfig, priced: PricedLine, token: str, viewer: Viewer, index: int
+    tokens: PriceTokenConfig,
+    priced: PricedLine,
+    token: str,
+    viewer: Viewer,
+    index: int,
+    expected: tuple[str, str | None],
 ) -> int | None:
     """The honoured net of a valid token for exactly this line, or a typed error."""
     path = ("lines", str(index), "priceToken")
@@ -143,11 +160,13 @@ def _check_token(
         )
         raise DomainError.single(mapped, exc.details[0].message, path) from None
     line = priced.line
-    if claim.subject != f"pv:{priced.version_id}":
-        if claim.subject.startswith("pv:"):
+    subject, spec_hash = expected
+    if claim.subject != subject:
+        same_item = claim.subject.rsplit(":", 1)[0] == subject.rsplit(":", 1)[0]
+        if claim.subject.startswith("pv:") and subject.startswith("pv:") or same_item:
             raise DomainError.single(
                 OrderErrorCode.OUTDATED_PRODUCT_VERSION,
-                "The product changed since this price was given; get a new quote.",
+                "The product or part changed since this price was given; get a new quote.",
                 path,
             )
         raise DomainError.single(
@@ -155,7 +174,7 @@ def _check_token(
         )
     if (
         claim.quantity != line.quantity
-        or claim.config_hash != configuration_hash(line.values)
+        or (spec_hash is not None and claim.config_hash != spec_hash)
         or claim.company_id not in (None, viewer.company_id)
     ):
         raise DomainError.single(
@@ -211,7 +230,8 @@ async def order_place(
             token = cmd.price_tokens.get(line.id)
             if token is not None:
                 try:
-                    honoured = _check_token(tokens, priced, token, viewer, index)
+                    expected = await _expected_subject(uow, priced)
+                    honoured = _check_token(tokens, priced, token, viewer, index, expected)
                 except DomainError as exc:
                     errors.details.extend(exc.details)
                     continue
