@@ -163,7 +163,7 @@ def _check_token(
     subject, spec_hash = expected
     if claim.subject != subject:
         same_item = claim.subject.rsplit(":", 1)[0] == subject.rsplit(":", 1)[0]
-        if claim.subject.startswith("pv:") and subject.startswith("pv:") or same_item:
+        if (claim.subject.startswith("pv:") and subject.startswith("pv:")) or same_item:
             raise DomainError.single(
                 OrderErrorCode.OUTDATED_PRODUCT_VERSION,
                 "The product or part changed since this price was given; get a new quote.",
