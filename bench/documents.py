@@ -3,6 +3,7 @@ the few API flows they share (a cart line, an order)."""
 
 from __future__ import annotations
 
+import json
 import random
 import uuid
 from typing import Any
@@ -172,3 +173,62 @@ def place_order(
     if placed["errors"]:
         raise RuntimeError(f"orderPlace: {placed['errors']}")
     return dict(placed["order"])
+
+
+PART_QUOTE = (
+    """query PartQuote($input: PartQuoteInput!) {
+  partQuote(input: $input) {
+    drawing { widthMm heightMm cutLengthMm pierceCount holeCount weightKg }
+    material { code name } thicknessMm
+    price { ...PriceFields }
+    priceToken expiresAt
+  }
+}
+"""
+    + PRICE
+    + "\n"
+    + MONEY
+)
+
+PART_CREATE_FROM_DXF = """mutation($i: PartCreateFromDxfInput!) { partCreateFromDxf(input: $i) {
+  part { id } errors { code message } } }"""
+
+# Material and thickness a buyer may switch a saved part to (the demo shop stocks them all).
+PART_MATERIALS = (("S235", "2"), ("S235", "3"), ("1.4301", "2"), ("AW5754", "3"))
+PART_QUANTITIES = (1, 5, 10, 25, 50, 100, 250)
+
+
+def create_dxf_part(base: str, token: str, dxf: bytes, name: str = "Bench plate") -> str:
+    """Upload a DXF drawing (GraphQL multipart request, with the preflight header a browser
+    must send) into the customer's part library; returns the part id."""
+    variables = {"i": {"name": name, "material": "S235", "thicknessMm": "2", "quantity": 10,
+                       "file": None}}  # fmt: skip
+    r = httpx.post(
+        f"{base}/graphql",
+        data={
+            "operations": json.dumps({"query": PART_CREATE_FROM_DXF, "variables": variables}),
+            "map": json.dumps({"0": ["variables.i.file"]}),
+        },
+        files={"0": ("plate.dxf", dxf, "application/octet-stream")},
+        headers={"authorization": f"Bearer {token}", "Apollo-Require-Preflight": "true"},
+        timeout=60,
+    )
+    body = r.json()
+    payload = (body.get("data") or {}).get("partCreateFromDxf") or {}
+    if r.status_code != 200 or body.get("errors") or payload.get("errors"):
+        raise RuntimeError(f"partCreateFromDxf failed ({r.status_code}): {body}")
+    return str(payload["part"]["id"])
+
+
+def part_quote_bodies(part_id: str, count: int = 200, seed: int = 5) -> list[dict[str, Any]]:
+    """Quotes of a saved DXF part at varying quantities, now and then in another material."""
+    rng = random.Random(seed)
+    bodies = []
+    for _ in range(count):
+        request: dict[str, Any] = {"partId": part_id, "quantity": rng.choice(PART_QUANTITIES),
+                                   "channel": "main"}  # fmt: skip
+        if rng.random() < 0.3:
+            material, thickness = rng.choice(PART_MATERIALS)
+            request |= {"material": material, "thicknessMm": thickness}
+        bodies.append(body(PART_QUOTE, {"input": request}))
+    return bodies

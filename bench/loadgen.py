@@ -160,7 +160,8 @@ class Generator:
     def __init__(self, *, force_python: bool = False, log=print) -> None:  # type: ignore[no-untyped-def]
         self.wrk = None if force_python else ensure_wrk(log)
         if self.wrk is None:
-            log("load generator: Python/httpx FALLBACK (wrk not available): figures are lower")
+            why = "--python-load" if force_python else "wrk not available"
+            log(f"load generator: Python/httpx FALLBACK ({why}): it saturates before the server")
 
     @property
     def name(self) -> str:

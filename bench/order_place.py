@@ -135,7 +135,10 @@ def main() -> None:
         "(one request in flight per customer), Python/httpx client; embedded PostgreSQL with "
         "its default settings (fsync on)",
     ]
-    print(report.header("orderPlace throughput (bench/order_place.py)", notes))
+    header = report.header(
+        "orderPlace throughput (bench/order_place.py)", notes
+    )  # taken when the run starts
+    print(header)
     with (
         fresh_database(products=args.products) as db,
         api_server(db, workers=args.workers, secret=new_secret()) as api,
@@ -197,13 +200,7 @@ def main() -> None:
     print()
     print(text + check)
     if not args.no_record:
-        report.append(
-            report.header("orderPlace throughput (bench/order_place.py)", notes)
-            + "\n\n"
-            + text
-            + "\n"
-            + check
-        )
+        report.append(header + "\n\n" + text + "\n" + check)
         print(f"\nappended to {report.RESULTS.relative_to(ROOT)}")
 
 

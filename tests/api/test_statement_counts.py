@@ -66,3 +66,11 @@ async def test_orders_page_is_constant(client, app, as_user) -> None:  # type: i
     small = await _count(client, app, ORDERS, {"n": 1}, boss)
     large = await _count(client, app, ORDERS, {"n": 3}, boss)
     assert small == large, (small, large)
+
+
+async def test_a_catalog_page_reads_each_product_version_once(client, app, demo, as_user) -> None:  # type: ignore[no-untyped-def]
+    # currentVersion and fromPrice share the version loader: one query, each JSON decoded once.
+    token = await as_user("globex")
+    with counting(app) as statements:
+        await gql(client, PRODUCTS, {"n": 20}, token=token)
+    assert sum("FROM product_version" in s for s in statements) == 1, statements
