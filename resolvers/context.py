@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import AsyncIterator
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -41,6 +44,12 @@ class AppServices:
     extras: dict[str, Any] = field(default_factory=dict)
 
 
+# Loaders of the subscription event being sent. Strawberry keeps one context per websocket
+# connection, but runs each operation in its own task: a context variable set by the
+# subscription's generator is seen by that operation's nested field resolvers only.
+EVENT_LOADERS: ContextVar[Loaders | None] = ContextVar("event_loaders", default=None)
+
+
 @dataclass
 class Context:
     request: Request | WebSocket
@@ -53,9 +62,28 @@ class Context:
 
     @property
     def loaders(self) -> Loaders:
+        event_loaders = EVENT_LOADERS.get()
+        if event_loaders is not None:
+            return event_loaders
         if self._loaders is None or self._loaders.viewer is not self.viewer:
             self._loaders = Loaders(self.uow, self.viewer)
         return self._loaders
+
+    @contextlib.asynccontextmanager
+    async def event_scope(self) -> AsyncIterator[Loaders]:
+        """A fresh session and loaders for one subscription event. Wrap the `yield` of the
+        event in it: the session closes when the generator resumes, i.e. once the event's
+        fields are resolved and sent, so no connection is held while waiting."""
+        from adapters.db import SqlUnitOfWork
+
+        uow = SqlUnitOfWork(self.uow._sessions)
+        loaders = Loaders(uow, self.viewer)
+        token = EVENT_LOADERS.set(loaders)
+        try:
+            yield loaders
+        finally:
+            EVENT_LOADERS.reset(token)
+            await uow.close()
 
     @property
     def client_address(self) -> str | None:

@@ -8,13 +8,12 @@ from collections.abc import AsyncGenerator
 import strawberry
 from graphql import GraphQLError
 
-from adapters.db import SqlUnitOfWork
 from domain.catalog import configurations as configs
 from domain.catalog.models import Configuration as ConfigurationModel
 from domain.events.ports import StoredEvent
 from domain.shared.errors import DomainError
 from resolvers.catalog.mutations.configuration_mutations import configuration_uuid
-from resolvers.context import Info
+from resolvers.context import Info, Loaders
 from schema.catalog.types import Configuration, LivePrice
 from schema.pricing.types import Price
 
@@ -39,25 +38,22 @@ def _affects(config: ConfigurationModel, event: StoredEvent) -> bool:
     return event.topic in REASONS
 
 
-async def _priced(info: Info, config_id: object, reason: str, event_id: int | None) -> LivePrice:
-    # A fresh session per push: nothing cached survives between events.
+async def _priced(
+    info: Info, loaders: Loaders, config_id: object, reason: str, event_id: int | None
+) -> LivePrice:
+    # The event's own session (see Context.event_scope): nothing cached survives between pushes.
     ctx = info.context
-    uow = SqlUnitOfWork(ctx.uow._sessions)
-    try:
-        config = await configs.get_configuration(uow, ctx.viewer, config_id)  # type: ignore[arg-type]
-        priced = await configs.configuration_price(
-            uow, ctx.viewer, ctx.services.price_tokens, config
-        )
-        return LivePrice(
-            configuration=Configuration.from_model(config),
-            price=Price.of(priced.result),
-            price_token=priced.price_token,
-            expires_at=priced.expires_at,
-            reason=reason,
-            event_id=event_id,
-        )
-    finally:
-        await uow.close()
+    uow = loaders.uow
+    config = await configs.get_configuration(uow, ctx.viewer, config_id)  # type: ignore[arg-type]
+    priced = await configs.configuration_price(uow, ctx.viewer, ctx.services.price_tokens, config)
+    return LivePrice(
+        configuration=Configuration.from_model(config),
+        price=Price.of(priced.result),
+        price_token=priced.price_token,
+        expires_at=priced.expires_at,
+        reason=reason,
+        event_id=event_id,
+    )
 
 
 @strawberry.type
@@ -84,6 +80,8 @@ class CatalogSubscription:
         finally:
             await ctx.uow.close()
         stream = events.subscribe(lambda e: e.topic in REASONS and _affects(config, e))
-        yield await _priced(info, config_id, "INITIAL", None)
+        async with ctx.event_scope() as loaders:
+            yield await _priced(info, loaders, config_id, "INITIAL", None)
         async for event in stream:
-            yield await _priced(info, config_id, REASONS[event.topic], event.id)
+            async with ctx.event_scope() as loaders:
+                yield await _priced(info, loaders, config_id, REASONS[event.topic], event.id)

@@ -9,12 +9,11 @@ from typing import Any
 import strawberry
 from graphql import GraphQLError
 
-from adapters.db import SqlUnitOfWork
 from domain.accounts.rights import Right
 from domain.accounts.viewer import Viewer
 from domain.events.ports import StoredEvent
 from domain.orders.state import JobStatus, OrderStatus, TaskStatus
-from resolvers.context import Context, Info, Loaders
+from resolvers.context import Info
 from resolvers.permissions import IsAuthenticated, IsStaff
 from schema.orders.types import Job, JobStatusEvent, Order, OrderStatusEvent, TaskChange
 
@@ -38,15 +37,6 @@ def tenant_filter(viewer: Viewer, topics: frozenset[str]) -> Callable[[StoredEve
         )
 
     return accept
-
-
-async def _load(ctx: Context, loader: str, pk: int) -> Any:
-    # A fresh session and loaders per event: nothing is cached between pushes.
-    uow = SqlUnitOfWork(ctx.uow._sessions)
-    try:
-        return await getattr(Loaders(uow, ctx.viewer), loader).load(pk)
-    finally:
-        await uow.close()
 
 
 def _stream(info: Info, topics: frozenset[str], after: int | None) -> Any:
@@ -74,14 +64,15 @@ class OrdersSubscription:
         stream = _stream(info, ORDER_TOPICS, after)
         await info.context.uow.close()
         async for event in stream:
-            order = await _load(info.context, "order", int(event.payload["orderId"]))
-            previous = event.payload.get("from")
-            yield OrderStatusEvent(
-                event_id=event.id,
-                status=OrderStatus(event.payload["status"]),
-                previous_status=OrderStatus(previous) if previous else None,
-                order=Order.from_model(order) if order else None,
-            )
+            async with info.context.event_scope() as loaders:
+                order = await loaders.order.load(int(event.payload["orderId"]))
+                previous = event.payload.get("from")
+                yield OrderStatusEvent(
+                    event_id=event.id,
+                    status=OrderStatus(event.payload["status"]),
+                    previous_status=OrderStatus(previous) if previous else None,
+                    order=Order.from_model(order) if order else None,
+                )
 
     @strawberry.subscription(
         description="Status changes of production jobs of the orders the viewer may see, and "
@@ -95,16 +86,17 @@ class OrdersSubscription:
         stream = _stream(info, frozenset({"job.status_changed"}), after)
         await info.context.uow.close()
         async for event in stream:
-            job = await _load(info.context, "job", int(event.payload["jobId"]))
-            task = event.payload.get("task")
-            yield JobStatusEvent(
-                event_id=event.id,
-                status=JobStatus(event.payload["status"]),
-                task=TaskChange(name=task["name"], status=TaskStatus(task["status"]))
-                if task
-                else None,
-                job=Job.from_model(job) if job else None,
-            )
+            async with info.context.event_scope() as loaders:
+                job = await loaders.job.load(int(event.payload["jobId"]))
+                task = event.payload.get("task")
+                yield JobStatusEvent(
+                    event_id=event.id,
+                    status=JobStatus(event.payload["status"]),
+                    task=TaskChange(name=task["name"], status=TaskStatus(task["status"]))
+                    if task
+                    else None,
+                    job=Job.from_model(job) if job else None,
+                )
 
     @strawberry.subscription(
         description="The shop's live feed of orders entering production (placed binding or "
@@ -119,10 +111,11 @@ class OrdersSubscription:
         async for event in stream:
             if event.payload.get("status") != OrderStatus.RELEASED.value:
                 continue
-            order = await _load(info.context, "order", int(event.payload["orderId"]))
-            yield OrderStatusEvent(
-                event_id=event.id,
-                status=OrderStatus.RELEASED,
-                previous_status=None,
-                order=Order.from_model(order) if order else None,
-            )
+            async with info.context.event_scope() as loaders:
+                order = await loaders.order.load(int(event.payload["orderId"]))
+                yield OrderStatusEvent(
+                    event_id=event.id,
+                    status=OrderStatus.RELEASED,
+                    previous_status=None,
+                    order=Order.from_model(order) if order else None,
+                )

@@ -9,13 +9,12 @@ import strawberry
 from graphql import GraphQLError
 from strawberry import relay
 
-from adapters.db import SqlUnitOfWork
 from domain.accounts.viewer import Viewer
 from domain.events.ports import StoredEvent
 from domain.stock.ledger import TOPIC
 from domain.stock.models import MovementKind
 from domain.stock.policies import sees_stock_of
-from resolvers.context import Info, Loaders
+from resolvers.context import Info
 from resolvers.permissions import IsAuthenticated
 from schema.core import decode_gid
 from schema.stock.types import StockItem, StockLevelEvent
@@ -55,17 +54,14 @@ class StockSubscription:
         await ctx.uow.close()
         async for event in stream:
             p = event.payload
-            # A fresh session and loaders per event: nothing is cached between pushes.
-            uow = SqlUnitOfWork(ctx.uow._sessions)
-            try:
-                item = await Loaders(uow, ctx.viewer).stock.item.load(int(p["stockItemId"]))
-            finally:
-                await uow.close()
-            yield StockLevelEvent(
-                event_id=event.id,
-                movement_kind=MovementKind(p["kind"]),
-                on_hand=int(p["onHand"]),
-                reserved=int(p["reserved"]),
-                available=p.get("available"),
-                stock_item=StockItem.from_model(item) if item else None,
-            )
+            # A fresh session and loaders per event (nested fields too), closed once sent.
+            async with ctx.event_scope() as loaders:
+                item = await loaders.stock.item.load(int(p["stockItemId"]))
+                yield StockLevelEvent(
+                    event_id=event.id,
+                    movement_kind=MovementKind(p["kind"]),
+                    on_hand=int(p["onHand"]),
+                    reserved=int(p["reserved"]),
+                    available=p.get("available"),
+                    stock_item=StockItem.from_model(item) if item else None,
+                )
