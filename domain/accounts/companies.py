@@ -27,7 +27,7 @@ from domain.accounts.validation import (
     iban_valid,
 )
 from domain.accounts.viewer import Viewer
-from domain.shared.errors import DomainError, ErrorCollector
+from domain.shared.errors import DomainError, ErrorCollector, camel
 from domain.shared.unset import UNSET, Unset
 from domain.shared.uow import UnitOfWork
 
@@ -214,12 +214,12 @@ async def company_update(
         }
         for key in changes:
             if key in _NOT_NULL and changes[key] is None:
-                errors.add(AccountErrorCode.REQUIRED, "This field cannot be emptied.", _camel(key))
+                errors.add(AccountErrorCode.REQUIRED, "This field cannot be emptied.", camel(key))
             if key not in allowed:
                 errors.add(
                     AccountErrorCode.PERMISSION_DENIED,
                     "Only the shop's staff may change this.",
-                    _camel(key),
+                    camel(key),
                 )
         if errors:
             errors.raise_if_any()
@@ -228,7 +228,7 @@ async def company_update(
         if "name" in changes:
             check_required(errors, changes["name"], "name", "The name")
         for key in _TEXT.intersection(changes):
-            check_max_length(errors, changes[key], getattr(Company, key), _camel(key))
+            check_max_length(errors, changes[key], getattr(Company, key), camel(key))
         if "contact_email" in changes:
             check_email(errors, changes["contact_email"], "contactEmail")
         if "markup_percent" in changes:
@@ -312,9 +312,9 @@ def _check_addresses(errors: ErrorCollector, addresses: list[AddressData]) -> No
                 errors.add(
                     AccountErrorCode.REQUIRED,
                     "This address field is required.",
-                    ("addresses", str(i), _camel(attr)),
+                    ("addresses", str(i), camel(attr)),
                 )
-            path = ("addresses", str(i), _camel(attr))
+            path = ("addresses", str(i), camel(attr))
             check_max_length(errors, getattr(a, attr), getattr(Address, attr), path)
         if not COUNTRY_RE.fullmatch(a.country.upper()):
             errors.add(
@@ -335,11 +335,6 @@ def _bic_ok(bic: str) -> bool:
     from domain.accounts.validation import BIC_RE
 
     return bool(BIC_RE.fullmatch(bic.replace(" ", "").upper()))
-
-
-def _camel(name: str) -> str:
-    head, *rest = name.split("_")
-    return head + "".join(p.title() for p in rest)
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,7 +12,6 @@ from sqlalchemy import (
     CheckConstraint,
     Column,
     DateTime,
-    Enum,
     ForeignKey,
     Identity,
     Integer,
@@ -28,11 +27,7 @@ from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from domain.accounts.rights import AddressKind, LegalForm, StaffRole
-from domain.shared.models import Base, Timestamped
-
-
-def _enum(cls: type, name: str) -> Enum:
-    return Enum(cls, name=name, native_enum=False, length=32, validate_strings=True)
+from domain.shared.models import Base, Timestamped, str_enum
 
 
 class CustomerGroup(Base, Timestamped):
@@ -56,7 +51,7 @@ class Company(Base, Timestamped):
     id: Mapped[int] = mapped_column(BigInteger, Identity(), primary_key=True)
     code: Mapped[str] = mapped_column(String(40), unique=True)
     name: Mapped[str] = mapped_column(String(200))
-    legal_form: Mapped[LegalForm] = mapped_column(_enum(LegalForm, "legal_form"))
+    legal_form: Mapped[LegalForm] = mapped_column(str_enum(LegalForm, "legal_form"))
     portal_enabled: Mapped[bool] = mapped_column(Boolean, default=False)
     customer_group_id: Mapped[int | None] = mapped_column(
         ForeignKey("customer_group.id", ondelete="SET NULL")
@@ -82,7 +77,7 @@ class Address(Base, Timestamped):
     company_id: Mapped[int] = mapped_column(
         ForeignKey("company.id", ondelete="CASCADE"), index=True
     )
-    kind: Mapped[AddressKind] = mapped_column(_enum(AddressKind, "address_kind"))
+    kind: Mapped[AddressKind] = mapped_column(str_enum(AddressKind, "address_kind"))
     name: Mapped[str] = mapped_column(String(200))
     street: Mapped[str] = mapped_column(String(200))
     postal_code: Mapped[str] = mapped_column(String(20))
@@ -142,7 +137,7 @@ class StaffUser(Base, Timestamped):
     id: Mapped[int] = mapped_column(BigInteger, Identity(), primary_key=True)
     email: Mapped[str] = mapped_column(String(254), unique=True)
     full_name: Mapped[str] = mapped_column(String(200))
-    role: Mapped[StaffRole] = mapped_column(_enum(StaffRole, "staff_role"))
+    role: Mapped[StaffRole] = mapped_column(str_enum(StaffRole, "staff_role"))
     password_hash: Mapped[str] = mapped_column(Text)
     is_active: Mapped[bool] = mapped_column(Boolean, default=True)
 
@@ -193,7 +188,7 @@ class RegistrationRequest(Base, Timestamped):
     __tablename__ = "registration_request"
     id: Mapped[int] = mapped_column(BigInteger, Identity(), primary_key=True)
     company_name: Mapped[str] = mapped_column(String(200))
-    legal_form: Mapped[LegalForm] = mapped_column(_enum(LegalForm, "legal_form"))
+    legal_form: Mapped[LegalForm] = mapped_column(str_enum(LegalForm, "legal_form"))
     contact_name: Mapped[str] = mapped_column(String(200))
     email: Mapped[str] = mapped_column(String(254))
     phone: Mapped[str | None] = mapped_column(String(40))

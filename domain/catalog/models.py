@@ -14,7 +14,6 @@ from sqlalchemy import (
     CheckConstraint,
     Column,
     DateTime,
-    Enum,
     ForeignKey,
     Identity,
     Integer,
@@ -28,7 +27,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import ARRAY, JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
-from domain.shared.models import Base, Timestamped, utcnow
+from domain.shared.models import Base, Timestamped, str_enum, utcnow
 
 
 class ProductKind(StrEnum):
@@ -36,10 +35,6 @@ class ProductKind(StrEnum):
     LASER_PART = "LASER_PART"
     SERVICE = "SERVICE"
     STOCK_ITEM = "STOCK_ITEM"
-
-
-def _enum(cls: type, name: str) -> Enum:
-    return Enum(cls, name=name, native_enum=False, length=32, validate_strings=True)
 
 
 class Channel(Base, Timestamped):
@@ -70,7 +65,7 @@ class Product(Base, Timestamped):
     __table_args__ = (CheckConstraint("code ~ '^[a-z][a-z0-9-]*$'", name="code_format"),)
     id: Mapped[int] = mapped_column(BigInteger, Identity(), primary_key=True)
     code: Mapped[str] = mapped_column(String(80), unique=True)
-    kind: Mapped[ProductKind] = mapped_column(_enum(ProductKind, "product_kind"))
+    kind: Mapped[ProductKind] = mapped_column(str_enum(ProductKind, "product_kind"))
     name: Mapped[str] = mapped_column(String(200))
     description: Mapped[str] = mapped_column(Text, default="")
     image_urls: Mapped[list[str]] = mapped_column(ARRAY(Text), default=list)

@@ -12,7 +12,6 @@ from sqlalchemy import (
     CheckConstraint,
     Date,
     DateTime,
-    Enum,
     ForeignKey,
     Identity,
     Integer,
@@ -26,14 +25,10 @@ from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
 from domain.orders.state import OrderStatus
-from domain.shared.models import Base, Timestamped, utcnow
+from domain.shared.models import Base, Timestamped, str_enum, utcnow
 
 # One readable sequence for every order number, whatever its prefix (i-, o-, c-).
 ORDER_NUMBER_SEQ = Sequence("order_number_seq", start=100001, metadata=Base.metadata)
-
-
-def _enum(cls: type, name: str) -> Enum:
-    return Enum(cls, name=name, native_enum=False, length=32, validate_strings=True)
 
 
 class CartLine(Base, Timestamped):
@@ -91,7 +86,7 @@ class Order(Base, Timestamped):
         ForeignKey("portal_user.id", ondelete="SET NULL")
     )
     channel_id: Mapped[int | None] = mapped_column(ForeignKey("channel.id"))
-    status: Mapped[OrderStatus] = mapped_column(_enum(OrderStatus, "order_status"), index=True)
+    status: Mapped[OrderStatus] = mapped_column(str_enum(OrderStatus, "order_status"), index=True)
     idempotency_key: Mapped[str | None] = mapped_column(String(100))
     customer_reference: Mapped[str] = mapped_column(String(100), default="")
     desired_delivery_date: Mapped[dt.date | None] = mapped_column(Date)

@@ -9,7 +9,6 @@ from typing import Any
 from sqlalchemy import (
     BigInteger,
     DateTime,
-    Enum,
     ForeignKey,
     Identity,
     Integer,
@@ -22,11 +21,7 @@ from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
 from domain.orders.state import JobStatus, TaskStatus
-from domain.shared.models import Base, Timestamped, utcnow
-
-
-def _enum(cls: type, name: str) -> Enum:
-    return Enum(cls, name=name, native_enum=False, length=32, validate_strings=True)
+from domain.shared.models import Base, Timestamped, str_enum, utcnow
 
 
 class RoutingStep(Base):
@@ -55,7 +50,7 @@ class Job(Base, Timestamped):
         ForeignKey("order_line.id", ondelete="CASCADE"), unique=True
     )
     company_id: Mapped[int] = mapped_column(ForeignKey("company.id"), index=True)
-    status: Mapped[JobStatus] = mapped_column(_enum(JobStatus, "job_status"), index=True)
+    status: Mapped[JobStatus] = mapped_column(str_enum(JobStatus, "job_status"), index=True)
     quantity: Mapped[int] = mapped_column(Integer)
     specification: Mapped[dict[str, Any]] = mapped_column(JSONB, default=dict)
     personalisation: Mapped[dict[str, Any]] = mapped_column(JSONB, default=dict)
@@ -74,7 +69,7 @@ class Task(Base):
     job_id: Mapped[int] = mapped_column(ForeignKey("job.id", ondelete="CASCADE"), index=True)
     position: Mapped[int] = mapped_column(Integer)
     name: Mapped[str] = mapped_column(String(80))
-    status: Mapped[TaskStatus] = mapped_column(_enum(TaskStatus, "task_status"))
+    status: Mapped[TaskStatus] = mapped_column(str_enum(TaskStatus, "task_status"))
     started_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
     started_by_id: Mapped[int | None] = mapped_column(
         ForeignKey("staff_user.id", ondelete="SET NULL")

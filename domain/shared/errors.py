@@ -12,6 +12,12 @@ from dataclasses import dataclass, field
 from enum import Enum
 
 
+def camel(name: str) -> str:
+    """The API's name of a field (error paths use the GraphQL input names)."""
+    head, *rest = name.split("_")
+    return head + "".join(p.title() for p in rest)
+
+
 @dataclass(frozen=True, slots=True)
 class ErrorDetail:
     """One expected failure: a machine-readable code, where it happened, and a readable message."""

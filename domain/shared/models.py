@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import DateTime, MetaData, func
+from sqlalchemy import DateTime, Enum, MetaData, func
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 NAMING_CONVENTION = {
@@ -18,6 +18,11 @@ NAMING_CONVENTION = {
 
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+def str_enum(cls: type, name: str) -> Enum:
+    """A Python enum stored as its value in a VARCHAR (no PostgreSQL enum type to migrate)."""
+    return Enum(cls, name=name, native_enum=False, length=32, validate_strings=True)
 
 
 def utcnow() -> dt.datetime:

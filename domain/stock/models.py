@@ -13,7 +13,6 @@ from sqlalchemy import (
     CheckConstraint,
     Date,
     DateTime,
-    Enum,
     ForeignKey,
     Identity,
     Integer,
@@ -25,7 +24,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
-from domain.shared.models import Base, Timestamped, utcnow
+from domain.shared.models import Base, Timestamped, str_enum, utcnow
 
 # Readable purchase order numbers ("PO-100001"); created by hand in the migration.
 PURCHASE_ORDER_NUMBER_SEQ = Sequence(
@@ -63,10 +62,6 @@ class PurchaseOrderStatus(StrEnum):
     PARTIALLY_RECEIVED = "PARTIALLY_RECEIVED"
     RECEIVED = "RECEIVED"
     CANCELLED = "CANCELLED"
-
-
-def _enum(cls: type, name: str) -> Enum:
-    return Enum(cls, name=name, native_enum=False, length=32, validate_strings=True)
 
 
 class Supplier(Base, Timestamped):
@@ -112,7 +107,7 @@ class StockItem(Base, Timestamped):
     )
     sku: Mapped[str] = mapped_column(String(40))
     name: Mapped[str] = mapped_column(String(200))
-    unit: Mapped[StockUnit] = mapped_column(_enum(StockUnit, "stock_unit"))
+    unit: Mapped[StockUnit] = mapped_column(str_enum(StockUnit, "stock_unit"))
     on_hand: Mapped[int] = mapped_column(Integer, default=0)
     reserved: Mapped[int] = mapped_column(Integer, default=0)
     unlimited: Mapped[bool] = mapped_column(Boolean, default=False)
@@ -140,7 +135,7 @@ class StockMovement(Base):
         ForeignKey("stock_item.id", ondelete="RESTRICT"), index=True
     )
     company_id: Mapped[int] = mapped_column(ForeignKey("company.id", ondelete="RESTRICT"))
-    kind: Mapped[MovementKind] = mapped_column(_enum(MovementKind, "stock_movement_kind"))
+    kind: Mapped[MovementKind] = mapped_column(str_enum(MovementKind, "stock_movement_kind"))
     on_hand_delta: Mapped[int] = mapped_column(Integer)
     reserved_delta: Mapped[int] = mapped_column(Integer)
     # The balances right after this movement, for a readable history.
@@ -156,7 +151,7 @@ class StockMovement(Base):
     supplier_message_id: Mapped[int | None] = mapped_column(
         ForeignKey("supplier_message.id", ondelete="RESTRICT")
     )
-    actor_kind: Mapped[MovementActor] = mapped_column(_enum(MovementActor, "movement_actor"))
+    actor_kind: Mapped[MovementActor] = mapped_column(str_enum(MovementActor, "movement_actor"))
     portal_user_id: Mapped[int | None] = mapped_column(
         ForeignKey("portal_user.id", ondelete="SET NULL")
     )
@@ -177,7 +172,7 @@ class PurchaseOrder(Base, Timestamped):
         ForeignKey("supplier.id", ondelete="RESTRICT"), index=True
     )
     status: Mapped[PurchaseOrderStatus] = mapped_column(
-        _enum(PurchaseOrderStatus, "purchase_order_status"), index=True
+        str_enum(PurchaseOrderStatus, "purchase_order_status"), index=True
     )
     expected_date: Mapped[dt.date | None] = mapped_column(Date)
     remarks: Mapped[str] = mapped_column(Text, default="")

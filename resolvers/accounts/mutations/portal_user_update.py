@@ -4,7 +4,7 @@ import strawberry
 
 from domain.accounts import users
 from domain.accounts.errors import AccountErrorCode
-from domain.shared.errors import DomainError
+from domain.shared.errors import DomainError, camel
 from resolvers.context import Info
 from resolvers.ids import require_pk
 from resolvers.mutation import run
@@ -23,7 +23,7 @@ async def portal_user_update(info: Info, input: PortalUserUpdateInput) -> Portal
             value = getattr(input, name)
             if value is None:
                 raise DomainError.single(
-                    AccountErrorCode.REQUIRED, "This field cannot be emptied.", _camel(name)
+                    AccountErrorCode.REQUIRED, "This field cannot be emptied.", camel(name)
                 )
             if value is not strawberry.UNSET:
                 setattr(cmd, name, value)
@@ -37,8 +37,3 @@ async def portal_user_update(info: Info, input: PortalUserUpdateInput) -> Portal
     return await run(
         PortalUserUpdatePayload, AccountError, action, lambda u: {"user": PortalUser.from_model(u)}
     )
-
-
-def _camel(name: str) -> str:
-    head, *rest = name.split("_")
-    return head + "".join(p.title() for p in rest)

@@ -51,13 +51,14 @@ async def configuration_create(
     return await run(ConfigurationCreatePayload, CatalogError, action, lambda r: r)
 
 
-def configuration_uuid(gid: strawberry.relay.GlobalID) -> uuid.UUID:
+def configuration_uuid(gid: strawberry.relay.GlobalID, field: str = "id") -> uuid.UUID:
+    """Configurations have UUID keys, so resolvers.ids (integer keys) does not fit them."""
     if gid.type_name != "Configuration":
-        raise DomainError.single(NF, "Configuration not found.", "id")
+        raise DomainError.single(NF, "Configuration not found.", field)
     try:
         return uuid.UUID(gid.node_id)
     except ValueError:
-        raise DomainError.single(NF, "Configuration not found.", "id") from None
+        raise DomainError.single(NF, "Configuration not found.", field) from None
 
 
 async def configuration_update(

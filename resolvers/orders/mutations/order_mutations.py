@@ -2,48 +2,24 @@
 
 from __future__ import annotations
 
-import uuid
-
 from strawberry import relay
 
 from domain.orders import cart as carts
 from domain.orders import checkout, lifecycle
 from domain.orders.errors import OrderErrorCode
 from domain.production import services as production
-from domain.shared.errors import DomainError
+from resolvers.catalog.mutations.configuration_mutations import configuration_uuid
 from resolvers.context import Info
-from resolvers.ids import require_pk
+from resolvers.ids import optional_pk, require_pk
 from resolvers.mutation import run
 from resolvers.orders.queries import cart_line_view
-from schema.catalog.types import Configuration
 from schema.core import to_gid
+from schema.laser.parts import Part
 from schema.orders.inputs import CartLineAddInput, CartLineUpdateInput, OrderPlaceInput
 from schema.orders.payloads import CartLinePayload, CartLineRemovePayload, OrderPayload, TaskPayload
 from schema.orders.types import CartLine, Order, OrderError, Task
 
 NF = OrderErrorCode.NOT_FOUND
-
-
-def _config_uuid(gid: relay.GlobalID | None) -> uuid.UUID | None:
-    if gid is None:
-        return None
-    if gid.type_name != Configuration.__strawberry_definition__.name:  # type: ignore[attr-defined]
-        raise DomainError.single(NF, "Configuration not found.", "configurationId")
-    try:
-        return uuid.UUID(gid.node_id)
-    except ValueError:
-        raise DomainError.single(NF, "Configuration not found.", "configurationId") from None
-
-
-def _part_pk(gid: relay.GlobalID | None) -> int | None:
-    if gid is None:
-        return None
-    if gid.type_name != "Part":
-        raise DomainError.single(NF, "Part not found.", "partId")
-    try:
-        return int(gid.node_id)
-    except ValueError:
-        raise DomainError.single(NF, "Part not found.", "partId") from None
 
 
 async def cart_line_add(info: Info, input: CartLineAddInput) -> CartLinePayload:
@@ -52,8 +28,10 @@ async def cart_line_add(info: Info, input: CartLineAddInput) -> CartLinePayload:
     async def action() -> dict[str, object]:
         cmd = carts.CartLineAdd(
             quantity=input.quantity,
-            configuration_id=_config_uuid(input.configuration_id),
-            part_id=_part_pk(input.part_id),
+            configuration_id=configuration_uuid(input.configuration_id, "configurationId")
+            if input.configuration_id is not None
+            else None,
+            part_id=optional_pk(input.part_id, Part, "partId", NF),
             channel=input.channel,
             remarks=input.remarks,
             personalisation=input.personalisation
