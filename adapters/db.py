@@ -6,24 +6,56 @@ import asyncio
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import insert, select, text
+from sqlalchemy import event, insert, inspect, select, text
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
     async_sessionmaker,
     create_async_engine,
 )
+from sqlalchemy.orm import ORMExecuteState, Session, UOWTransaction
 from sqlalchemy.sql import Executable
 
 from domain import all_models  # noqa: F401  (every table known: foreign keys resolve)
 from domain.events.models import Event
 from domain.mail.models import OutgoingMail
+from domain.shared.read_cache import CACHES
 
 EVENT_CHANNEL = "pressroom_events"
 MAIL_CHANNEL = "pressroom_mail"
 # Held from the event insert to commit, so event ids become visible in commit order and a
 # subscriber reading "id > last seen" never skips an event committed late with a lower id.
 _EVENT_ORDER_LOCK = 7_310_001
+
+
+_WRITTEN = "pressroom_written_tables"
+
+
+@event.listens_for(Session, "after_flush")
+def _note_flushed_tables(session: Session, _flush: UOWTransaction) -> None:
+    """Which tables this transaction wrote (read caches built from them are dropped in this
+    process on commit; other processes hear it from the tables' triggers)."""
+    written = session.info.setdefault(_WRITTEN, set())
+    for obj in (*session.new, *session.dirty, *session.deleted):
+        mapper = inspect(obj).mapper
+        written.update(t.name for t in mapper.tables)
+        # Collections kept in an association table (a user's permission groups).
+        written.update(r.secondary.name for r in mapper.relationships if r.secondary is not None)
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _note_dml_tables(state: ORMExecuteState) -> None:
+    if state.is_insert or state.is_update or state.is_delete:
+        table = getattr(state.statement, "table", None)
+        name = getattr(table, "name", None)
+        if name:
+            state.session.info.setdefault(_WRITTEN, set()).add(name)
+
+
+def _forget_written(session: AsyncSession, *, committed: bool) -> None:
+    written = session.sync_session.info.pop(_WRITTEN, None)
+    if committed and written:
+        CACHES.invalidate(written)
 
 
 def async_url(url: str) -> str:
@@ -84,6 +116,7 @@ class SqlUnitOfWork:
                     # A command that only read (e.g. an idempotent repeat): end the read
                     # transaction without expiring what it returns (rollback would).
                     await session.commit()
+                    _forget_written(session, committed=True)
             elif exc_type is not None:
                 # Bad input leaves nothing behind.
                 await self.rollback()
@@ -112,6 +145,7 @@ class SqlUnitOfWork:
                 text("SELECT pg_notify(:c, :p)"), {"c": EVENT_CHANNEL, "p": str(max(ids))}
             )
         await session.commit()
+        _forget_written(session, committed=True)
         self._events.clear()
         self._mail.clear()
 
@@ -120,6 +154,7 @@ class SqlUnitOfWork:
         self._mail.clear()
         if self._session is not None:
             await self._session.rollback()
+            _forget_written(self._session, committed=False)
 
     async def close(self) -> None:
         if self._session is not None:

@@ -37,7 +37,7 @@ from domain.orders.models import Order, OrderFile, OrderLine, OrderStatusChange
 from domain.orders.policies import order_scope
 from domain.pricing.context import PriceContext
 from domain.pricing.result import PriceResult
-from domain.pricing.service import price_context, price_version
+from domain.pricing.service import channel_for_read, price_context, price_version
 from domain.production.models import Job, Requisition, Task
 from domain.shared.errors import DomainError
 from domain.shared.uow import UnitOfWork
@@ -204,8 +204,10 @@ class Loaders:
             for _product_id, version_id, channel_code, quantity in keys:
                 if channel_code not in contexts:
                     try:
-                        channel = await channel_for(self.uow, self.viewer, channel_code)
-                        contexts[channel_code] = await price_context(self.uow, self.viewer, channel)
+                        channel = await channel_for_read(self.uow, self.viewer, channel_code)
+                        contexts[channel_code] = await price_context(
+                            self.uow, self.viewer, channel, cached=True
+                        )
                     except DomainError:
                         contexts[channel_code] = None
                 ctx = contexts[channel_code]

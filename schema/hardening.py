@@ -55,6 +55,8 @@ class CostCalculator:
         self.fragments = fragments
         self.variables = variables
         self.default_page_size = default_page_size
+        # Variables a page size was read from: the estimate holds for other values of the rest.
+        self.page_variables: set[str] = set()
 
     def operation(self, op: OperationDefinitionNode) -> int:
         root = self.schema.get_root_type(op.operation)
@@ -106,10 +108,17 @@ class CostCalculator:
                 if isinstance(value, IntValueNode):
                     return max(int(value.value), 0)
                 if isinstance(value, VariableNode):
+                    self.page_variables.add(value.name.value)
                     v = self.variables.get(value.name.value)
                     if isinstance(v, int):
                         return max(v, 0)
         return self.default_page_size
+
+
+# Estimates per (document text, operation name, default page size): an estimate depends on the
+# document only, unless a page size is a variable (then it is computed for every request).
+_COSTS: dict[tuple[str, str | None, int], tuple[int, frozenset[str]]] = {}
+_COSTS_MAX = 1024
 
 
 class QueryCost(SchemaExtension):
@@ -125,7 +134,17 @@ class QueryCost(SchemaExtension):
         ctx = self.execution_context
         doc = ctx.graphql_document
         self.cost = None
-        if doc is not None:
+        key = (ctx.query, ctx.operation_name, self.default_page_size)
+        known = _COSTS.get(key) if ctx.query is not None else None
+        if known is not None:
+            # The same document: its estimate, unless a page size comes from a variable.
+            cost, page_variables = known
+            if page_variables:
+                known = None
+            else:
+                self.cost = cost
+                self._refuse_if_too_costly()
+        if known is None and doc is not None:
             fragments = {
                 d.name.value: d for d in doc.definitions if isinstance(d, FragmentDefinitionNode)
             }
@@ -137,18 +156,25 @@ class QueryCost(SchemaExtension):
                     ctx.schema._schema, fragments, ctx.variables or {}, self.default_page_size
                 )
                 self.cost = calc.operation(ops[0])
-                if self.cost > self.max_cost:
-                    ctx.result = GraphQLExecutionResult(
-                        data=None,
-                        errors=[
-                            GraphQLError(
-                                f"Query cost {self.cost} exceeds the maximum of {self.max_cost}. "
-                                "Ask for smaller pages or fewer nested lists.",
-                                extensions={"code": "QUERY_TOO_COMPLEX"},
-                            )
-                        ],
-                    )
+                if ctx.query is not None:
+                    if len(_COSTS) >= _COSTS_MAX:
+                        _COSTS.pop(next(iter(_COSTS)))
+                    _COSTS[key] = (self.cost, frozenset(calc.page_variables))
+                self._refuse_if_too_costly()
         yield
+
+    def _refuse_if_too_costly(self) -> None:
+        if self.cost is not None and self.cost > self.max_cost:
+            self.execution_context.result = GraphQLExecutionResult(
+                data=None,
+                errors=[
+                    GraphQLError(
+                        f"Query cost {self.cost} exceeds the maximum of {self.max_cost}. "
+                        "Ask for smaller pages or fewer nested lists.",
+                        extensions={"code": "QUERY_TOO_COMPLEX"},
+                    )
+                ],
+            )
 
     def get_results(self) -> dict[str, Any]:
         if self.cost is None:

@@ -21,6 +21,7 @@ from starlette.responses import JSONResponse, RedirectResponse
 from starlette.routing import Route, WebSocketRoute
 from starlette.staticfiles import StaticFiles
 
+from adapters.cache_listener import CacheInvalidationListener
 from adapters.db import create_engine, session_factory
 from adapters.events import EventHub
 from adapters.files import LocalFileStorage
@@ -28,11 +29,13 @@ from adapters.mail import MailDispatcher, SmtpConfig, SmtpSender
 from domain.accounts.auth import ThrottleConfig
 from domain.accounts.tokens import TokenConfig
 from domain.pricing.tokens import PriceTokenConfig
+from domain.shared.read_cache import CACHES
 from resolvers.context import AppServices
 from schema.build import SchemaOptions, build_schema
 from server.file_routes import order_file_download
 from server.graphql_view import PressroomGraphQL
 from server.part_files import part_file_endpoint
+from server.response_cache import ResponseCache
 from server.settings import Settings
 
 logger = logging.getLogger("pressroom")
@@ -125,6 +128,7 @@ def create_app(settings: Settings | None = None, *, tune_gc: bool = False) -> St
         graphql_ide="graphiql" if settings.debug else None,
         allow_queries_via_get=True,
         multipart_uploads_enabled=True,  # guarded by the preflight header in the view
+        response_cache=ResponseCache(CACHES) if settings.read_caches else None,
     )
 
     async def healthz(request: Request) -> JSONResponse:
@@ -143,6 +147,9 @@ def create_app(settings: Settings | None = None, *, tune_gc: bool = False) -> St
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         app.state.engine = engine
         app.state.settings = settings
+        cache_listener = CacheInvalidationListener(str(settings.database_url), CACHES)
+        if settings.read_caches:
+            await cache_listener.start()
         hub = EventHub(str(settings.database_url))
         await hub.start()
         services.events = hub
@@ -166,6 +173,7 @@ def create_app(settings: Settings | None = None, *, tune_gc: bool = False) -> St
                 mail_task.cancel()
                 await asyncio.wait([mail_task])
             await hub.stop()
+            await cache_listener.stop()
             await engine.dispose()
 
     middleware = [Middleware(RequestId)]

@@ -19,6 +19,7 @@ from adapters.db import SqlUnitOfWork
 from domain.accounts.auth import viewer_from_token
 from domain.stock.supplier_feed import is_supplier_key, supplier_viewer
 from resolvers.context import AppServices, Context
+from server.response_cache import CachedResponse, ResponseCache
 
 GRAPHQL_RESPONSE_JSON = "application/graphql-response+json"
 
@@ -39,10 +40,19 @@ def bearer(value: str | None) -> str | None:
 
 
 class PressroomGraphQL(GraphQL[Context, None]):
-    def __init__(self, schema: Any, services: AppServices, sessions: Any, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        schema: Any,
+        services: AppServices,
+        sessions: Any,
+        *,
+        response_cache: ResponseCache | None = None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(schema, **kwargs)
         self.services = services
         self.sessions = sessions
+        self.response_cache = response_cache
 
     async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
         if scope["type"] != "http":
@@ -62,7 +72,10 @@ class PressroomGraphQL(GraphQL[Context, None]):
             )
             return
         try:
-            await super().__call__(scope, receive, send)
+            if self.response_cache is not None and _is_json_post(scope):
+                await self._call_with_cache(self.response_cache, scope, receive, send)
+            else:
+                await super().__call__(scope, receive, send)
         except InvalidToken:
             response = JSONResponse(
                 {
@@ -90,22 +103,80 @@ class PressroomGraphQL(GraphQL[Context, None]):
             if uow is not None:
                 await uow.close()
 
+    async def _call_with_cache(
+        self, cache: ResponseCache, scope: Any, receive: Any, send: Any
+    ) -> None:
+        """Catalog reads answered from the response cache (server/response_cache.py); a miss
+        goes through the normal path and its answer is kept."""
+        body = await _read_body(receive)
+        replay = _replay(body, receive)
+        key = None
+        try:
+            request = orjson.loads(body)
+        except orjson.JSONDecodeError:
+            request = None
+        if isinstance(request, dict):
+            viewer = await self._viewer(scope, _header(scope, b"authorization"))
+            key = cache.key(request, viewer, _header_bytes(scope, b"accept"))
+        if key is None:
+            await super().__call__(scope, replay, send)
+            return
+        hit = cache.get(key)
+        if hit is not None:
+            await send(
+                {"type": "http.response.start", "status": hit.status, "headers": list(hit.headers)}
+            )
+            await send({"type": "http.response.body", "body": hit.body})
+            return
+        generation = cache.generation
+        start: dict[str, Any] = {}
+        chunks: list[bytes] = []
+
+        async def capture(message: Any) -> None:
+            if message["type"] == "http.response.start":
+                # A copy now: outer middleware appends its own headers (x-request-id) to the list.
+                start["status"] = message["status"]
+                start["headers"] = tuple(
+                    (bytes(k), bytes(v)) for k, v in message.get("headers") or ()
+                )
+            elif message["type"] == "http.response.body":
+                chunks.append(message.get("body", b""))
+            await send(message)
+
+        await super().__call__(scope, replay, capture)
+        if start:
+            response = CachedResponse(start["status"], start["headers"], b"".join(chunks))
+            cache.put(key, response, generation)
+
+    async def _viewer(self, scope: Any, authorization: str | None) -> Any:
+        """Who asks (once per request: kept in the scope for `get_context`)."""
+        state = scope.setdefault("state", {})
+        if "viewer" in state:
+            return state["viewer"]
+        uow = state.get("uow")
+        if uow is None:
+            uow = state["uow"] = SqlUnitOfWork(self.sessions)
+        token = bearer(authorization)
+        if token is not None and is_supplier_key(token):
+            # A supplier system's API key (stock messages), not a user's access token.
+            viewer = await supplier_viewer(uow, token)
+        else:
+            viewer = await viewer_from_token(uow, self.services.tokens, token)
+        if viewer is None:
+            raise InvalidToken
+        state["viewer"] = viewer
+        return viewer
+
     async def get_context(
         self, request: Request | WebSocket, response: Response | WebSocket
     ) -> Context:
-        uow = SqlUnitOfWork(self.sessions)
-        request.scope.setdefault("state", {})["uow"] = uow
+        state = request.scope.setdefault("state", {})
+        uow = state.get("uow")
+        if uow is None:
+            uow = state["uow"] = SqlUnitOfWork(self.sessions)
         context = Context(request=request, response=response, uow=uow, services=self.services)
         if isinstance(request, Request):
-            token = bearer(request.headers.get("authorization"))
-            if token is not None and is_supplier_key(token):
-                # A supplier system's API key (stock messages), not a user's access token.
-                viewer = await supplier_viewer(uow, token)
-            else:
-                viewer = await viewer_from_token(uow, self.services.tokens, token)
-            if viewer is None:
-                raise InvalidToken
-            context.viewer = viewer
+            context.viewer = await self._viewer(request.scope, request.headers.get("authorization"))
         return context
 
     async def on_ws_connect(self, context: Context) -> Any:
@@ -171,6 +242,52 @@ def _is_multipart(scope: Any) -> bool:
         if name == b"content-type":
             return value.lower().startswith(b"multipart/")
     return False
+
+
+def _header_bytes(scope: Any, name: bytes) -> bytes:
+    for key, value in scope.get("headers") or ():
+        if key == name:
+            return bytes(value).lower()
+    return b""
+
+
+def _header(scope: Any, name: bytes) -> str | None:
+    for key, value in scope.get("headers") or ():
+        if key == name:
+            return bytes(value).decode("latin-1")
+    return None
+
+
+def _is_json_post(scope: Any) -> bool:
+    return scope.get("method") == "POST" and _header_bytes(scope, b"content-type").startswith(
+        b"application/json"
+    )
+
+
+async def _read_body(receive: Any) -> bytes:
+    chunks = []
+    while True:
+        message = await receive()
+        if message["type"] != "http.request":
+            break
+        chunks.append(message.get("body", b""))
+        if not message.get("more_body", False):
+            break
+    return b"".join(chunks)
+
+
+def _replay(body: bytes, receive: Any) -> Any:
+    """A `receive` that hands the already-read body to the normal path."""
+    sent = False
+
+    async def replay() -> Any:
+        nonlocal sent
+        if not sent:
+            sent = True
+            return {"type": "http.request", "body": body, "more_body": False}
+        return await receive()
+
+    return replay
 
 
 def _has_preflight_header(scope: Any) -> bool:

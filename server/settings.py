@@ -52,6 +52,9 @@ class Settings:
     login_max_failures_address: int = 30
     login_window_s: int = 900
     public_base_url: str = "http://127.0.0.1:8000"
+    # Process-local read caches (viewers, catalog pages, price lookups), invalidated through
+    # PostgreSQL notifications from the tables they are built from (domain/shared/read_cache.py).
+    read_caches: bool = True
 
     @property
     def debug(self) -> bool:
@@ -76,6 +79,7 @@ class Settings:
             mail_enabled=_bool(env.get("PRESSROOM_MAIL_ENABLED"), True),
             max_cost=_int(env.get("PRESSROOM_MAX_COST"), 5000),
             public_base_url=env.get("PRESSROOM_PUBLIC_URL", "http://127.0.0.1:8000"),
+            read_caches=_bool(env.get("PRESSROOM_READ_CACHES"), True),
         )
         if s.environment not in {"development", "production"}:
             raise ValueError("PRESSROOM_ENV must be 'development' or 'production'")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import time
 import uuid
 from dataclasses import dataclass
 
@@ -23,6 +24,7 @@ from domain.accounts.models import (
 from domain.accounts.passwords import hash_password, needs_rehash, verify_password
 from domain.accounts.rights import Right, StaffRole
 from domain.accounts.tokens import (
+    LEEWAY_S,
     AccessClaims,
     TokenConfig,
     decode_access_token,
@@ -33,6 +35,7 @@ from domain.accounts.tokens import (
 from domain.accounts.viewer import ANONYMOUS, Viewer, ViewerKind
 from domain.shared.errors import DomainError
 from domain.shared.models import utcnow
+from domain.shared.read_cache import CACHES
 from domain.shared.uow import UnitOfWork
 
 
@@ -235,17 +238,45 @@ async def revoke_user_sessions(uow: UnitOfWork, *, portal_user_id: int, reason: 
     )
 
 
+# Verified tokens and who they stand for: a client sends the same token with every request for
+# its whole lifetime. Dropped when a session is revoked, a user, group, company or staff member
+# changes (domain/shared/read_cache.py), and each entry ends with its token's expiry.
+_VIEWERS = CACHES.cache(
+    "viewer",
+    tables=(
+        "auth_session",
+        "portal_user",
+        "portal_user_group",
+        "permission_group",
+        "staff_user",
+        "company",
+    ),
+    maxsize=20_000,
+)
+
+
 async def viewer_from_token(uow: UnitOfWork, cfg: TokenConfig, token: str | None) -> Viewer | None:
     """The viewer for a bearer token; None when a token was given but is not valid."""
     if token is None:
         # No credentials at all. An empty or non-Bearer Authorization header arrives as "" and
         # is refused like any other bad token, not silently downgraded to anonymous.
         return ANONYMOUS
+    key = (cfg, token)
+    cached: tuple[Viewer, int] | None = _VIEWERS.get(key)
+    if cached is not None:
+        if time.time() < cached[1] + LEEWAY_S:
+            return cached[0]
+        _VIEWERS.pop(key)
+        return None
+    generation = _VIEWERS.generation
     claims = decode_access_token(cfg, token)
     if claims is None:
         return None
     viewer = await load_viewer(uow, claims)
-    return None if viewer.is_anonymous else viewer
+    if viewer.is_anonymous:
+        return None
+    _VIEWERS.put(key, (viewer, claims.expires_at), generation)
+    return viewer
 
 
 async def load_viewer(uow: UnitOfWork, claims: AccessClaims) -> Viewer:

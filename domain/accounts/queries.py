@@ -6,9 +6,37 @@ from typing import Any
 
 from sqlalchemy import Select, or_, select
 
-from domain.accounts.models import Company, CustomerGroup, RegistrationRequest, StaffUser
+from domain.accounts.models import (
+    Company,
+    CustomerGroup,
+    PortalUser,
+    RegistrationRequest,
+    StaffUser,
+)
 from domain.accounts.policies import company_scope, staff_only
 from domain.accounts.viewer import Viewer
+from domain.shared.read_cache import CACHES
+from domain.shared.uow import UnitOfWork
+
+# The logged-in user's own row, asked for by every page a portal renders (`me`). Entries are
+# detached rows: read their columns only.
+_CURRENT_USER = CACHES.cache("current_user", tables=("portal_user", "staff_user"), maxsize=20_000)
+
+
+async def current_user(uow: UnitOfWork, viewer: Viewer) -> PortalUser | StaffUser | None:
+    """The viewer's own account (None for anonymous visitors and systems)."""
+    if viewer.user_id is None or not (viewer.is_portal or viewer.is_staff):
+        return None
+    key = (viewer.kind, viewer.user_id)
+    user: PortalUser | StaffUser | None = _CURRENT_USER.get(key)
+    if user is not None:
+        return user
+    generation = _CURRENT_USER.generation
+    model = PortalUser if viewer.is_portal else StaffUser
+    user = await uow.scalar(select(model).where(model.id == viewer.user_id))
+    if user is not None:
+        _CURRENT_USER.put(key, user, generation)
+    return user
 
 
 def companies_query(viewer: Viewer, search: str | None = None) -> Select[Any]:

@@ -28,6 +28,10 @@ class AccessClaims:
     subject_kind: str  # "portal" or "staff"
     user_id: int
     session_id: uuid.UUID
+    expires_at: int = 0  # the token's `exp` (seconds since the epoch), when decoded
+
+
+LEEWAY_S = 5
 
 
 def issue_access_token(cfg: TokenConfig, claims: AccessClaims, now: dt.datetime) -> str:
@@ -54,12 +58,14 @@ def decode_access_token(cfg: TokenConfig, token: str) -> AccessClaims | None:
             audience=cfg.audience,
             issuer=cfg.issuer,
             options={"require": ["exp", "iat", "sub", "sid", "aud", "iss"]},
-            leeway=5,
+            leeway=LEEWAY_S,
         )
         kind, _, user_id = str(payload["sub"]).partition(":")
         if kind not in ("portal", "staff"):
             return None
-        return AccessClaims(kind, int(user_id), uuid.UUID(str(payload["sid"])))
+        return AccessClaims(
+            kind, int(user_id), uuid.UUID(str(payload["sid"])), expires_at=int(payload["exp"])
+        )
     except (jwt.PyJWTError, ValueError, KeyError):
         return None
 

@@ -269,12 +269,16 @@ def products_query(
 async def channel_for(uow: UnitOfWork, viewer: Viewer, code: str | None) -> Channel:
     """The channel a storefront names (or the first one); closed brand portals admit only their
     customers, and a channel the viewer may not use answers like a missing one."""
-    stmt = select(Channel).where(Channel.is_active.is_(True))
-    stmt = stmt.where(Channel.code == code) if code else stmt.order_by(Channel.id).limit(1)
-    channel: Channel | None = await uow.scalar(stmt)
+    channel: Channel | None = await uow.scalar(active_channel_query(code))
     if channel is None or not channel_open_to(channel, viewer):
         raise DomainError.single(CatalogErrorCode.NOT_FOUND, "Channel not found.", "channel")
     return channel
+
+
+def active_channel_query(code: str | None) -> Select[Any]:
+    """The active channel called `code`, or the first one."""
+    stmt = select(Channel).where(Channel.is_active.is_(True))
+    return stmt.where(Channel.code == code) if code else stmt.order_by(Channel.id).limit(1)
 
 
 def channel_open_to(channel: Channel, viewer: Viewer) -> bool:

@@ -8,7 +8,7 @@ import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import select
 
@@ -16,6 +16,7 @@ from domain.accounts.models import Company, CustomerGroup
 from domain.accounts.viewer import Viewer
 from domain.catalog.errors import CatalogErrorCode
 from domain.catalog.models import Channel, Product, ProductVersion, channel_product
+from domain.catalog.services import active_channel_query, channel_open_to
 from domain.pricing.context import PriceContext
 from domain.pricing.engine import compiled_for, evaluate, price_table
 from domain.pricing.result import PriceResult
@@ -27,6 +28,7 @@ from domain.pricing.tokens import (
 )
 from domain.shared.errors import DomainError
 from domain.shared.models import utcnow
+from domain.shared.read_cache import CACHES
 from domain.shared.uow import UnitOfWork
 
 MAX_TABLE_ROWS = 20
@@ -42,25 +44,54 @@ class Quote:
     expires_at: dt.datetime | None
 
 
+# Read paths (price queries, catalog pages) keep what they look up per request in read caches,
+# dropped when the tables change (domain/shared/read_cache.py). Commands read the database.
+_TERMS = CACHES.cache("price_terms", tables=("company", "customer_group"), maxsize=10_000)
+_CHANNELS = CACHES.cache("channel_by_code", tables=("channel",), maxsize=256)
+_OFFERS = CACHES.cache(
+    "product_in_channel",
+    tables=("product", "product_version", "channel_product"),
+    maxsize=20_000,
+)
+_MISSING = object()
+
+
+async def _terms(uow: UnitOfWork, company_id: int, *, cached: bool) -> tuple[Any, ...]:
+    """(markup percent, customer group id, group discount percent) of a company."""
+    terms: tuple[Any, ...] | None = _TERMS.get(company_id) if cached else None
+    if terms is not None:
+        return terms
+    generation = _TERMS.generation
+    row = await uow.rows(
+        select(Company.markup_percent, CustomerGroup.id, CustomerGroup.discount_percent)
+        .outerjoin(CustomerGroup, CustomerGroup.id == Company.customer_group_id)
+        .where(Company.id == company_id)
+    )
+    terms = (row[0][0] or Decimal(0), row[0][1], row[0][2] or Decimal(0)) if row else ()
+    if cached:
+        _TERMS.put(company_id, terms, generation)
+    return terms
+
+
 async def price_context(
-    uow: UnitOfWork, viewer: Viewer, channel: Channel, company_id: int | None = None
+    uow: UnitOfWork,
+    viewer: Viewer,
+    channel: Channel,
+    company_id: int | None = None,
+    *,
+    cached: bool = False,
 ) -> PriceContext:
     """The buyer's terms: their company's markup and customer-group discount, the channel's
-    currency. Staff estimating for a customer pass ``company_id``."""
+    currency. Staff estimating for a customer pass ``company_id``. Read paths pass
+    ``cached=True``; commands (checkout) read the database."""
     cid = viewer.company_id if viewer.is_portal else company_id
     markup = Decimal(0)
     discount = Decimal(0)
     group_id = None
     if cid is not None:
-        row = await uow.rows(
-            select(Company.markup_percent, CustomerGroup.id, CustomerGroup.discount_percent)
-            .outerjoin(CustomerGroup, CustomerGroup.id == Company.customer_group_id)
-            .where(Company.id == cid)
-        )
-        if row:
-            markup = row[0][0] or Decimal(0)
-            group_id = row[0][1]
-            discount = row[0][2] or Decimal(0)
+        terms = await _terms(uow, cid, cached=cached)
+        if terms:
+            markup, group_id, discount = terms
     return PriceContext(
         currency=channel.currency,
         channel_id=channel.id,
@@ -69,6 +100,36 @@ async def price_context(
         company_markup_percent=markup,
         customer_group_discount_percent=discount,
     )
+
+
+async def channel_for_read(uow: UnitOfWork, viewer: Viewer, code: str | None) -> Channel:
+    """`channel_for` from the read cache (a detached row: read its columns only)."""
+    channel: Any = _CHANNELS.get(code)
+    if channel is None:
+        generation = _CHANNELS.generation
+        channel = await uow.scalar(active_channel_query(code)) or _MISSING
+        _CHANNELS.put(code, channel, generation)
+    if channel is _MISSING or not channel_open_to(channel, viewer):
+        raise DomainError.single(CatalogErrorCode.NOT_FOUND, "Channel not found.", "channel")
+    return cast(Channel, channel)
+
+
+async def product_in_channel_for_read(
+    uow: UnitOfWork, channel: Channel, product_id: int, version_id: int | None = None
+) -> tuple[Product, ProductVersion]:
+    """`product_in_channel` from the read cache (detached rows: read their columns only)."""
+    key = (channel.id, product_id, version_id)
+    found: Any = _OFFERS.get(key)
+    if found is None:
+        generation = _OFFERS.generation
+        try:
+            found = await product_in_channel(uow, channel, product_id, version_id)
+        except DomainError as exc:
+            found = exc
+        _OFFERS.put(key, found, generation)
+    if isinstance(found, DomainError):
+        raise DomainError(found.details)
+    return cast(tuple[Product, ProductVersion], found)
 
 
 async def product_in_channel(
@@ -146,8 +207,8 @@ async def quote(
             f"At most {MAX_TABLE_ROWS} quantities in a price table.",
             "quantities",
         )
-    product, version = await product_in_channel(uow, channel, product_id, version_id)
-    ctx = await price_context(uow, viewer, channel, company_id)
+    product, version = await product_in_channel_for_read(uow, channel, product_id, version_id)
+    ctx = await price_context(uow, viewer, channel, company_id, cached=True)
     compiled = compiled_for(("pv", version.id), version.spec, version.rules)
     result = evaluate(compiled, values, quantity, ctx)
     table = tuple(price_table(compiled, values, sorted(set(quantities)), ctx)) if quantities else ()

@@ -83,7 +83,7 @@ class CatalogQuery:
                 if ctx.viewer.is_staff
                 else None
             )
-            channel = await services.channel_for(ctx.uow, ctx.viewer, input.channel)
+            channel = await pricing.channel_for_read(ctx.uow, ctx.viewer, input.channel)
             values = input.configuration if isinstance(input.configuration, dict) else {}
             q = await pricing.quote(
                 ctx.uow,

@@ -11,6 +11,7 @@ from strawberry import relay
 
 from domain.accounts import models as m
 from domain.accounts.policies import can_see_finances
+from domain.accounts.queries import current_user
 from domain.accounts.rights import Right as DomainRight
 from resolvers.context import Info
 from schema.accounts.enums import AccountErrorCode, AddressKind, LegalForm, Right, StaffRole
@@ -232,6 +233,10 @@ class PortalUser(relay.Node):
 
     @strawberry.field(description="Effective rights: the union of the groups' rights.")
     async def rights(self, info: Info) -> list[Right]:
+        viewer = info.context.viewer
+        if viewer.is_portal and viewer.user_id == self.id:
+            # The viewer's own rights, read with the token (fresh: domain/accounts/auth.py).
+            return [DomainRight(x) for x in sorted(viewer.rights)]
         rows = await info.context.loaders.groups_by_user.load(self.id)  # type: ignore[arg-type]
         granted = {x for g in rows for x in g.rights if x in DomainRight.__members__}
         return [DomainRight(x) for x in sorted(granted)]
@@ -263,13 +268,11 @@ Me = Annotated[PortalUser | StaffUser, strawberry.union("Me", description="Who i
 
 async def resolve_me(info: Info) -> PortalUser | StaffUser | None:
     """The logged-in user (null when anonymous)."""
-    viewer = info.context.viewer
-    if viewer.is_portal and viewer.user_id is not None:
-        user = await info.context.loaders.portal_user.load(viewer.user_id)
-        return PortalUser.from_model(user) if user else None
-    if viewer.is_staff and viewer.user_id is not None:
-        staff = await info.context.loaders.staff_user.load(viewer.user_id)
-        return StaffUser.from_model(staff) if staff else None
+    user = await current_user(info.context.uow, info.context.viewer)
+    if isinstance(user, m.PortalUser):
+        return PortalUser.from_model(user)
+    if isinstance(user, m.StaffUser):
+        return StaffUser.from_model(user)
     return None
 
 

@@ -7,6 +7,7 @@ from collections.abc import Iterator
 
 from sqlalchemy import event
 
+from domain.shared.read_cache import CACHES
 from tests.api.test_order_flow import PLACE, _cart_with_leaflet
 from tests.factories import gql
 
@@ -27,6 +28,9 @@ def counting(app) -> Iterator[list[str]]:  # type: ignore[no-untyped-def]
 
 
 async def _count(client, app, query: str, variables: dict, token: str | None) -> int:  # type: ignore[no-untyped-def, type-arg]
+    # Counted cold: the read caches (viewer, channel, price terms, catalog pages) would hide
+    # statements from the second request on.
+    CACHES.clear()
     with counting(app) as statements:
         await gql(client, query, variables, token=token)
     # Viewer loading (one statement per authenticated request) is the same for every page size.
