@@ -128,7 +128,7 @@ class PressroomGraphQL(GraphQL[Context, None]):
             )
             await send({"type": "http.response.body", "body": hit.body})
             return
-        generation = cache.generation
+        generation = cache.generation(key)
         start: dict[str, Any] = {}
         chunks: list[bytes] = []
 

@@ -1,13 +1,19 @@
-"""Whole-response cache for catalog reads: storefronts render the same catalog pages for every
-visitor of a customer, and a page is ~1,000 resolved fields.
+"""Whole-response caches for the reads every page of a storefront or portal repeats: catalog
+pages (~1,000 resolved fields each, the same for every visitor of a customer) and the viewer's
+own account (`me`, asked on every page load).
 
-A request is served from the cache when its operation is a query whose root fields are all
-catalog reads (`products`, `product`, `channels`), for an anonymous visitor or a portal user.
-The key is the document, operation name, variables, the price context that the answer depends
-on (anonymous, or the viewer's company: its markup, customer group and closed channels), the
-day (rules may depend on the date) and the response format asked for. Entries are dropped when
-a catalog or price table changes, in every process (domain/shared/read_cache.py); staff, who
-see price rules, and everything else go through the normal path every time.
+A request is served from a cache when its operation is a query whose root fields all belong to
+one of these families:
+- catalog: `products`, `product`, `channels`, for an anonymous visitor or a portal user, keyed
+  by the price context the answer depends on (anonymous, or the viewer's company: its markup,
+  customer group and closed channels); dropped when a catalog or price table changes;
+- account: `me` selecting only the user's own scalar fields and `rights`, keyed by the viewer
+  (user, company, role and rights, which come fresh with the token); dropped when a user row
+  changes.
+Keys also hold the document, operation name, variables, the day (price rules may depend on the
+date) and the response format asked for. Entries go in every process when their tables change
+(domain/shared/read_cache.py). Staff catalog reads (they see price rules), anything mixed or
+nested deeper, and every error answer go through the normal path.
 """
 
 from __future__ import annotations
@@ -20,7 +26,6 @@ from typing import Any
 
 import orjson
 from graphql import (
-    DocumentNode,
     FieldNode,
     FragmentDefinitionNode,
     FragmentSpreadNode,
@@ -35,7 +40,7 @@ from graphql import (
 from domain.accounts.viewer import Viewer
 from domain.shared.read_cache import ReadCache, ReadCaches
 
-CACHEABLE_ROOT_FIELDS = frozenset({"products", "product", "channels", "__typename"})
+CATALOG_ROOT_FIELDS = frozenset({"products", "product", "channels"})
 CATALOG_TABLES = (
     "channel",
     "channel_product",
@@ -44,6 +49,12 @@ CATALOG_TABLES = (
     "company",
     "customer_group",
 )
+ACCOUNT_ROOT_FIELDS = frozenset({"me"})
+# What `me` may select to be cached: the user's own columns, and rights (from the viewer).
+ACCOUNT_FIELDS = frozenset(
+    {"__typename", "id", "login", "fullName", "email", "isActive", "isPrimary", "role", "rights"}
+)
+ACCOUNT_TABLES = ("portal_user", "staff_user")
 MAX_BODY_BYTES = 512 * 1024
 
 
@@ -56,12 +67,15 @@ class CachedResponse:
 
 class ResponseCache:
     def __init__(self, caches: ReadCaches, *, maxsize: int = 2048, documents: int = 512) -> None:
-        self.entries: ReadCache = caches.cache("catalog_response", CATALOG_TABLES, maxsize)
-        self._documents: OrderedDict[tuple[str, str | None], bool] = OrderedDict()
+        self.families: dict[str, ReadCache] = {
+            "catalog": caches.cache("catalog_response", CATALOG_TABLES, maxsize),
+            "account": caches.cache("account_response", ACCOUNT_TABLES, maxsize * 4),
+        }
+        self._documents: OrderedDict[tuple[str, str | None], str | None] = OrderedDict()
         self._documents_max = documents
 
-    def key(self, request: dict[str, Any], viewer: Viewer, accept: bytes) -> Hashable | None:
-        """The cache key of a parsed JSON request body, or None when it is not cacheable."""
+    def key(self, request: dict[str, Any], viewer: Viewer, accept: bytes) -> CacheKey | None:
+        """Where a parsed JSON request body would be cached, or None when it is not cacheable."""
         query = request.get("query")
         op = request.get("operationName")
         variables = request.get("variables")
@@ -69,30 +83,29 @@ class ResponseCache:
             return None
         if not (variables is None or isinstance(variables, dict)):
             return None
-        if viewer.is_anonymous:
-            scope: tuple[object, ...] = ("anonymous",)
-        elif viewer.is_portal:
-            scope = ("company", viewer.company_id)
-        else:
+        family = self._family(query, op)
+        if family is None:
             return None
-        if not self._cacheable(query, op):
+        scope = _scope(family, viewer)
+        if scope is None:
             return None
         try:
             vars_key = orjson.dumps(variables or {}, option=orjson.OPT_SORT_KEYS)
         except TypeError:
             return None
         day = dt.datetime.now(dt.UTC).date()
-        return (query, op, vars_key, scope, day, b"graphql-response+json" in accept)
+        return CacheKey(
+            family, (query, op, vars_key, scope, day, b"graphql-response+json" in accept)
+        )
 
-    def get(self, key: Hashable) -> CachedResponse | None:
-        entry: CachedResponse | None = self.entries.get(key)
+    def get(self, key: CacheKey) -> CachedResponse | None:
+        entry: CachedResponse | None = self.families[key.family].get(key.key)
         return entry
 
-    @property
-    def generation(self) -> int:
-        return self.entries.generation
+    def generation(self, key: CacheKey) -> int:
+        return self.families[key.family].generation
 
-    def put(self, key: Hashable, response: CachedResponse, generation: int) -> None:
+    def put(self, key: CacheKey, response: CachedResponse, generation: int) -> None:
         if response.status != 200 or len(response.body) > MAX_BODY_BYTES:
             return
         try:
@@ -101,52 +114,93 @@ class ResponseCache:
             return
         if not isinstance(payload, dict) or payload.get("errors"):
             return
-        self.entries.put(key, response, generation)
+        self.families[key.family].put(key.key, response, generation)
 
-    def _cacheable(self, query: str, op: str | None) -> bool:
+    def _family(self, query: str, op: str | None) -> str | None:
         doc_key = (query, op)
-        known = self._documents.get(doc_key)
-        if known is None:
-            known = _catalog_only(query, op)
-            self._documents[doc_key] = known
-            if len(self._documents) > self._documents_max:
-                self._documents.popitem(last=False)
-        return known
+        if doc_key in self._documents:
+            return self._documents[doc_key]
+        family = _family_of(query, op)
+        self._documents[doc_key] = family
+        if len(self._documents) > self._documents_max:
+            self._documents.popitem(last=False)
+        return family
 
 
-def _catalog_only(query: str, op: str | None) -> bool:
+@dataclass(frozen=True, slots=True)
+class CacheKey:
+    family: str
+    key: Hashable
+
+
+def _scope(family: str, viewer: Viewer) -> tuple[object, ...] | None:
+    if family == "catalog":
+        if viewer.is_anonymous:
+            return ("anonymous",)
+        if viewer.is_portal:
+            return ("company", viewer.company_id)
+        return None  # staff see price rules; systems do not browse
+    if viewer.is_portal or viewer.is_staff:
+        rights = tuple(sorted(viewer.rights))
+        return (viewer.kind, viewer.user_id, viewer.company_id, viewer.role, rights)
+    return None
+
+
+def _family_of(query: str, op: str | None) -> str | None:
     try:
         document = parse(query)
     except GraphQLError:
-        return False
+        return None
     operations = [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]
     if op is not None:
         operations = [o for o in operations if o.name is not None and o.name.value == op]
     if len(operations) != 1 or operations[0].operation is not OperationType.QUERY:
-        return False
-    return _root_fields_cacheable(operations[0].selection_set, document, set())
-
-
-def _root_fields_cacheable(
-    selections: SelectionSetNode, document: DocumentNode, seen: set[str]
-) -> bool:
+        return None
     fragments = {
         d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)
     }
+    roots = _fields(operations[0].selection_set, fragments)
+    if roots is None:
+        return None
+    names = {f.name.value for f in roots} - {"__typename"}
+    if names and names <= CATALOG_ROOT_FIELDS:
+        return "catalog"
+    if names and names <= ACCOUNT_ROOT_FIELDS:
+        for field in roots:
+            if field.name.value == "__typename" or field.selection_set is None:
+                continue
+            own = _fields(field.selection_set, fragments)
+            if own is None or any(
+                f.name.value not in ACCOUNT_FIELDS or f.selection_set is not None for f in own
+            ):
+                return None
+        return "account"
+    return None
+
+
+def _fields(
+    selections: SelectionSetNode,
+    fragments: dict[str, FragmentDefinitionNode],
+    seen: frozenset[str] = frozenset(),
+) -> list[FieldNode] | None:
+    """The fields of a selection set with its fragments inlined (None if a fragment is missing
+    or spreads itself)."""
+    out: list[FieldNode] = []
     for sel in selections.selections:
         if isinstance(sel, FieldNode):
-            if sel.name.value not in CACHEABLE_ROOT_FIELDS:
-                return False
-        elif isinstance(sel, InlineFragmentNode):
-            if not _root_fields_cacheable(sel.selection_set, document, seen):
-                return False
+            out.append(sel)
+            continue
+        if isinstance(sel, InlineFragmentNode):
+            inner = _fields(sel.selection_set, fragments, seen)
         elif isinstance(sel, FragmentSpreadNode):
             name = sel.name.value
             fragment = fragments.get(name)
             if fragment is None or name in seen:
-                return False
-            if not _root_fields_cacheable(fragment.selection_set, document, seen | {name}):
-                return False
+                return None
+            inner = _fields(fragment.selection_set, fragments, seen | {name})
         else:
-            return False
-    return True
+            return None
+        if inner is None:
+            return None
+        out.extend(inner)
+    return out
