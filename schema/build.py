@@ -6,14 +6,7 @@ from dataclasses import dataclass
 
 import strawberry
 from graphql.validation import NoSchemaIntrospectionCustomRule
-from strawberry.extensions import (
-    AddValidationRules,
-    MaxAliasesLimiter,
-    MaxTokensLimiter,
-    ParserCache,
-    QueryDepthLimiter,
-    ValidationCache,
-)
+from strawberry.extensions import MaxAliasesLimiter, QueryDepthLimiter
 from strawberry.schema.config import StrawberryConfig
 
 from resolvers.accounts.mutation_root import AccountsMutation
@@ -30,7 +23,9 @@ from resolvers.orders.subscriptions import OrdersSubscription
 from resolvers.stock.mutation_root import StockMutation
 from resolvers.stock.queries import StockQuery
 from resolvers.stock.subscriptions import StockSubscription
+from schema.document_cache import DocumentCache
 from schema.hardening import ProductionErrors, QueryCost
+from schema.shared_subscriptions import SharedSubscriptionSchema
 
 
 @dataclass(frozen=True)
@@ -72,17 +67,18 @@ def build_schema(options: SchemaOptions | None = None) -> strawberry.Schema:
     if options.production:
         rules.append(NoSchemaIntrospectionCustomRule)
     # Factories, not instances: a fresh extension per operation (they hold per-request state).
+    # Parsed and validated documents are kept per schema (LRU by query text); with
+    # `document_cache_size=0` every request parses and validates again.
+    documents = DocumentCache(
+        rules, max_tokens=options.max_tokens, maxsize=options.document_cache_size
+    )
     extensions: list[object] = [
-        lambda: AddValidationRules(rules),
-        lambda: MaxTokensLimiter(max_token_count=options.max_tokens),
+        documents.extension(),
         lambda: QueryCost(max_cost=options.max_cost, default_page_size=options.default_page_size),
     ]
-    if options.document_cache_size > 0:
-        size = options.document_cache_size
-        extensions += [lambda: ParserCache(maxsize=size), lambda: ValidationCache(maxsize=size)]
     if options.production:
         extensions.append(ProductionErrors)
-    return strawberry.Schema(
+    return SharedSubscriptionSchema(
         query=Query,
         mutation=Mutation,
         subscription=Subscription,

@@ -16,6 +16,11 @@ class ViewerKind(StrEnum):
     SUPPLIER = "SUPPLIER"  # a supplier system with its API key (stock messages only)
 
 
+ViewerScope = tuple[
+    ViewerKind, int | None, int | None, StaffRole | None, frozenset[Right], int | None
+]
+
+
 @dataclass(frozen=True, slots=True)
 class Viewer:
     kind: ViewerKind
@@ -44,6 +49,13 @@ class Viewer:
 
     def has(self, right: Right) -> bool:
         return self.kind is ViewerKind.PORTAL and right in self.rights
+
+    def scope_key(self) -> ViewerScope:
+        """Everything about the viewer that what they may see can depend on (not the login
+        session): viewers with equal keys get the same data, so a subscription's results may
+        be shared between them (the tabs and devices of one user, a staff dashboard on several
+        screens)."""
+        return (self.kind, self.user_id, self.company_id, self.role, self.rights, self.supplier_id)
 
 
 ANONYMOUS = Viewer(ViewerKind.ANONYMOUS)

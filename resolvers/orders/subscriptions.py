@@ -1,9 +1,13 @@
 """Order and job status streams, fed by the event outbox; each reconnect may pass the last
-event id it saw (`after`) and first receives what it missed."""
+event id it saw (`after`) and first receives what it missed.
+
+The streams are shared (schema/shared_subscriptions.py): one execution per document, variables
+and viewer scope, whatever the number of sockets; and the order or job an event names is loaded
+once per event for all executions whose viewers see orders alike."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncGenerator, Callable
+from collections.abc import AsyncGenerator, Callable, Hashable
 from typing import Any
 
 import strawberry
@@ -14,8 +18,10 @@ from domain.accounts.viewer import Viewer
 from domain.events.ports import StoredEvent
 from domain.orders.state import JobStatus, OrderStatus, TaskStatus
 from resolvers.context import Info
+from resolvers.loaders import Loaders
 from resolvers.permissions import IsAuthenticated, IsStaff
 from schema.orders.types import Job, JobStatusEvent, Order, OrderStatusEvent, TaskChange
+from schema.shared_subscriptions import EventMemo, share_stream
 
 ORDER_TOPICS = frozenset({"order.placed", "order.status_changed"})
 
@@ -47,7 +53,50 @@ def _stream(info: Info, topics: frozenset[str], after: int | None) -> Any:
         raise GraphQLError(
             "`after` is an event id (0 or more).", extensions={"code": "BAD_USER_INPUT"}
         )
-    return ctx.services.events.subscribe(tenant_filter(ctx.viewer, topics), after_id=after)
+    stream = ctx.services.events.subscribe(tenant_filter(ctx.viewer, topics), after_id=after)
+    # Registered on the hub: whoever subscribes the same way from now on may join this one.
+    share_stream(replays=after is not None)
+    return stream
+
+
+# The order or job an event names, loaded once per event (of this process's hub: ids restart
+# with a fresh database) and shared between the executions whose viewers see orders alike: the
+# load is scoped by the first one's loaders, and the event reached each of them through their
+# tenant filter. What depends on the viewer beyond that (prices, nested fields) resolves per
+# execution, on its own loaders.
+_EVENT_LOADS = EventMemo()
+
+
+def _visibility(info: Info) -> Hashable:
+    """Viewers with equal values see exactly the same orders (mirrors order_scope)."""
+    viewer = info.context.viewer
+    if viewer.is_staff:
+        return "staff"
+    if Right.VIEW_COMPANY_ORDERS in viewer.rights:
+        return ("company", viewer.company_id)
+    return ("orderer", viewer.company_id, viewer.user_id)
+
+
+async def _event_job(info: Info, loaders: Loaders, event: StoredEvent) -> Job | None:
+    job_id = int(event.payload["jobId"])
+
+    async def load() -> Job | None:
+        job = await loaders.job.load(job_id)
+        return Job.from_model(job) if job else None
+
+    key = (info.context.services.events, event.id, "job", job_id, _visibility(info))
+    return await _EVENT_LOADS.get(key, load)
+
+
+async def _event_order(info: Info, loaders: Loaders, event: StoredEvent) -> Order | None:
+    order_id = int(event.payload["orderId"])
+
+    async def load() -> Order | None:
+        order = await loaders.order.load(order_id)
+        return Order.from_model(order) if order else None
+
+    key = (info.context.services.events, event.id, "order", order_id, _visibility(info))
+    return await _EVENT_LOADS.get(key, load)
 
 
 @strawberry.type
@@ -65,13 +114,12 @@ class OrdersSubscription:
         await info.context.uow.close()
         async for event in stream:
             async with info.context.event_scope() as loaders:
-                order = await loaders.order.load(int(event.payload["orderId"]))
                 previous = event.payload.get("from")
                 yield OrderStatusEvent(
                     event_id=event.id,
                     status=OrderStatus(event.payload["status"]),
                     previous_status=OrderStatus(previous) if previous else None,
-                    order=Order.from_model(order) if order else None,
+                    order=await _event_order(info, loaders, event),
                 )
 
     @strawberry.subscription(
@@ -87,7 +135,6 @@ class OrdersSubscription:
         await info.context.uow.close()
         async for event in stream:
             async with info.context.event_scope() as loaders:
-                job = await loaders.job.load(int(event.payload["jobId"]))
                 task = event.payload.get("task")
                 yield JobStatusEvent(
                     event_id=event.id,
@@ -95,7 +142,7 @@ class OrdersSubscription:
                     task=TaskChange(name=task["name"], status=TaskStatus(task["status"]))
                     if task
                     else None,
-                    job=Job.from_model(job) if job else None,
+                    job=await _event_job(info, loaders, event),
                 )
 
     @strawberry.subscription(
@@ -112,10 +159,9 @@ class OrdersSubscription:
             if event.payload.get("status") != OrderStatus.RELEASED.value:
                 continue
             async with info.context.event_scope() as loaders:
-                order = await loaders.order.load(int(event.payload["orderId"]))
                 yield OrderStatusEvent(
                     event_id=event.id,
                     status=OrderStatus.RELEASED,
                     previous_status=None,
-                    order=Order.from_model(order) if order else None,
+                    order=await _event_order(info, loaders, event),
                 )

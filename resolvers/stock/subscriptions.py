@@ -1,9 +1,10 @@
 """stockLevelChanged: the company's stock balances as they move, fed by the event outbox;
-a reconnecting subscriber passes the last event id it saw (`after`) and catches up first."""
+a reconnecting subscriber passes the last event id it saw (`after`) and catches up first.
+Shared like the order streams (schema/shared_subscriptions.py)."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncGenerator, Callable
+from collections.abc import AsyncGenerator, Callable, Hashable
 
 import strawberry
 from graphql import GraphQLError
@@ -15,8 +16,10 @@ from domain.stock.ledger import TOPIC
 from domain.stock.models import MovementKind
 from domain.stock.policies import sees_stock_of
 from resolvers.context import Info
+from resolvers.loaders import Loaders
 from resolvers.permissions import IsAuthenticated
 from schema.core import decode_gid
+from schema.shared_subscriptions import EventMemo, share_stream
 from schema.stock.types import StockItem, StockLevelEvent
 
 
@@ -29,6 +32,24 @@ def stock_filter(viewer: Viewer, item_id: int | None) -> Callable[[StoredEvent],
         return item_id is None or event.payload.get("stockItemId") == item_id
 
     return accept
+
+
+# The stock item an event names, loaded once per event for the executions whose viewers see
+# stock alike (stock_scope: staff everything, a portal user their company's).
+_EVENT_LOADS = EventMemo()
+
+
+async def _event_item(info: Info, loaders: Loaders, event: StoredEvent) -> StockItem | None:
+    item_id = int(event.payload["stockItemId"])
+
+    async def load() -> StockItem | None:
+        item = await loaders.stock.item.load(item_id)
+        return StockItem.from_model(item) if item else None
+
+    viewer = info.context.viewer
+    visibility: Hashable = "staff" if viewer.is_staff else (viewer.kind, viewer.company_id)
+    key = (info.context.services.events, event.id, item_id, visibility)
+    return await _EVENT_LOADS.get(key, load)
 
 
 @strawberry.type
@@ -51,17 +72,17 @@ class StockSubscription:
             )
         item_id = None if stock_item_id is None else (decode_gid(stock_item_id, StockItem) or -1)
         stream = ctx.services.events.subscribe(stock_filter(ctx.viewer, item_id), after_id=after)
+        share_stream(replays=after is not None)
         await ctx.uow.close()
         async for event in stream:
             p = event.payload
             # A fresh session and loaders per event (nested fields too), closed once sent.
             async with ctx.event_scope() as loaders:
-                item = await loaders.stock.item.load(int(p["stockItemId"]))
                 yield StockLevelEvent(
                     event_id=event.id,
                     movement_kind=MovementKind(p["kind"]),
                     on_hand=int(p["onHand"]),
                     reserved=int(p["reserved"]),
                     available=p.get("available"),
-                    stock_item=StockItem.from_model(item) if item else None,
+                    stock_item=await _event_item(info, loaders, event),
                 )
