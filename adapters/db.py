@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Sequence
+import contextlib
+from collections.abc import AsyncIterator, Sequence
 from typing import Any
 
 from sqlalchemy import event, insert, inspect, select, text
@@ -19,7 +20,7 @@ from sqlalchemy.sql import Executable
 from domain import all_models  # noqa: F401  (every table known: foreign keys resolve)
 from domain.events.models import Event
 from domain.mail.models import OutgoingMail
-from domain.shared.read_cache import CACHES
+from domain.shared.read_cache import CACHES, WATCHED_TABLES
 
 EVENT_CHANNEL = "pressroom_events"
 MAIL_CHANNEL = "pressroom_mail"
@@ -33,14 +34,23 @@ _WRITTEN = "pressroom_written_tables"
 
 @event.listens_for(Session, "after_flush")
 def _note_flushed_tables(session: Session, _flush: UOWTransaction) -> None:
-    """Which tables this transaction wrote (read caches built from them are dropped in this
-    process on commit; other processes hear it from the tables' triggers)."""
+    """Which tables this transaction wrote, and how (read caches built from them are dropped in
+    this process on commit; other processes hear it from the tables' triggers)."""
     written = session.info.setdefault(_WRITTEN, set())
-    for obj in (*session.new, *session.dirty, *session.deleted):
-        mapper = inspect(obj).mapper
-        written.update(t.name for t in mapper.tables)
-        # Collections kept in an association table (a user's permission groups).
-        written.update(r.secondary.name for r in mapper.relationships if r.secondary is not None)
+    for objects, op in (
+        (session.new, "INSERT"),
+        (session.dirty, "UPDATE"),
+        (session.deleted, "DELETE"),
+    ):
+        for obj in objects:
+            mapper = inspect(obj).mapper
+            written.update((t.name, op) for t in mapper.tables)
+            # Collections kept in an association table (a user's permission groups).
+            written.update(
+                (r.secondary.name, "UPDATE")
+                for r in mapper.relationships
+                if r.secondary is not None
+            )
 
 
 @event.listens_for(Session, "do_orm_execute")
@@ -49,13 +59,16 @@ def _note_dml_tables(state: ORMExecuteState) -> None:
         table = getattr(state.statement, "table", None)
         name = getattr(table, "name", None)
         if name:
-            state.session.info.setdefault(_WRITTEN, set()).add(name)
+            op = "INSERT" if state.is_insert else "UPDATE" if state.is_update else "DELETE"
+            state.session.info.setdefault(_WRITTEN, set()).add((name, op))
 
 
 def _forget_written(session: AsyncSession, *, committed: bool) -> None:
     written = session.sync_session.info.pop(_WRITTEN, None)
     if committed and written:
-        CACHES.invalidate(written)
+        # The same table/operation pairs the triggers notify (a new login session is no change
+        # to any cached viewer).
+        CACHES.invalidate({t for t, op in written if op in WATCHED_TABLES.get(t, ())})
 
 
 def async_url(url: str) -> str:
@@ -160,6 +173,14 @@ class SqlUnitOfWork:
         if self._session is not None:
             await self._session.close()
             self._session = None
+
+    @contextlib.asynccontextmanager
+    async def committed_reader(self) -> AsyncIterator[SqlUnitOfWork]:
+        reader = SqlUnitOfWork(self._sessions)
+        try:
+            yield reader
+        finally:
+            await reader.close()
 
     # Reads beside other reads: GraphQL resolves sibling fields concurrently on one session.
     async def scalars(self, stmt: Executable) -> Sequence[Any]:

@@ -19,7 +19,7 @@ from domain.shared.read_cache import CACHES
 from domain.shared.uow import UnitOfWork
 
 # The logged-in user's own row, asked for by every page a portal renders (`me`). Entries are
-# detached rows: read their columns only.
+# detached rows (read in their own transaction): read their columns only.
 _CURRENT_USER = CACHES.cache("current_user", tables=("portal_user", "staff_user"), maxsize=20_000)
 
 
@@ -33,7 +33,8 @@ async def current_user(uow: UnitOfWork, viewer: Viewer) -> PortalUser | StaffUse
         return user
     generation = _CURRENT_USER.generation
     model = PortalUser if viewer.is_portal else StaffUser
-    user = await uow.scalar(select(model).where(model.id == viewer.user_id))
+    async with uow.committed_reader() as reader:
+        user = await reader.scalar(select(model).where(model.id == viewer.user_id))
     if user is not None:
         _CURRENT_USER.put(key, user, generation)
     return user

@@ -4,6 +4,7 @@ checkout, staff estimator, quote) comes through here, so the same spec gets the 
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -46,6 +47,8 @@ class Quote:
 
 # Read paths (price queries, catalog pages) keep what they look up per request in read caches,
 # dropped when the tables change (domain/shared/read_cache.py). Commands read the database.
+# Cached rows are read through `committed_reader`: committed data only, detached from the
+# request's session (its rollback would otherwise expire them under every later reader).
 _TERMS = CACHES.cache("price_terms", tables=("company", "customer_group"), maxsize=10_000)
 _CHANNELS = CACHES.cache("channel_by_code", tables=("channel",), maxsize=256)
 _OFFERS = CACHES.cache(
@@ -62,11 +65,13 @@ async def _terms(uow: UnitOfWork, company_id: int, *, cached: bool) -> tuple[Any
     if terms is not None:
         return terms
     generation = _TERMS.generation
-    row = await uow.rows(
-        select(Company.markup_percent, CustomerGroup.id, CustomerGroup.discount_percent)
-        .outerjoin(CustomerGroup, CustomerGroup.id == Company.customer_group_id)
-        .where(Company.id == company_id)
-    )
+    reader_cm = uow.committed_reader() if cached else contextlib.nullcontext(uow)
+    async with reader_cm as reader:
+        row = await reader.rows(
+            select(Company.markup_percent, CustomerGroup.id, CustomerGroup.discount_percent)
+            .outerjoin(CustomerGroup, CustomerGroup.id == Company.customer_group_id)
+            .where(Company.id == company_id)
+        )
     terms = (row[0][0] or Decimal(0), row[0][1], row[0][2] or Decimal(0)) if row else ()
     if cached:
         _TERMS.put(company_id, terms, generation)
@@ -107,7 +112,8 @@ async def channel_for_read(uow: UnitOfWork, viewer: Viewer, code: str | None) ->
     channel: Any = _CHANNELS.get(code)
     if channel is None:
         generation = _CHANNELS.generation
-        channel = await uow.scalar(active_channel_query(code)) or _MISSING
+        async with uow.committed_reader() as reader:
+            channel = await reader.scalar(active_channel_query(code)) or _MISSING
         _CHANNELS.put(code, channel, generation)
     if channel is _MISSING or not channel_open_to(channel, viewer):
         raise DomainError.single(CatalogErrorCode.NOT_FOUND, "Channel not found.", "channel")
@@ -122,10 +128,11 @@ async def product_in_channel_for_read(
     found: Any = _OFFERS.get(key)
     if found is None:
         generation = _OFFERS.generation
-        try:
-            found = await product_in_channel(uow, channel, product_id, version_id)
-        except DomainError as exc:
-            found = exc
+        async with uow.committed_reader() as reader:
+            try:
+                found = await product_in_channel(reader, channel, product_id, version_id)
+            except DomainError as exc:
+                found = exc
         _OFFERS.put(key, found, generation)
     if isinstance(found, DomainError):
         raise DomainError(found.details)

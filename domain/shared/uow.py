@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from contextlib import AbstractAsyncContextManager
 from typing import Any, Protocol, TypeVar
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -40,3 +41,9 @@ class UnitOfWork(Protocol):
     async def scalar(self, stmt: Executable) -> Any: ...
 
     async def rows(self, stmt: Executable) -> Sequence[Any]: ...
+
+    def committed_reader(self) -> AbstractAsyncContextManager[UnitOfWork]:
+        """A separate, short unit of work that sees committed data only, for filling
+        process-wide read caches: rows read through it are detached once it closes, and never
+        hold what the request's own transaction has written but not committed."""
+        ...
