@@ -34,6 +34,7 @@ from resolvers.context import AppServices
 from schema.build import SchemaOptions, build_schema
 from server.file_routes import order_file_download
 from server.graphql_view import PressroomGraphQL
+from server.memory import pin_malloc_thresholds
 from server.part_files import part_file_endpoint
 from server.response_cache import ResponseCache
 from server.settings import Settings
@@ -166,6 +167,7 @@ def create_app(settings: Settings | None = None, *, tune_gc: bool = False) -> St
         )
         if tune_gc:
             tune_gc_after_startup()
+            pin_malloc_thresholds()
         try:
             yield
         finally:

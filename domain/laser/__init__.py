@@ -7,4 +7,10 @@ for the pricing engine; ``svg.contours_to_svg`` and ``svg.geometry_to_dxf`` rend
 
 Import from the modules themselves: this package file stays empty on purpose, so importing
 ``domain.laser.models`` (database tables) does not load ezdxf and the whole analyser.
+Only the analyser (``geometry`` and the modules it reads through: ``dxf_source``, ``entities``,
+``topology``, ``crossings``) imports ezdxf at the top; ``part_drawings`` imports it on the first
+drawing, ``templates.generate`` and ``svg.geometry_to_dxf`` import ezdxf when called, and
+``import_files`` imports openpyxl on the first XLSX sheet. The figures (``part_geometry``),
+costing, prices and previews stay light, so a served worker that never sees a drawing never
+loads them (tests/unit/test_start_up_imports.py).
 """

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
-from domain.laser.geometry import PartGeometry
+from domain.laser.part_geometry import PartGeometry
 from domain.pricing.context import CostLine
 
 _SECONDS_PER_HOUR = Decimal(3600)

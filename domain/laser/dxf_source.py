@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import io
 from dataclasses import dataclass
-from enum import Enum
 
 from ezdxf import recover
 from ezdxf.document import Drawing
@@ -18,30 +17,9 @@ from ezdxf.lldxf.tagger import binary_tags_loader
 from ezdxf.lldxf.validator import DXFInfo, binary_dxf_info, dxf_info, is_dxf_stream
 
 from domain.laser.errors import LaserErrorCode, file_error
+from domain.laser.part_geometry import LengthUnit
 
 _BINARY_SENTINEL = b"AutoCAD Binary DXF\r\n\x1a\x00"
-
-
-class LengthUnit(Enum):
-    """Drawing units we accept; the value is the DXF ``$INSUNITS`` code."""
-
-    INCH = 1
-    MILLIMETRE = 4
-    CENTIMETRE = 5
-    METRE = 6
-
-    @property
-    def mm(self) -> float:
-        """How many millimetres one drawing unit is."""
-        return _MM_PER_UNIT[self]
-
-
-_MM_PER_UNIT = {
-    LengthUnit.INCH: 25.4,
-    LengthUnit.MILLIMETRE: 1.0,
-    LengthUnit.CENTIMETRE: 10.0,
-    LengthUnit.METRE: 1000.0,
-}
 
 # Names for the $INSUNITS codes we refuse, so the customer learns what their file says.
 _OTHER_UNITS = {

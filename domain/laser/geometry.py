@@ -3,6 +3,8 @@
 ``analyse_dxf`` is the one entry point. It either returns a ``PartGeometry`` or raises a
 ``DrawingError`` listing every problem it found, each with a place in the drawing, because
 a customer fixing a drawing wants the whole list at once, not one round trip per fault.
+This module and the ones it reads through (ezdxf, with numpy) are heavy: import it where a
+drawing is analysed, not for the figures themselves (``part_geometry``).
 
 Decisions:
 - One part per drawing. A second outer contour (or an island inside a hole, which would fall
@@ -19,56 +21,22 @@ Decisions:
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
 
 from domain.laser import outline
 from domain.laser.crossings import report_crossings
-from domain.laser.dxf_source import LengthUnit, read_drawing
+from domain.laser.dxf_source import read_drawing
 from domain.laser.entities import Edge, scan_modelspace
 from domain.laser.errors import LaserErrorCode, ProblemLog, fmt_mm, fmt_point
 from domain.laser.outline import Point, Vertex
+from domain.laser.part_geometry import (
+    CONTOUR_FLATTEN_TOLERANCE_MM,
+    Hole,
+    LengthUnit,
+    PartGeometry,
+)
 from domain.laser.topology import Contour, Topology, build_topology
 
 DEFAULT_JOIN_TOLERANCE_MM = 0.01
-# Arcs in ``PartGeometry.contours`` stray at most this far from the true curve (mm).
-CONTOUR_FLATTEN_TOLERANCE_MM = 0.01
-
-
-@dataclass(frozen=True, slots=True)
-class Hole:
-    """An inner contour, in part coordinates (bounding box minimum at 0, 0)."""
-
-    centre_x_mm: float
-    centre_y_mm: float
-    area_mm2: float
-    perimeter_mm: float
-    equivalent_diameter_mm: float  # the circle of equal area
-    hydraulic_diameter_mm: float  # 4·A/P, what the minimum hole size is checked against
-
-
-@dataclass(frozen=True, slots=True)
-class PartGeometry:
-    """One part, in millimetres, moved so its bounding box starts at (0, 0).
-
-    ``outlines`` are exact (bulge vertices: x, y, bulge) and ``contours`` the same paths
-    flattened for drawing; both list the outer contour first (counter-clockwise), then the
-    holes (clockwise) ordered by centre.
-    """
-
-    width_mm: float
-    height_mm: float
-    cut_length_mm: float
-    pierce_count: int
-    area_mm2: float  # net: outer minus holes
-    outer_area_mm2: float
-    holes: tuple[Hole, ...]
-    contours: tuple[tuple[Point, ...], ...]
-    outlines: tuple[tuple[Vertex, ...], ...]
-    source_units: LengthUnit
-
-    def weight_g(self, thickness_mm: float, density_g_cm3: float) -> float:
-        """Mass of the cut part: net area x thickness (mm³ -> cm³) x density."""
-        return self.area_mm2 * thickness_mm / 1000.0 * density_g_cm3
 
 
 def analyse_dxf(

@@ -16,8 +16,6 @@ import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from openpyxl import load_workbook
-
 from domain.laser.part_drawings import MAX_DXF_BYTES, check_size
 from domain.laser.part_errors import PartErrorCode
 from domain.shared.errors import DomainError
@@ -107,6 +105,9 @@ def _cell(value: object) -> str:
 
 
 def _xlsx_rows(data: bytes) -> Iterator[tuple[int, list[str]]]:
+    # openpyxl (~25 MiB) loads with the first XLSX sheet, not in every server process.
+    from openpyxl import load_workbook
+
     try:
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as exc:  # any reader failure means the upload is unusable

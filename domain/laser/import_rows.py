@@ -14,11 +14,10 @@ from typing import Any, TypeVar
 
 from domain.laser.costing import MaterialThickness
 from domain.laser.errors import DrawingError
-from domain.laser.geometry import PartGeometry
 from domain.laser.import_files import DrawingArchive, SheetRow
 from domain.laser.part_drawings import analyse, sha256
 from domain.laser.part_errors import PartErrorCode
-from domain.laser.part_geometry import fits_limits
+from domain.laser.part_geometry import PartGeometry, fits_limits
 from domain.laser.part_library import MAX_NAME, MAX_QUANTITY
 from domain.laser.shop import LaserShop, ShopMaterial, parse_thickness, thickness_list
 from domain.shared.errors import DomainError

@@ -1,7 +1,8 @@
 """Turning an upload or a template into a checked drawing for a chosen sheet thickness.
 
 ``analyse_dxf`` is CPU-bound (20-70 ms for a typical part), so it runs in a worker thread: the
-event loop keeps serving other requests meanwhile.
+event loop keeps serving other requests meanwhile. The analyser (with ezdxf and numpy, ~40 MiB)
+is imported there, on the first drawing, not when a server that may never see one starts.
 """
 
 from __future__ import annotations
@@ -13,10 +14,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from domain.laser.costing import MaterialThickness
-from domain.laser.dxf_source import LengthUnit
 from domain.laser.errors import DrawingError, LaserErrorCode
-from domain.laser.geometry import PartGeometry, analyse_dxf
 from domain.laser.part_errors import PartErrorCode
+from domain.laser.part_geometry import LengthUnit, PartGeometry
 from domain.laser.templates import TEMPLATES, generate, resolve_parameters
 from domain.shared.errors import DomainError, ErrorDetail
 
@@ -44,6 +44,8 @@ def sha256(data: bytes) -> str:
 def _analyse(
     data: bytes, thickness: MaterialThickness | None, units: LengthUnit | None
 ) -> PartGeometry:
+    from domain.laser.geometry import analyse_dxf  # heavy: see the module docstring
+
     if thickness is None:
         return analyse_dxf(data, assume_units=units)
     return analyse_dxf(

@@ -1,4 +1,9 @@
-"""A part's analysed geometry as stored with it (JSONB), and the quick check of sheet limits.
+"""A part's analysed geometry: the figures, as stored with the part (JSONB), and the quick
+check of sheet limits.
+
+Plain data, no DXF reader: pricing, previews and storage work from these figures, so a served
+process that only prices stored parts never loads ezdxf (``geometry.analyse_dxf`` does, on
+the first drawing it reads).
 
 The exact outlines are stored, not the drawing's flattened contours: they are what previews,
 prices and the clean DXF are made from, and the contours follow from them. Floats survive the
@@ -9,12 +14,77 @@ stored part prices exactly like the upload it came from.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from dataclasses import dataclass
+from enum import Enum
+from typing import TYPE_CHECKING, Any
 
-from domain.laser.costing import MaterialThickness
-from domain.laser.dxf_source import LengthUnit
-from domain.laser.geometry import CONTOUR_FLATTEN_TOLERANCE_MM, Hole, PartGeometry
-from domain.laser.outline import Vertex, flatten
+from domain.laser.outline import Point, Vertex, flatten
+
+if TYPE_CHECKING:  # costing imports this module
+    from domain.laser.costing import MaterialThickness
+
+# Arcs in ``PartGeometry.contours`` stray at most this far from the true curve (mm).
+CONTOUR_FLATTEN_TOLERANCE_MM = 0.01
+
+
+class LengthUnit(Enum):
+    """Drawing units we accept; the value is the DXF ``$INSUNITS`` code."""
+
+    INCH = 1
+    MILLIMETRE = 4
+    CENTIMETRE = 5
+    METRE = 6
+
+    @property
+    def mm(self) -> float:
+        """How many millimetres one drawing unit is."""
+        return _MM_PER_UNIT[self]
+
+
+_MM_PER_UNIT = {
+    LengthUnit.INCH: 25.4,
+    LengthUnit.MILLIMETRE: 1.0,
+    LengthUnit.CENTIMETRE: 10.0,
+    LengthUnit.METRE: 1000.0,
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Hole:
+    """An inner contour, in part coordinates (bounding box minimum at 0, 0)."""
+
+    centre_x_mm: float
+    centre_y_mm: float
+    area_mm2: float
+    perimeter_mm: float
+    equivalent_diameter_mm: float  # the circle of equal area
+    hydraulic_diameter_mm: float  # 4·A/P, what the minimum hole size is checked against
+
+
+@dataclass(frozen=True, slots=True)
+class PartGeometry:
+    """One part, in millimetres, moved so its bounding box starts at (0, 0).
+
+    ``outlines`` are exact (bulge vertices: x, y, bulge) and ``contours`` the same paths
+    flattened for drawing; both list the outer contour first (counter-clockwise), then the
+    holes (clockwise) ordered by centre.
+    """
+
+    width_mm: float
+    height_mm: float
+    cut_length_mm: float
+    pierce_count: int
+    area_mm2: float  # net: outer minus holes
+    outer_area_mm2: float
+    holes: tuple[Hole, ...]
+    contours: tuple[tuple[Point, ...], ...]
+    outlines: tuple[tuple[Vertex, ...], ...]
+    source_units: LengthUnit
+
+    def weight_g(self, thickness_mm: float, density_g_cm3: float) -> float:
+        """Mass of the cut part: net area x thickness (mm³ -> cm³) x density."""
+        return self.area_mm2 * thickness_mm / 1000.0 * density_g_cm3
+
 
 FORMAT = 1
 

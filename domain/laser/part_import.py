@@ -22,12 +22,11 @@ from domain.accounts.policies import company_scope
 from domain.accounts.viewer import Viewer
 from domain.catalog.services import channel_for
 from domain.laser.costing import MaterialThickness
-from domain.laser.geometry import PartGeometry
 from domain.laser.import_files import DrawingArchive, read_sheet
 from domain.laser.import_rows import InvalidRow, RowProblem, check_drawings, parse_row
 from domain.laser.models import Part, PartImport, PartImportDrawing
 from domain.laser.part_errors import PartErrorCode
-from domain.laser.part_geometry import geometry_to_json
+from domain.laser.part_geometry import PartGeometry, geometry_to_json
 from domain.laser.part_library import PART_CHANGED
 from domain.laser.parts import PartSource, owner_company, require_editor
 from domain.laser.shop import ShopMaterial, load_shop, price_part

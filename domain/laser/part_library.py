@@ -13,11 +13,10 @@ from decimal import Decimal
 from typing import Any
 
 from domain.accounts.viewer import Viewer
-from domain.laser.dxf_source import LengthUnit
 from domain.laser.models import Part
 from domain.laser.part_drawings import analyse, check_size, sha256, template_drawing
 from domain.laser.part_errors import PartErrorCode
-from domain.laser.part_geometry import geometry_to_json
+from domain.laser.part_geometry import LengthUnit, geometry_to_json
 from domain.laser.parts import PartSource, get_part, owner_company, require_editor
 from domain.laser.shop import load_shop
 from domain.shared.errors import DomainError, ErrorCollector

@@ -19,11 +19,10 @@ from typing import Any
 from domain.accounts.viewer import Viewer
 from domain.catalog.services import channel_for
 from domain.laser.costing import MaterialThickness
-from domain.laser.geometry import PartGeometry
 from domain.laser.models import Part
 from domain.laser.part_drawings import analyse, template_drawing
 from domain.laser.part_errors import PartErrorCode
-from domain.laser.part_geometry import fits_limits, geometry_from_json
+from domain.laser.part_geometry import PartGeometry, fits_limits, geometry_from_json
 from domain.laser.parts import get_part
 from domain.laser.shop import LaserShop, ShopMaterial, load_shop, price_part, unpriced
 from domain.pricing.context import PriceContext

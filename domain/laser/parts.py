@@ -24,10 +24,9 @@ from domain.accounts.policies import CUSTOMER_ADMIN_ROLES, company_scope, is_sta
 from domain.accounts.viewer import Viewer
 from domain.catalog.models import Channel, Product
 from domain.laser.costing import MaterialThickness
-from domain.laser.geometry import PartGeometry
 from domain.laser.models import Part
 from domain.laser.part_errors import PartErrorCode
-from domain.laser.part_geometry import geometry_from_json
+from domain.laser.part_geometry import PartGeometry, geometry_from_json
 from domain.laser.shop import ShopMaterial, load_shop, price_part
 from domain.orders.cart import PricedLine
 from domain.orders.errors import OrderErrorCode

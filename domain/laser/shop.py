@@ -14,9 +14,9 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from sqlalchemy import select
 
 from domain.laser.costing import MachineRates, Material, MaterialThickness, laser_cost_lines
-from domain.laser.geometry import PartGeometry
 from domain.laser.models import LaserMachine, LaserMaterial, LaserThickness
 from domain.laser.part_errors import PartErrorCode
+from domain.laser.part_geometry import PartGeometry
 from domain.pricing.analysis import MAX_QUANTITY
 from domain.pricing.context import PriceContext
 from domain.pricing.engine import evaluate_lines

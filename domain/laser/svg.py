@@ -10,10 +10,8 @@ import io
 import math
 from xml.sax.saxutils import quoteattr
 
-from ezdxf.filemanagement import new as new_drawing
-
-from domain.laser.geometry import PartGeometry
 from domain.laser.outline import Vertex, is_straight
+from domain.laser.part_geometry import PartGeometry
 
 CUT_LAYER = "CUT"
 
@@ -77,6 +75,9 @@ def contours_to_svg(
 
 def geometry_to_dxf(geometry: PartGeometry) -> bytes:
     """The part as a clean R2010 DXF in millimetres: one closed LWPOLYLINE per contour."""
+    # ezdxf loads on the first download, not for the SVG previews a storefront shows.
+    from ezdxf.filemanagement import new as new_drawing
+
     doc = new_drawing("R2010", units=4)  # units=4 writes $INSUNITS 4 (mm), $MEASUREMENT 1
     doc.layers.add(CUT_LAYER, color=7)
     msp = doc.modelspace()

@@ -12,8 +12,6 @@ import math
 from collections.abc import Mapping
 from decimal import Decimal
 
-from ezdxf.filemanagement import new as new_drawing
-
 from domain.laser.errors import LaserErrorCode, fmt_mm
 from domain.laser.template_catalogue import CATALOGUE, l_bracket_developed_length
 from domain.laser.template_shapes import (
@@ -94,6 +92,9 @@ def _value(param: ParameterDef, raw: object, errors: ErrorCollector) -> float:
 
 
 def _to_dxf(shapes: PartShapes) -> bytes:
+    # ezdxf loads with the first drawing: the catalogue and parameter checks do not need it.
+    from ezdxf.filemanagement import new as new_drawing
+
     doc = new_drawing("R2010", units=4)
     doc.layers.add("CUT", color=7)
     msp = doc.modelspace()

@@ -13,9 +13,8 @@ from graphql import GraphQLError
 from strawberry import relay
 from strawberry.scalars import JSON
 
-from domain.laser.geometry import Hole, PartGeometry
 from domain.laser.models import Part as PartModel
-from domain.laser.part_geometry import geometry_from_json
+from domain.laser.part_geometry import Hole, PartGeometry, geometry_from_json
 from domain.laser.part_quotes import PartQuote as DomainQuote
 from domain.laser.part_quotes import quote_saved_part
 from domain.laser.svg import contours_to_svg

@@ -9,10 +9,10 @@ from enum import Enum
 import strawberry
 from strawberry import relay
 
-from domain.laser.dxf_source import LengthUnit
 from domain.laser.errors import LaserErrorCode as _DrawingCode
 from domain.laser.models import LaserMachine as LaserMachineModel
 from domain.laser.part_errors import PartErrorCode as _PartCode
+from domain.laser.part_geometry import LengthUnit
 from domain.laser.parts import PartSource as _PartSource
 from domain.laser.shop import ShopMaterial
 from domain.laser.template_shapes import TemplateDef

@@ -1,0 +1,45 @@
+"""Memory tuning of a served process (uvicorn worker), next to the garbage collector's in app.py.
+
+glibc serves allocations of 128 KiB and more with mmap and unmaps them on free, but the first
+time such a block is freed it raises that threshold to the block's size (up to 32 MiB) and the
+heap trim threshold to twice that. From then on blocks of that size come from the heap and
+stay resident after free. Every login hashes with argon2id at 19 MiB
+(domain/accounts/passwords.py), so each worker kept ~19 MiB for good after its first login
+(bench/RESULTS.md, issue #6). Pinning both thresholds returns such buffers to the system at the
+cost of fresh pages for each hash (~2 ms of a ~30 ms login); everything below 1 MiB, which is
+nearly every allocation a request makes, is served as before.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import logging
+import platform
+
+logger = logging.getLogger("pressroom")
+
+# mallopt parameters (glibc's malloc.h).
+_M_TRIM_THRESHOLD = -1
+_M_MMAP_THRESHOLD = -3
+
+MMAP_THRESHOLD_BYTES = 1024 * 1024
+TRIM_THRESHOLD_BYTES = 2 * MMAP_THRESHOLD_BYTES  # glibc's own ratio when it adjusts them
+
+
+def pin_malloc_thresholds() -> bool:
+    """Fix glibc's mmap and trim thresholds (see the module docstring). False where the C
+    library is not glibc (macOS, musl): nothing to do there."""
+    if platform.system() != "Linux" or platform.libc_ver()[0] != "glibc":
+        return False
+    try:
+        mallopt = ctypes.CDLL(None).mallopt
+    except (OSError, AttributeError):
+        return False
+    mallopt.argtypes = [ctypes.c_int, ctypes.c_int]
+    mallopt.restype = ctypes.c_int
+    done = bool(mallopt(_M_MMAP_THRESHOLD, MMAP_THRESHOLD_BYTES)) and bool(
+        mallopt(_M_TRIM_THRESHOLD, TRIM_THRESHOLD_BYTES)
+    )
+    if not done:
+        logger.warning("mallopt refused the malloc thresholds; large buffers may stay resident")
+    return done
