@@ -24,6 +24,7 @@ from resolvers.stock.mutation_root import StockMutation
 from resolvers.stock.queries import StockQuery
 from resolvers.stock.subscriptions import StockSubscription
 from schema.document_cache import DocumentCache
+from schema.fast_fields import FastLeafExecutor
 from schema.hardening import ProductionErrors, QueryCost
 from schema.shared_subscriptions import SharedSubscriptionSchema
 
@@ -84,4 +85,5 @@ def build_schema(options: SchemaOptions | None = None) -> strawberry.Schema:
         subscription=Subscription,
         extensions=extensions,  # type: ignore[arg-type]
         config=StrawberryConfig(auto_camel_case=True),
+        execution_context_class=FastLeafExecutor,
     )

@@ -155,7 +155,9 @@ async def test_customer_watches_every_step_from_another_process(
         # Jobs: waiting -> in progress -> done, with the web order number in the title.
         await wait_for(lambda: any(e["status"] == "DONE" for e in boss_jobs))
         # Every task completion is pushed too, not only job status changes.
-        done_tasks = [e["task"]["name"] for e in boss_jobs if e["task"] and e["task"]["status"] == "DONE"]
+        done_tasks = [
+            e["task"]["name"] for e in boss_jobs if e["task"] and e["task"]["status"] == "DONE"
+        ]
         assert done_tasks == ["Prepress", "Print", "Finishing", "Packing"]
         assert all(
             proposal["number"] in e["job"]["title"] or own["number"] in e["job"]["title"]

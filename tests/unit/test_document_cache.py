@@ -4,9 +4,11 @@ bench/RESULTS.md): the cache must actually hit, and the limits must hold on ever
 from __future__ import annotations
 
 import asyncio
+from typing import Any
 
-from strawberry.extensions.validation_cache import _get_validate_cache
+import pytest
 
+import schema.document_cache as document_cache
 from schema.build import SchemaOptions, build_schema
 
 # Valid but for its depth: seven levels under a limit of five.
@@ -19,18 +21,28 @@ def run(schema, query: str):  # type: ignore[no-untyped-def]
     return asyncio.run(schema.execute(query))
 
 
-def test_the_same_document_is_validated_once() -> None:
+@pytest.fixture
+def validations(monkeypatch: pytest.MonkeyPatch) -> list[Any]:
+    """Every validation the document cache runs (parse + validate are its whole cost)."""
+    seen: list[Any] = []
+    real = document_cache.validate
+
+    def counting(*args: Any) -> Any:
+        seen.append(args[1])
+        return real(*args)
+
+    monkeypatch.setattr(document_cache, "validate", counting)
+    return seen
+
+
+def test_the_same_document_is_validated_once(validations: list[Any]) -> None:
     schema = build_schema(SchemaOptions(production=True, document_cache_size=64))
-    cache = _get_validate_cache(64)
     query = "query DocumentCacheProbe { __typename }"
-    run(schema, query)
-    before = cache.cache_info()
-    for _ in range(3):
+    for _ in range(4):
         assert run(schema, query).errors is None
-    after = cache.cache_info()
-    # Stable rule classes: a per-request limiter instance would make every lookup a miss.
-    assert after.hits - before.hits == 3
-    assert after.misses == before.misses
+    assert len(validations) == 1
+    run(schema, "query Other { __typename }")
+    assert len(validations) == 2
 
 
 def test_limits_hold_on_cached_documents() -> None:
@@ -51,9 +63,18 @@ def test_introspection_stays_off_in_production_when_cached() -> None:
         assert result.errors and "introspection" in result.errors[0].message.lower()
 
 
-def test_the_cache_can_be_turned_off() -> None:
+def test_the_cache_can_be_turned_off(validations: list[Any]) -> None:
     schema = build_schema(SchemaOptions(production=True, document_cache_size=0))
-    cache = _get_validate_cache(64)
-    before = cache.cache_info()
-    run(schema, "query DocumentCacheOff { __typename }")
-    assert cache.cache_info() == before
+    for _ in range(2):
+        assert run(schema, "query DocumentCacheOff { __typename }").errors is None
+    assert len(validations) == 2
+
+
+def test_the_token_limit_holds_and_syntax_errors_read_as_before() -> None:
+    schema = build_schema(SchemaOptions(production=True, max_tokens=20, document_cache_size=64))
+    long = "{ " + " ".join(f"a{i}: __typename" for i in range(12)) + " }"
+    for _ in range(2):
+        result = run(schema, long)
+        assert result.errors and "tokens" in result.errors[0].message
+    broken = run(schema, "{ me { ")
+    assert broken.errors and "Syntax Error" in broken.errors[0].message
