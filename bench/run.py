@@ -318,9 +318,15 @@ def run_workers(
         )
         _print(bare_row)
         rows.append(bare_row)
+    if not fixtures.leaflet_id:
+        # The cases' objects (an order, an uploaded DXF part) are made through a server of
+        # their own: a worker that analyses a drawing loads the DXF libraries (~30 MiB), which
+        # none of the measured cases needs (partQuote prices the stored geometry).
+        with api_server(db, workers=1, secret=secret) as setup:
+            prepare(setup.base, fixtures)
     with api_server(db, workers=workers, secret=secret) as api:
         print(f"[{workers} worker(s)] API {api.base} (pids {api.pids()})")
-        prepare(api.base, fixtures)
+        prepare(api.base, fixtures)  # logs in (the ids exist already)
         for case in cases:
             bodies = case.bodies(fixtures)
             token = case.token(fixtures)
