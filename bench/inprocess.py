@@ -151,6 +151,8 @@ async def run(args: argparse.Namespace) -> None:
         }
         if order_nodes:
             cases["order"] = [docs.body(docs.ORDER_DETAIL, {"id": order_nodes[0]["id"]})]
+        if "part" in args.cases.split(","):
+            cases["part"] = docs.part_quote_bodies(await _dxf_part(app, token))
         wanted = [c for c in args.cases.split(",") if c in cases]
         print(f"{'case':<10} {'reqs':>6} {'mean µs':>9} {'p50 µs':>8} {'p99 µs':>8} "
               f"{'CPU µs':>8} {'SQL/req':>8}")  # fmt: skip
@@ -182,6 +184,41 @@ async def run(args: argparse.Namespace) -> None:
             if profiler:
                 stats = pstats.Stats(profiler).sort_stats(args.sort)
                 stats.print_stats(args.top)
+
+
+async def _dxf_part(app: Any, token: str) -> str:
+    """The customer's uploaded DXF part of `bench/run.py`'s partQuote case (made once)."""
+    import json
+
+    import httpx
+
+    from bench.laser_geometry import busy_part
+
+    async with httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=app), base_url="http://bench"
+    ) as client:
+        found = await client.post(
+            "/graphql",
+            json={"query": '{ parts(first: 1, search: "Bench plate") { nodes { id } } }'},
+            headers={"authorization": f"Bearer {token}"},
+        )
+        nodes = found.json()["data"]["parts"]["nodes"]
+        if nodes:
+            return str(nodes[0]["id"])
+        variables = {"i": {"name": "Bench plate", "material": "S235", "thicknessMm": "2",
+                           "quantity": 10, "file": None}}  # fmt: skip
+        r = await client.post(
+            "/graphql",
+            data={
+                "operations": json.dumps(
+                    {"query": docs.PART_CREATE_FROM_DXF, "variables": variables}
+                ),
+                "map": json.dumps({"0": ["variables.i.file"]}),
+            },
+            files={"0": ("plate.dxf", busy_part(), "application/octet-stream")},
+            headers={"authorization": f"Bearer {token}", "Apollo-Require-Preflight": "true"},
+        )
+        return str(r.json()["data"]["partCreateFromDxf"]["part"]["id"])
 
 
 def _use_uvloop() -> None:

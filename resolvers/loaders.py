@@ -32,7 +32,7 @@ from domain.catalog.models import Channel, Configuration, Product, ProductVersio
 from domain.catalog.services import channel_for, channel_open_to, configuration_scope
 from domain.laser.models import Part
 from domain.laser.parts import part_scope
-from domain.laser.shop import LaserShop, load_shop
+from domain.laser.shop import LaserShop, load_shop_for_read
 from domain.orders.models import Order, OrderFile, OrderLine, OrderStatusChange
 from domain.orders.policies import order_scope
 from domain.pricing.context import PriceContext
@@ -318,7 +318,7 @@ class Loaders:
         """Materials, thicknesses and rates; load(0) (one key: the shop)."""
 
         async def load(keys: Sequence[int]) -> list[LaserShop]:
-            shop = await load_shop(self.uow)
+            shop = await load_shop_for_read(self.uow)
             return [shop for _ in keys]
 
         return DataLoader(load_fn=load)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -309,14 +310,20 @@ def channels_query(viewer: Viewer) -> Select[Any]:
     return stmt.where(func.cardinality(Channel.company_ids) == 0)
 
 
-_SPECS: dict[int, ProductSpec] = {}
+# The most recently used parsed specs (versions never change). Catalog pages are answered from
+# the response cache once rendered, so this only serves misses, quotes and live prices: as many
+# as the compiled price rules keep (domain/pricing/engine.py), ~8 KiB each.
+_SPECS: OrderedDict[int, ProductSpec] = OrderedDict()
+_SPECS_SIZE = 256
 
 
 def spec_for(version_id: int, spec_json: Mapping[str, Any]) -> ProductSpec:
-    """Parsed once per immutable product version (a bounded cache; versions never change)."""
+    """Parsed once per immutable product version while it is in use (an LRU)."""
     spec = _SPECS.get(version_id)
     if spec is None:
-        if len(_SPECS) > 4096:
-            _SPECS.clear()
         spec = _SPECS[version_id] = ProductSpec.from_json(spec_json)
+        if len(_SPECS) > _SPECS_SIZE:
+            _SPECS.popitem(last=False)
+    else:
+        _SPECS.move_to_end(version_id)
     return spec

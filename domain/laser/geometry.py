@@ -221,7 +221,7 @@ def _part(outer: Contour, holes: list[Contour], units: LengthUnit) -> PartGeomet
         area_mm2=outer_area - sum(h[2].area_mm2 for h in hole_shapes),
         outer_area_mm2=outer_area,
         holes=tuple(h[2] for h in hole_shapes),
-        contours=(outer_flat, *(h[4] for h in hole_shapes)),
+        flattened=(outer_flat, *(h[4] for h in hole_shapes)),
         outlines=outlines,
         source_units=units,
     )

@@ -14,7 +14,7 @@ stored part prices exactly like the upload it came from.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import Enum
 from typing import TYPE_CHECKING, Any
 
@@ -67,7 +67,8 @@ class PartGeometry:
 
     ``outlines`` are exact (bulge vertices: x, y, bulge) and ``contours`` the same paths
     flattened for drawing; both list the outer contour first (counter-clockwise), then the
-    holes (clockwise) ordered by centre.
+    holes (clockwise) ordered by centre. Only drawings need ``contours``: a geometry read back
+    from JSON flattens its outlines on first use (pricing never does; a busy part takes ~20 ms).
     """
 
     width_mm: float
@@ -77,9 +78,19 @@ class PartGeometry:
     area_mm2: float  # net: outer minus holes
     outer_area_mm2: float
     holes: tuple[Hole, ...]
-    contours: tuple[tuple[Point, ...], ...]
     outlines: tuple[tuple[Vertex, ...], ...]
     source_units: LengthUnit
+    flattened: tuple[tuple[Point, ...], ...] | None = field(default=None, compare=False, repr=False)
+
+    @property
+    def contours(self) -> tuple[tuple[Point, ...], ...]:
+        if self.flattened is None:
+            flat = tuple(
+                tuple(flatten(o, True, CONTOUR_FLATTEN_TOLERANCE_MM)) for o in self.outlines
+            )
+            object.__setattr__(self, "flattened", flat)
+            return flat
+        return self.flattened
 
     def weight_g(self, thickness_mm: float, density_g_cm3: float) -> float:
         """Mass of the cut part: net area x thickness (mm³ -> cm³) x density."""
@@ -128,7 +139,6 @@ def geometry_from_json(data: Mapping[str, Any]) -> PartGeometry:
         area_mm2=float(data["areaMm2"]),
         outer_area_mm2=float(data["outerAreaMm2"]),
         holes=tuple(Hole(*(float(v) for v in h)) for h in data["holes"]),
-        contours=tuple(tuple(flatten(o, True, CONTOUR_FLATTEN_TOLERANCE_MM)) for o in outlines),
         outlines=outlines,
         source_units=LengthUnit[data["units"]],
     )

@@ -17,17 +17,22 @@ from decimal import Decimal
 from typing import Any
 
 from domain.accounts.viewer import Viewer
-from domain.catalog.services import channel_for
 from domain.laser.costing import MaterialThickness
 from domain.laser.models import Part
 from domain.laser.part_drawings import analyse, template_drawing
 from domain.laser.part_errors import PartErrorCode
 from domain.laser.part_geometry import PartGeometry, fits_limits, geometry_from_json
 from domain.laser.parts import get_part
-from domain.laser.shop import LaserShop, ShopMaterial, load_shop, price_part, unpriced
+from domain.laser.shop import (
+    LaserShop,
+    ShopMaterial,
+    load_shop_for_read,
+    price_part,
+    unpriced,
+)
 from domain.pricing.context import PriceContext
 from domain.pricing.result import PriceResult
-from domain.pricing.service import price_context, sign
+from domain.pricing.service import channel_for_read, price_context, sign
 from domain.pricing.tokens import PriceTokenConfig
 from domain.shared.errors import DomainError, ErrorDetail
 from domain.shared.uow import UnitOfWork
@@ -159,8 +164,8 @@ async def part_quote(
     is saved. Raises NOT_FOUND for an unknown part or channel only; every other problem is an
     invalid price with messages."""
     part = await get_part(uow, viewer, req.part_id) if req.part_id is not None else None
-    channel = await channel_for(uow, viewer, req.channel)
-    ctx = await price_context(uow, viewer, channel, part.company_id if part else None)
+    channel = await channel_for_read(uow, viewer, req.channel)
+    ctx = await price_context(uow, viewer, channel, part.company_id if part else None, cached=True)
     quantity = req.quantity if req.quantity is not None else (part.quantity if part else 1)
     try:
         if (part is None) == (req.template is None):
@@ -168,7 +173,7 @@ async def part_quote(
                 PartErrorCode.REQUIRED, "Give either a part or a template.", "partId"
             )
         check_quantities(req.quantities)
-        shop = await load_shop(uow)
+        shop = await load_shop_for_read(uow)
         if part is not None and req.material is None and req.thickness_mm is None:
             return quote_saved_part(shop, part, quantity, req.quantities, ctx, tokens)
         return await _quote_new(uow, viewer, shop, part, req, quantity, ctx, tokens)

@@ -1,9 +1,9 @@
 """The shop's laser data read from the database (materials, thicknesses, machine rates) and
 the one price function for a part: cost lines from ``costing``, finished by the engine.
 
-Read fresh per request (two small statements, well under a millisecond each against the demo
-data; see bench/part_import.py) rather than cached per process: a staff price change must
-reach every process at once, and there is no version column to invalidate a cache on.
+Commands read it fresh (``load_shop``). Read paths (part quotes, library prices) use
+``load_shop_for_read``: the same data kept per process and dropped when a material, thickness
+or the machine changes, in every process (domain/shared/read_cache.py).
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ from domain.pricing.context import PriceContext
 from domain.pricing.engine import evaluate_lines
 from domain.pricing.result import PriceResult
 from domain.shared.errors import DomainError, ErrorDetail
+from domain.shared.read_cache import CACHES
 from domain.shared.uow import UnitOfWork
 
 
@@ -121,6 +122,22 @@ def parse_thickness(raw: object, field: str | tuple[str, ...] = "thicknessMm") -
             field,
         )
     return value
+
+
+_SHOP = CACHES.cache(
+    "laser_shop", tables=("laser_material", "laser_thickness", "laser_machine"), maxsize=1
+)
+
+
+async def load_shop_for_read(uow: UnitOfWork) -> LaserShop:
+    """``load_shop`` from the read cache (committed data, plain values)."""
+    shop: LaserShop | None = _SHOP.get(None)
+    if shop is None:
+        generation = _SHOP.generation
+        async with uow.committed_reader() as reader:
+            shop = await load_shop(reader)
+        _SHOP.put(None, shop, generation)
+    return shop
 
 
 async def load_shop(uow: UnitOfWork) -> LaserShop:

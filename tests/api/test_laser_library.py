@@ -247,6 +247,7 @@ async def test_staff_material_price_change_reprices_and_emits_event(
         "id"
     ]
     before = (await gql(client, PRICE, {"id": part_id}, token=token))["data"]["node"]["price"]
+    quoted = (await gql(client, QUOTE, {"i": {"partId": part_id}}, token=token))["data"]
     staff = await as_user("admin@shop.example")
     mats = await gql(
         client, "{ laserMaterials { id code pricePerKg thicknesses { thicknessMm } } }", token=staff
@@ -279,6 +280,13 @@ async def test_staff_material_price_change_reprices_and_emits_event(
 
     after = (await gql(client, PRICE, {"id": part_id}, token=token))["data"]["node"]["price"]
     assert after["price"]["net"]["amount"] > before["price"]["net"]["amount"]
+    # partQuote reads the shop's prices through the process's read cache: the change is there.
+    requoted = (await gql(client, QUOTE, {"i": {"partId": part_id}}, token=token))["data"]
+    assert requoted["partQuote"]["price"]["net"]["amount"] == after["price"]["net"]["amount"]
+    assert (
+        requoted["partQuote"]["price"]["net"]["amount"]
+        > quoted["partQuote"]["price"]["net"]["amount"]
+    )
     assert after["priceToken"] != before["priceToken"]
     async with engine.connect() as conn:
         rows = (
