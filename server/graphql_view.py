@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 import orjson
@@ -19,7 +20,7 @@ from adapters.db import SqlUnitOfWork
 from domain.accounts.auth import viewer_from_token
 from domain.stock.supplier_feed import is_supplier_key, supplier_viewer
 from resolvers.context import AppServices, Context
-from server.response_cache import CachedResponse, ResponseCache
+from server.response_cache import CachedResponse, CacheKey, ResponseCache
 
 GRAPHQL_RESPONSE_JSON = "application/graphql-response+json"
 
@@ -53,6 +54,8 @@ class PressroomGraphQL(GraphQL[Context, None]):
         self.services = services
         self.sessions = sessions
         self.response_cache = response_cache
+        # Cache keys being rendered now: (generation when it started, its answer when done).
+        self._rendering: dict[CacheKey, tuple[int, asyncio.Future[CachedResponse | None]]] = {}
 
     async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
         if scope["type"] != "http":
@@ -123,12 +126,40 @@ class PressroomGraphQL(GraphQL[Context, None]):
             return
         hit = cache.get(key)
         if hit is not None:
-            await send(
-                {"type": "http.response.start", "status": hit.status, "headers": list(hit.headers)}
-            )
-            await send({"type": "http.response.body", "body": hit.body})
+            await _send_cached(hit, send)
             return
         generation = cache.generation(key)
+        # The same page asked for again while it renders (a storefront's visitors right after
+        # a catalog change) waits for that one rendering instead of starting its own.
+        leader = self._rendering.get(key)
+        if leader is not None and leader[0] == generation:
+            shared = await asyncio.shield(leader[1])
+            if shared is not None:
+                await _send_cached(shared, send)
+                return
+            leader = None  # the first one's answer was not shareable: render our own
+        done: asyncio.Future[CachedResponse | None] | None = None
+        if leader is None and key not in self._rendering:
+            done = asyncio.get_running_loop().create_future()
+            self._rendering[key] = (generation, done)
+        try:
+            await self._render(cache, key, generation, scope, replay, send, done)
+        finally:
+            if done is not None:
+                self._rendering.pop(key, None)
+                if not done.done():
+                    done.set_result(None)
+
+    async def _render(
+        self,
+        cache: ResponseCache,
+        key: CacheKey,
+        generation: int,
+        scope: Any,
+        replay: Any,
+        send: Any,
+        done: asyncio.Future[CachedResponse | None] | None,
+    ) -> None:
         start: dict[str, Any] = {}
         chunks: list[bytes] = []
 
@@ -146,7 +177,9 @@ class PressroomGraphQL(GraphQL[Context, None]):
         await super().__call__(scope, replay, capture)
         if start:
             response = CachedResponse(start["status"], start["headers"], b"".join(chunks))
-            cache.put(key, response, generation)
+            stored = cache.put(key, response, generation)
+            if done is not None and not done.done():
+                done.set_result(response if stored else None)
 
     async def _viewer(self, scope: Any, authorization: str | None) -> Any:
         """Who asks (once per request: kept in the scope for `get_context`)."""
@@ -242,6 +275,12 @@ def _is_multipart(scope: Any) -> bool:
         if name == b"content-type":
             return value.lower().startswith(b"multipart/")
     return False
+
+
+async def _send_cached(response: CachedResponse, send: Any) -> None:
+    headers = list(response.headers)
+    await send({"type": "http.response.start", "status": response.status, "headers": headers})
+    await send({"type": "http.response.body", "body": response.body})
 
 
 def _header_bytes(scope: Any, name: bytes) -> bytes:

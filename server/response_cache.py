@@ -105,16 +105,18 @@ class ResponseCache:
     def generation(self, key: CacheKey) -> int:
         return self.families[key.family].generation
 
-    def put(self, key: CacheKey, response: CachedResponse, generation: int) -> None:
+    def put(self, key: CacheKey, response: CachedResponse, generation: int) -> bool:
+        """Keeps a successful answer; True when it was kept (not an error, not too big, and
+        no table it depends on changed since `generation` was read)."""
         if response.status != 200 or len(response.body) > MAX_BODY_BYTES:
-            return
+            return False
         try:
             payload = orjson.loads(response.body)
         except orjson.JSONDecodeError:
-            return
+            return False
         if not isinstance(payload, dict) or payload.get("errors"):
-            return
-        self.families[key.family].put(key.key, response, generation)
+            return False
+        return self.families[key.family].put(key.key, response, generation)
 
     def _family(self, query: str, op: str | None) -> str | None:
         doc_key = (query, op)

@@ -74,15 +74,17 @@ class ReadCache:
         self.hits += 1
         return value
 
-    def put(self, key: Hashable, value: Any, generation: int) -> None:
+    def put(self, key: Hashable, value: Any, generation: int) -> bool:
         """Stores unless an invalidation happened since `generation` was read (the value may
-        have been built from rows that changed meanwhile) or no listener is connected."""
+        have been built from rows that changed meanwhile) or no listener is connected; True
+        when stored."""
         if not self._owner.live or generation != self._owner.generation:
-            return
+            return False
         self._data[key] = value
         self._data.move_to_end(key)
         while len(self._data) > self.maxsize:
             self._data.popitem(last=False)
+        return True
 
     def pop(self, key: Hashable) -> None:
         self._data.pop(key, None)

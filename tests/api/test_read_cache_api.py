@@ -280,6 +280,25 @@ async def test_a_repeated_catalog_query_is_answered_without_sql(client, app, dem
         assert other.content != first.content
 
 
+async def test_the_same_cold_page_asked_at_once_renders_once(client, app, demo) -> None:  # type: ignore[no-untyped-def]
+    globex = (await session_of(client, "globex"))["access"]
+    await settled(app)
+    await post(client, CHANNELS, token=globex)  # the viewer is cached: only the page is cold
+    with counting(app) as alone:
+        first = await post(client, CATALOG, {"search": "business"}, globex)
+    CACHES.cache("catalog_response", ()).clear()
+    with counting(app) as together:
+        answers = await asyncio.gather(
+            *(post(client, CATALOG, {"search": "business"}, globex) for _ in range(8))
+        )
+    assert all(a.status_code == 200 and a.content == first.content for a in answers)
+    # One rendering for all eight (the statements of one cold page), not eight.
+    assert len(product_reads(together)) == len(product_reads(alone)) > 0
+    assert len(together) <= len(alone)  # (channel and price terms are cached by now)
+    ids = {a.headers["x-request-id"] for a in answers}
+    assert len(ids) == 8  # each answer still carries its own request id
+
+
 async def test_companies_never_get_each_others_prices(client, app, demo) -> None:  # type: ignore[no-untyped-def]
     acme = (await session_of(client, "acme"))["access"]
     boss = (await session_of(client, "boss.acme"))["access"]
