@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import weakref
 from collections.abc import AsyncIterator, Sequence
 from typing import Any
 
@@ -88,6 +89,42 @@ def create_engine(url: str, *, pool_size: int = 10, echo: bool = False) -> Async
         echo=echo,
         connect_args={"server_settings": {"application_name": "pressroom", "timezone": "UTC"}},
     )
+
+
+# Read caches are filled through a small pool of their own: a request that holds a connection
+# of the main pool and fills a cache must never wait for another connection of the same pool
+# (with every connection held by such requests, none would come back).
+Sessions = async_sessionmaker[AsyncSession]
+_READERS: weakref.WeakKeyDictionary[Any, Sessions] = weakref.WeakKeyDictionary()
+READER_POOL_SIZE = 2
+
+
+def _reader_sessions(sessions: Sessions) -> Sessions:
+    bind = sessions.kw.get("bind")
+    if not isinstance(bind, AsyncEngine):
+        return sessions
+    readers = _READERS.get(bind.sync_engine)
+    if readers is None:
+        engine = create_async_engine(
+            bind.url,
+            pool_size=READER_POOL_SIZE,
+            max_overflow=READER_POOL_SIZE * 2,
+            connect_args={
+                "server_settings": {"application_name": "pressroom-cache", "timezone": "UTC"}
+            },
+        )
+        readers = _READERS[bind.sync_engine] = session_factory(engine)
+    return readers
+
+
+async def dispose_engine(engine: AsyncEngine) -> None:
+    """Close the engine's connections and those of its cache readers' pool."""
+    readers = _READERS.pop(engine.sync_engine, None)
+    if readers is not None:
+        reader_bind = readers.kw.get("bind")
+        if isinstance(reader_bind, AsyncEngine):
+            await reader_bind.dispose()
+    await engine.dispose()
 
 
 def session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
@@ -176,7 +213,7 @@ class SqlUnitOfWork:
 
     @contextlib.asynccontextmanager
     async def committed_reader(self) -> AsyncIterator[SqlUnitOfWork]:
-        reader = SqlUnitOfWork(self._sessions)
+        reader = SqlUnitOfWork(_reader_sessions(self._sessions))
         try:
             yield reader
         finally:

@@ -22,7 +22,7 @@ from starlette.routing import Route, WebSocketRoute
 from starlette.staticfiles import StaticFiles
 
 from adapters.cache_listener import CacheInvalidationListener
-from adapters.db import create_engine, session_factory
+from adapters.db import create_engine, dispose_engine, session_factory
 from adapters.events import EventHub
 from adapters.files import LocalFileStorage
 from adapters.mail import MailDispatcher, SmtpConfig, SmtpSender
@@ -176,7 +176,7 @@ def create_app(settings: Settings | None = None, *, tune_gc: bool = False) -> St
                 await asyncio.wait([mail_task])
             await hub.stop()
             await cache_listener.stop()
-            await engine.dispose()
+            await dispose_engine(engine)
 
     middleware = [Middleware(RequestId)]
     if settings.cors_origins:

@@ -13,7 +13,7 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from adapters.db import SqlUnitOfWork, create_engine, session_factory
+from adapters.db import SqlUnitOfWork, create_engine, dispose_engine, session_factory
 from adapters.embedded_db import ensure_database, start_embedded
 from adapters.migrations import upgrade
 from server.settings import Settings
@@ -41,7 +41,7 @@ def database_url() -> Iterator[str]:
 async def engine(database_url: str) -> AsyncIterator[AsyncEngine]:
     eng = create_engine(database_url, pool_size=5)
     yield eng
-    await eng.dispose()
+    await dispose_engine(eng)
 
 
 @pytest.fixture(autouse=False)

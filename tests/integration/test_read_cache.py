@@ -440,3 +440,23 @@ async def test_the_real_caches_are_dropped_by_a_commit_in_their_process(
         assert terms.get(1) is not None  # price terms do not depend on sessions
     finally:
         CACHES.listener_lost()
+
+
+async def test_cache_fills_never_wait_for_the_pool_their_request_holds(database_url) -> None:  # type: ignore[no-untyped-def]
+    """Requests holding every connection of the main pool can still fill a read cache (its
+    own pool): otherwise each would wait for a connection none of them gives back."""
+    from adapters.db import create_engine, dispose_engine, session_factory
+
+    engine = create_engine(database_url, pool_size=1)  # 1 + 1 overflow
+    sessions = session_factory(engine)
+    holders = [SqlUnitOfWork(sessions) for _ in range(2)]
+    try:
+        for uow in holders:
+            assert await uow.scalar(select(1)) == 1  # each keeps its connection until closed
+        async with holders[0].committed_reader() as reader:
+            value = await asyncio.wait_for(reader.scalar(select(2)), timeout=5)
+        assert value == 2
+    finally:
+        for uow in holders:
+            await uow.close()
+        await dispose_engine(engine)
