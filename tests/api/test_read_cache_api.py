@@ -8,22 +8,22 @@ within a short bounded wait."""
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import copy
 import time
 import types
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
 import httpx
 import jwt
 import pytest
-from sqlalchemy import event, text
+from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from domain.pricing.demo_products import DEMO_PRODUCTS
 from domain.shared.read_cache import CACHES
+from tests.api.test_statement_counts import counting
 from tests.factories import LOGIN, gql, seed
 from tests.live_server import live_server
 
@@ -63,22 +63,6 @@ ALL_RIGHTS = [
     "VIEW_COMPANY_ORDERS",
     "VIEW_FINANCES",
 ]
-
-
-@contextlib.contextmanager
-def counting(app: Any) -> Iterator[list[str]]:
-    """The SQL statements the app runs meanwhile."""
-    statements: list[str] = []
-
-    def before(conn, cursor, statement, params, context, executemany):  # type: ignore[no-untyped-def]
-        statements.append(statement)
-
-    engine = app.state.engine.sync_engine
-    event.listen(engine, "before_cursor_execute", before)
-    try:
-        yield statements
-    finally:
-        event.remove(engine, "before_cursor_execute", before)
 
 
 async def post(
