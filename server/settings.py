@@ -55,6 +55,8 @@ class Settings:
     # Process-local read caches (viewers, catalog pages, price lookups), invalidated through
     # PostgreSQL notifications from the tables they are built from (domain/shared/read_cache.py).
     read_caches: bool = True
+    # The garbage collector's generation thresholds in served processes (server/app.py).
+    gc_thresholds: tuple[int, int, int] = (10_000, 20, 100)
 
     @property
     def debug(self) -> bool:
@@ -80,6 +82,7 @@ class Settings:
             max_cost=_int(env.get("PRESSROOM_MAX_COST"), 5000),
             public_base_url=env.get("PRESSROOM_PUBLIC_URL", "http://127.0.0.1:8000"),
             read_caches=_bool(env.get("PRESSROOM_READ_CACHES"), True),
+            gc_thresholds=_thresholds(env.get("PRESSROOM_GC_THRESHOLDS"), (10_000, 20, 100)),
         )
         if s.environment not in {"development", "production"}:
             raise ValueError("PRESSROOM_ENV must be 'development' or 'production'")
@@ -88,6 +91,15 @@ class Settings:
                 raise ValueError("PRESSROOM_JWT_SECRET must be set in production")
             s.jwt_secret = _local_secret(data_dir, "jwt_secret")
         return s
+
+
+def _thresholds(value: str | None, default: tuple[int, int, int]) -> tuple[int, int, int]:
+    if value in (None, ""):
+        return default
+    parts = [int(p) for p in value.split(",")]
+    if len(parts) != 3 or any(p < 1 for p in parts):
+        raise ValueError("PRESSROOM_GC_THRESHOLDS takes three positive integers, e.g. 10000,20,100")
+    return (parts[0], parts[1], parts[2])
 
 
 def _local_secret(data_dir: Path, name: str) -> str:
