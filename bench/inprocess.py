@@ -176,6 +176,9 @@ async def run(args: argparse.Namespace) -> None:
             if profiler:
                 profiler.disable()
             cpu = (time.process_time() - cpu0) * 1e6 / n
+            pool = app.state.engine.pool
+            if pool.checkedout():
+                print(f"  {name}: {pool.checkedout()} connections still checked out")
             times.sort()
             print(
                 f"{name:<10} {n:>6} {sum(times) / n:>9.0f} {percentile(times, 0.5):>8.0f} "

@@ -103,8 +103,9 @@ def tune_gc_after_startup(thresholds: tuple[int, int, int] | None = None) -> Non
     ``thresholds`` (``Settings.gc_thresholds``): a young generation of 10,000 objects instead
     of 700 lets a burst (a push to thousands of subscribers, a page of results) finish before
     a collection promotes its short-lived objects; promoted objects are what triggers full
-    collections, ~0.5 s with 5,000 sockets open. Measured: fan-out p99 714 -> 162 ms, partQuote
-    p99 at 32 connections 5.5 s -> 171 ms, for ~8 MiB more per worker (bench/RESULTS.md)."""
+    collections, ~0.5 s with 5,000 sockets open. Measured: fan-out p99 714 -> 159 ms, partQuote
+    p99 at 32 connections 5.2 s -> 158 ms, for 8-30 MiB more per worker, most after requests
+    that build many ORM objects (an order, a part): bench/RESULTS.md, "collector thresholds"."""
     gc.collect()
     gc.freeze()
     if thresholds is not None:
