@@ -15,7 +15,7 @@ from typing import Any
 
 import asyncpg
 
-from adapters.events import asyncpg_dsn
+from adapters.events import asyncpg_dsn, cancel_and_wait
 from domain.shared.read_cache import CACHE_CHANNEL, ReadCaches
 
 logger = logging.getLogger("pressroom.cache")
@@ -36,9 +36,7 @@ class CacheInvalidationListener:
 
     async def stop(self) -> None:
         if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
+            await cancel_and_wait(self._task)
             self._task = None
 
     async def _run(self) -> None:
@@ -57,10 +55,12 @@ class CacheInvalidationListener:
                 backoff = 0.2
                 while not conn.is_closed():
                     with contextlib.suppress(TimeoutError):
-                        await asyncio.wait_for(self._lost.wait(), self.ping_interval_s)
+                        async with asyncio.timeout(self.ping_interval_s):
+                            await self._lost.wait()
                     if self._lost.is_set():
                         break
-                    await asyncio.wait_for(conn.fetchval("SELECT 1"), self.ping_interval_s)
+                    async with asyncio.timeout(self.ping_interval_s):
+                        await conn.fetchval("SELECT 1")
                 logger.warning("cache invalidation listener lost its connection; reconnecting")
             except asyncio.CancelledError:
                 raise

@@ -36,6 +36,17 @@ def asyncpg_dsn(url: str) -> str:
     return url
 
 
+async def cancel_and_wait(task: asyncio.Task[Any]) -> None:
+    """Cancel a background loop and wait until it has ended. Cancelled again until it is done:
+    a cancellation that arrives as an awaited future completes can be lost (Python 3.11's
+    `asyncio.wait_for` swallows it), and a single `await task` would then wait forever."""
+    while not task.done():
+        task.cancel()
+        await asyncio.wait({task}, timeout=1)
+    if not task.cancelled() and task.exception() is not None:
+        logger.error("background task ended with an error", exc_info=task.exception())
+
+
 def _row(r: Any) -> StoredEvent:
     return StoredEvent(
         id=int(r["id"]),
@@ -76,9 +87,8 @@ class EventHub:
 
     async def stop(self) -> None:
         if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
+            await cancel_and_wait(self._task)
+            self._task = None
         if self._conn is not None:
             with contextlib.suppress(Exception):
                 await self._conn.close()
@@ -102,7 +112,8 @@ class EventHub:
                 await self._dispatch()  # anything committed while we were away
                 while not self._conn.is_closed():
                     with contextlib.suppress(TimeoutError):
-                        await asyncio.wait_for(self._wake.wait(), self.poll_interval_s)
+                        async with asyncio.timeout(self.poll_interval_s):
+                            await self._wake.wait()
                     self._wake.clear()
                     await self._dispatch()
             except asyncio.CancelledError:

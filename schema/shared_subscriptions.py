@@ -392,7 +392,8 @@ class SharedSubscriptionSchema(strawberry.Schema):
         if group is not None and not group.settled.done():
             # Just started: wait until it is known whether it may be shared.
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(asyncio.shield(group.settled), self.shared.join_wait_s)
+                async with asyncio.timeout(self.shared.join_wait_s):
+                    await asyncio.shield(group.settled)
         group = groups.get(key)
         if group is not None:
             if group.settled.done() and group.settled.result():

@@ -23,7 +23,7 @@ from starlette.staticfiles import StaticFiles
 
 from adapters.cache_listener import CacheInvalidationListener
 from adapters.db import create_engine, dispose_engine, session_factory
-from adapters.events import EventHub
+from adapters.events import EventHub, cancel_and_wait
 from adapters.files import LocalFileStorage
 from adapters.mail import MailDispatcher, SmtpConfig, SmtpSender
 from domain.accounts.auth import ThrottleConfig
@@ -180,8 +180,7 @@ def create_app(settings: Settings | None = None, *, tune_gc: bool = False) -> St
             yield
         finally:
             if mail_task is not None:
-                mail_task.cancel()
-                await asyncio.wait([mail_task])
+                await cancel_and_wait(mail_task)
             await hub.stop()
             await cache_listener.stop()
             await dispose_engine(engine)
