@@ -271,10 +271,7 @@ PREFLIGHT_HEADERS = (b"apollo-require-preflight", b"graphql-preflight", b"x-apol
 
 
 def _is_multipart(scope: Any) -> bool:
-    for name, value in scope.get("headers") or ():
-        if name == b"content-type":
-            return value.lower().startswith(b"multipart/")
-    return False
+    return _header_bytes(scope, b"content-type").startswith(b"multipart/")
 
 
 async def _send_cached(response: CachedResponse, send: Any) -> None:

@@ -27,17 +27,14 @@ async def current_user(uow: UnitOfWork, viewer: Viewer) -> PortalUser | StaffUse
     """The viewer's own account (None for anonymous visitors and systems)."""
     if viewer.user_id is None or not (viewer.is_portal or viewer.is_staff):
         return None
-    key = (viewer.kind, viewer.user_id)
-    user: PortalUser | StaffUser | None = _CURRENT_USER.get(key)
-    if user is not None:
-        return user
-    generation = _CURRENT_USER.generation
     model = PortalUser if viewer.is_portal else StaffUser
-    async with uow.committed_reader() as reader:
-        user = await reader.scalar(select(model).where(model.id == viewer.user_id))
-    if user is not None:
-        _CURRENT_USER.put(key, user, generation)
-    return user
+    stmt = select(model).where(model.id == viewer.user_id)
+
+    async def read(reader: UnitOfWork) -> PortalUser | StaffUser | None:
+        user: PortalUser | StaffUser | None = await reader.scalar(stmt)
+        return user
+
+    return await _CURRENT_USER.read_through((viewer.kind, viewer.user_id), uow, read)
 
 
 def companies_query(viewer: Viewer, search: str | None = None) -> Select[Any]:

@@ -131,13 +131,7 @@ _SHOP = CACHES.cache(
 
 async def load_shop_for_read(uow: UnitOfWork) -> LaserShop:
     """``load_shop`` from the read cache (committed data, plain values)."""
-    shop: LaserShop | None = _SHOP.get(None)
-    if shop is None:
-        generation = _SHOP.generation
-        async with uow.committed_reader() as reader:
-            shop = await load_shop(reader)
-        _SHOP.put(None, shop, generation)
-    return shop
+    return await _SHOP.read_through(None, uow, load_shop)
 
 
 async def load_shop(uow: UnitOfWork) -> LaserShop:

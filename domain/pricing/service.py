@@ -4,12 +4,11 @@ checkout, staff estimator, quote) comes through here, so the same spec gets the 
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any, cast
+from typing import Any
 
 from sqlalchemy import select
 
@@ -56,26 +55,20 @@ _OFFERS = CACHES.cache(
     tables=("product", "product_version", "channel_product"),
     maxsize=20_000,
 )
-_MISSING = object()
 
 
 async def _terms(uow: UnitOfWork, company_id: int, *, cached: bool) -> tuple[Any, ...]:
     """(markup percent, customer group id, group discount percent) of a company."""
-    terms: tuple[Any, ...] | None = _TERMS.get(company_id) if cached else None
-    if terms is not None:
-        return terms
-    generation = _TERMS.generation
-    reader_cm = uow.committed_reader() if cached else contextlib.nullcontext(uow)
-    async with reader_cm as reader:
+
+    async def read(reader: UnitOfWork) -> tuple[Any, ...]:
         row = await reader.rows(
             select(Company.markup_percent, CustomerGroup.id, CustomerGroup.discount_percent)
             .outerjoin(CustomerGroup, CustomerGroup.id == Company.customer_group_id)
             .where(Company.id == company_id)
         )
-    terms = (row[0][0] or Decimal(0), row[0][1], row[0][2] or Decimal(0)) if row else ()
-    if cached:
-        _TERMS.put(company_id, terms, generation)
-    return terms
+        return (row[0][0] or Decimal(0), row[0][1], row[0][2] or Decimal(0)) if row else ()
+
+    return await _TERMS.read_through(company_id, uow, read) if cached else await read(uow)
 
 
 async def price_context(
@@ -109,34 +102,32 @@ async def price_context(
 
 async def channel_for_read(uow: UnitOfWork, viewer: Viewer, code: str | None) -> Channel:
     """`channel_for` from the read cache (a detached row: read its columns only)."""
-    channel: Any = _CHANNELS.get(code)
-    if channel is None:
-        generation = _CHANNELS.generation
-        async with uow.committed_reader() as reader:
-            channel = await reader.scalar(active_channel_query(code)) or _MISSING
-        _CHANNELS.put(code, channel, generation)
-    if channel is _MISSING or not channel_open_to(channel, viewer):
+
+    async def read(reader: UnitOfWork) -> Channel | None:
+        found: Channel | None = await reader.scalar(active_channel_query(code))
+        return found
+
+    channel = await _CHANNELS.read_through(code, uow, read)
+    if channel is None or not channel_open_to(channel, viewer):
         raise DomainError.single(CatalogErrorCode.NOT_FOUND, "Channel not found.", "channel")
-    return cast(Channel, channel)
+    return channel
 
 
 async def product_in_channel_for_read(
     uow: UnitOfWork, channel: Channel, product_id: int, version_id: int | None = None
 ) -> tuple[Product, ProductVersion]:
     """`product_in_channel` from the read cache (detached rows: read their columns only)."""
-    key = (channel.id, product_id, version_id)
-    found: Any = _OFFERS.get(key)
-    if found is None:
-        generation = _OFFERS.generation
-        async with uow.committed_reader() as reader:
-            try:
-                found = await product_in_channel(reader, channel, product_id, version_id)
-            except DomainError as exc:
-                found = exc
-        _OFFERS.put(key, found, generation)
+
+    async def read(reader: UnitOfWork) -> tuple[Product, ProductVersion] | DomainError:
+        try:
+            return await product_in_channel(reader, channel, product_id, version_id)
+        except DomainError as exc:
+            return exc  # kept too: "not sold here" is asked as often as the rest
+
+    found = await _OFFERS.read_through((channel.id, product_id, version_id), uow, read)
     if isinstance(found, DomainError):
         raise DomainError(found.details)
-    return cast(tuple[Product, ProductVersion], found)
+    return found
 
 
 async def product_in_channel(

@@ -16,8 +16,14 @@ while a table changes is not stored: `put` takes the generation read before the 
 from __future__ import annotations
 
 from collections import OrderedDict
-from collections.abc import Hashable, Iterable
-from typing import Any
+from collections.abc import Awaitable, Callable, Hashable, Iterable
+from typing import TYPE_CHECKING, Any, TypeVar, cast
+
+if TYPE_CHECKING:
+    from domain.shared.uow import UnitOfWork
+
+T = TypeVar("T")
+_ABSENT = object()
 
 # Tables whose changes invalidate caches, with the trigger events that matter. New sessions
 # (INSERT into auth_session) never change a cached viewer; a revoked one (UPDATE) does.
@@ -85,6 +91,20 @@ class ReadCache:
         while len(self._data) > self.maxsize:
             self._data.popitem(last=False)
         return True
+
+    async def read_through(
+        self, key: Hashable, uow: UnitOfWork, read: Callable[[UnitOfWork], Awaitable[T]]
+    ) -> T:
+        """The value kept for `key`, else what `read` returns on a committed-data reader of
+        `uow` (rows are detached once it closes), kept unless a table changed meanwhile."""
+        value = self.get(key, _ABSENT)
+        if value is not _ABSENT:
+            return cast(T, value)
+        generation = self.generation
+        async with uow.committed_reader() as reader:
+            fresh = await read(reader)
+        self.put(key, fresh, generation)
+        return fresh
 
     def pop(self, key: Hashable) -> None:
         self._data.pop(key, None)
