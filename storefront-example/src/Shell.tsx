@@ -10,7 +10,8 @@ import {
 } from "./generated/graphql";
 import { brandLogoUrl } from "./lib/brand";
 import { CART_CONTEXT, ORDER_CONTEXT, ViewerContext, useBrand, useSession, useViewer, type Right, type ViewerInfo } from "./lib/context";
-import { JOB_STATUS_LABELS, ORDER_STATUS_LABELS } from "./lib/format";
+import { useCartRefresh } from "./lib/cart";
+import { useT } from "./i18n";
 import { isQuiet, liveStatus, orderEvents, useStore } from "./lib/live";
 import { useToast } from "./components/Toasts";
 import { Approvals } from "./pages/Approvals";
@@ -26,6 +27,7 @@ import { returnTo } from "./lib/returnTo";
 
 export function Shell() {
   const session = useSession();
+  const t = useT();
   const loggedIn = session.current !== null;
   const [me, refetchMe] = useQuery({ query: MeDocument, pause: !loggedIn });
   const viewer = useMemo<ViewerInfo>(() => {
@@ -48,7 +50,7 @@ export function Shell() {
       {viewer.me?.__typename === "PortalUser" && <LiveOrderFeed />}
       <main className="page">
         {viewer.loading ? (
-          <div className="loading">Loading…</div>
+          <div className="loading">{t.loading}</div>
         ) : (
           <Switch>
             <Route path="/login" component={Login} />
@@ -61,7 +63,7 @@ export function Shell() {
             <Route path="/orders/:id">{(p) => <RequireLogin><OrderDetail id={p.id} /></RequireLogin>}</Route>
             <Route path="/approvals">{() => <RequireLogin><Approvals /></RequireLogin>}</Route>
             <Route>
-              <div className="empty">This page does not exist. <Link href="/">Back to the catalogue</Link></div>
+              <div className="empty">{t.notFound} <Link href="/">{t.backToCatalogue}</Link></div>
             </Route>
           </Switch>
         )}
@@ -87,9 +89,11 @@ function Header() {
   const brand = useBrand();
   const session = useSession();
   const { me, can, mayOrder } = useViewer();
+  const t = useT();
   const live = useStore(liveStatus);
   const portal = me?.__typename === "PortalUser" ? me : null;
-  const [cart] = useQuery({ query: CartDocument, pause: !portal || !mayOrder, context: CART_CONTEXT });
+  const [cart, refetchCart] = useQuery({ query: CartDocument, pause: !portal || !mayOrder, context: CART_CONTEXT });
+  useCartRefresh(refetchCart, !!portal && mayOrder);
   const ticks = useStore(orderEvents);
   const [pending, refetchPending] = useQuery({
     query: OrdersDocument,
@@ -113,41 +117,46 @@ function Header() {
             <small>{brand.tagline}</small>
           </span>
         </Link>
-        <nav className="nav">
-          <NavLink href="/">Catalogue</NavLink>
-          {portal && <NavLink href="/laser">Laser parts</NavLink>}
-          {portal && <NavLink href="/parts">Parts library</NavLink>}
-          {portal && <NavLink href="/orders">Orders</NavLink>}
+        <nav className="nav" aria-label={t.navLabel}>
+          <NavLink href="/">{t.navCatalogue}</NavLink>
+          {portal && <NavLink href="/laser">{t.navLaser}</NavLink>}
+          {portal && <NavLink href="/parts">{t.navParts}</NavLink>}
+          {portal && <NavLink href="/orders">{t.navOrders}</NavLink>}
           {portal && can("APPROVE_ORDERS") && (
             <NavLink href="/approvals">
-              Approvals {pendingCount > 0 && <span className="count" data-testid="pending-count">{pendingCount}</span>}
+              {t.navApprovals} {pendingCount > 0 && <span className="count" data-testid="pending-count">{pendingCount}</span>}
             </NavLink>
           )}
         </nav>
         <div className="header-end">
           {me && (
-            <span className={`live live-${live}`} title={`Live updates: ${live}`}>
-              <i /> {live === "live" ? "Live" : live === "connecting" ? "Connecting" : live === "offline" ? "Offline" : "Idle"}
+            <span className={`live live-${live}`} title={t.liveTitle(t.live[live])}>
+              <i /> {t.live[live]}
             </span>
           )}
           {portal && mayOrder && (
-            <Link href="/cart" className="cart-link" aria-label="Cart">
-              <CartIcon /> Cart <span className="count" data-testid="cart-count">{cartCount}</span>
+            <Link href="/cart" className="cart-link" aria-label={t.cartWithCount(cartCount)} data-testid="cart-link" data-count={cartCount}>
+              <CartIcon /> {t.cart}{" "}
+              {cartCount > 0 && (
+                <span className="count" data-testid="cart-count">
+                  {cartCount}
+                </span>
+              )}
             </Link>
           )}
           {me ? (
             <div className="user">
               <span className="user-name">
                 <strong data-testid="user-name">{me.fullName}</strong>
-                <small>{portal ? portal.company.name : `Staff · ${me.__typename === "StaffUser" ? me.role : ""}`}</small>
+                <small>{portal ? portal.company.name : t.staff(me.__typename === "StaffUser" ? me.role : "")}</small>
               </span>
               <button className="btn btn-ghost btn-small" onClick={() => void session.logout()}>
-                Log out
+                {t.logOut}
               </button>
             </div>
           ) : (
             <Link href="/login" className="btn btn-primary btn-small">
-              Log in
+              {t.logIn}
             </Link>
           )}
         </div>
@@ -169,6 +178,7 @@ function NavLink({ href, children }: { href: string; children: ReactNode }) {
 /** Order and job status changes of the viewer's orders: a toast, and order pages refetch. */
 function LiveOrderFeed() {
   const notify = useToast();
+  const t = useT();
   const [location] = useLocation();
   // No toast for what the viewer did or is looking at: the page shows it already.
   const shown = (orderId: string | undefined) => !!orderId && (isQuiet(orderId) || location === `/orders/${orderId}`);
@@ -179,10 +189,12 @@ function LiveOrderFeed() {
     if (!e) return;
     orderEvents.set(orderEvents.get() + 1);
     if (shown(e.order?.id)) return;
+    // One toast per order: the next event of the same order replaces it.
     notify({
-      title: `Order ${e.order?.number ?? ""}`,
-      body: `${ORDER_STATUS_LABELS[e.status] ?? e.status}`,
+      title: t.toastOrder(e.order?.number ?? ""),
+      body: t.orderStatus[e.status] ?? e.status,
       tone: e.status === "REJECTED" || e.status === "CANCELLED" ? "warning" : "success",
+      group: e.order?.id,
     });
   }, [orders.data, notify]);
   useEffect(() => {
@@ -190,19 +202,25 @@ function LiveOrderFeed() {
     if (!e) return;
     orderEvents.set(orderEvents.get() + 1);
     if (e.status === "WAITING" || shown(e.job?.order?.id)) return; // a new job: the order event said so
-    notify({ title: `Job ${e.job?.number ?? ""}`, body: JOB_STATUS_LABELS[e.status] ?? e.status });
+    const order = e.job?.order;
+    notify({
+      title: t.toastOrder(order?.number ?? ""),
+      body: t.toastJob(e.job?.number ?? "", t.jobStatus[e.status] ?? e.status),
+      group: order?.id,
+    });
   }, [jobs.data, notify]);
   return null;
 }
 
 function Footer() {
   const brand = useBrand();
+  const t = useT();
   return (
     <footer className="footer">
       <span>
-        © {brand.name} · channel <code>{brand.channel}</code>
+        © {brand.name} · {t.footerChannel} <code>{brand.channel}</code>
       </span>
-      <span>Runs on Pressroom's public GraphQL API</span>
+      <span>{t.footerRunsOn}</span>
     </footer>
   );
 }

@@ -3,10 +3,12 @@ import { useMutation } from "urql";
 import { OrderApproveDocument, OrderRejectDocument } from "../generated/graphql";
 import { actedOn } from "../lib/live";
 import { useToast } from "./Toasts";
+import { useT } from "../i18n";
 
 /** Approve or reject a colleague's proposal. */
 export function Decision({ orderId, number, onDone }: { orderId: string; number: string; onDone?: () => void }) {
   const notify = useToast();
+  const t = useT();
   const [approving, approve] = useMutation(OrderApproveDocument);
   const [rejecting, reject] = useMutation(OrderRejectDocument);
   const [rejectOpen, setRejectOpen] = useState(false);
@@ -16,8 +18,8 @@ export function Decision({ orderId, number, onDone }: { orderId: string; number:
     actedOn(orderId);
     const r = await approve({ id: orderId });
     const e = r.data?.orderApprove.errors[0] ?? (r.error && { message: r.error.message });
-    if (e) notify({ title: `${number} not approved`, body: e.message, tone: "warning" });
-    else notify({ title: `${number} approved`, body: "It is binding now and goes to production.", tone: "success" });
+    if (e) notify({ title: t.notApproved(number), body: e.message, tone: "warning", group: orderId });
+    else notify({ title: t.approved(number), body: t.approvedBody, tone: "success", group: orderId });
     onDone?.();
   }
 
@@ -25,8 +27,8 @@ export function Decision({ orderId, number, onDone }: { orderId: string; number:
     actedOn(orderId);
     const r = await reject({ id: orderId, reason });
     const e = r.data?.orderReject.errors[0] ?? (r.error && { message: r.error.message });
-    if (e) notify({ title: `${number} not rejected`, body: e.message, tone: "warning" });
-    else notify({ title: `${number} rejected`, body: "The proposer is told.", tone: "info" });
+    if (e) notify({ title: t.notRejected(number), body: e.message, tone: "warning", group: orderId });
+    else notify({ title: t.rejected(number), body: t.rejectedBody, tone: "info", group: orderId });
     onDone?.();
   }
 
@@ -35,16 +37,16 @@ export function Decision({ orderId, number, onDone }: { orderId: string; number:
       <div className="decision">
         <input
           autoFocus
-          placeholder="Why? The proposer will read this."
+          placeholder={t.whyReject}
           value={reason}
           onChange={(e) => setReason(e.target.value)}
           data-testid="reject-reason"
         />
         <button className="btn btn-danger" disabled={!reason.trim() || rejecting.fetching} onClick={() => void doReject()} data-testid="reject-confirm">
-          Reject
+          {t.reject}
         </button>
         <button className="btn btn-ghost" onClick={() => setRejectOpen(false)}>
-          Back
+          {t.back}
         </button>
       </div>
     );
@@ -52,10 +54,10 @@ export function Decision({ orderId, number, onDone }: { orderId: string; number:
   return (
     <div className="decision">
       <button className="btn btn-primary" disabled={approving.fetching} onClick={() => void doApprove()} data-testid="approve">
-        Approve
+        {t.approve}
       </button>
       <button className="btn btn-ghost" onClick={() => setRejectOpen(true)} data-testid="reject">
-        Reject…
+        {t.rejectDots}
       </button>
     </div>
   );

@@ -1,4 +1,6 @@
 import type { ProductQuery } from "../generated/graphql";
+import { useFormat } from "../lib/format";
+import { useT } from "../i18n";
 
 type Version = NonNullable<NonNullable<ProductQuery["product"]>["currentVersion"]>;
 type Param = Version["parameters"][number];
@@ -13,12 +15,12 @@ export function effectiveValues(params: readonly Param[], chosen: Record<string,
 
 /** What the product's rules allow for `param` given the other choices (for greying out). */
 function constraints(param: Param, rules: readonly Rule[], values: Record<string, unknown>) {
-  const excluded = new Set<string>();
+  const excluded = new Map<string, Rule>();
   let min = param.minimum != null ? Number(param.minimum) : undefined;
   let max = param.maximum != null ? Number(param.maximum) : undefined;
   for (const r of rules) {
     if (r.parameter !== param.key || values[r.whenParameter] !== r.whenOption) continue;
-    if (r.kind === "EXCLUDES") r.excludedOptions.forEach((o) => excluded.add(o));
+    if (r.kind === "EXCLUDES") r.excludedOptions.forEach((o) => excluded.set(o, r));
     if (r.kind === "RANGE_WHEN") {
       if (r.minimum != null) min = Math.max(min ?? -Infinity, Number(r.minimum));
       if (r.maximum != null) max = Math.min(max ?? Infinity, Number(r.maximum));
@@ -27,16 +29,34 @@ function constraints(param: Param, rules: readonly Rule[], values: Record<string
   return { excluded, min, max };
 }
 
+/** "Gloss: not with 90 g/m²": why an option is unavailable, said next to the field (a hover
+ *  title alone is unreachable on a phone). */
+function unavailableNotes(param: Param, excluded: Map<string, Rule>, params: readonly Param[], say: (option: string, when: string) => string) {
+  return param.options
+    .filter((o) => excluded.has(o.key))
+    .map((o) => {
+      const rule = excluded.get(o.key)!;
+      const other = params.find((p) => p.key === rule.whenParameter);
+      const when = other?.options.find((x) => x.key === rule.whenOption)?.label ?? rule.whenOption;
+      return say(o.label, other ? `${other.label} ${when}` : when);
+    });
+}
+
 export function ParameterField(props: {
   param: Param;
+  /** Every parameter of the product: to name the choice that rules an option out. */
+  params: readonly Param[];
   rules: readonly Rule[];
   values: Record<string, unknown>;
   message?: string;
   onChange(value: unknown): void;
 }) {
-  const { param, rules, values, message, onChange } = props;
+  const { param, params, rules, values, message, onChange } = props;
+  const t = useT();
+  const fmt = useFormat();
   const value = values[param.key];
   const { excluded, min, max } = constraints(param, rules, values);
+  const notes = param.kind === "ENUM" ? unavailableNotes(param, excluded, params, t.unavailableBecause) : [];
   const id = `param-${param.key}`;
   let control;
 
@@ -53,7 +73,7 @@ export function ParameterField(props: {
                 key={o.key}
                 className={value === o.key ? "on" : ""}
                 disabled={excluded.has(o.key)}
-                title={excluded.has(o.key) ? "Not available with your other choices" : undefined}
+                title={excluded.has(o.key) ? t.notWithOtherChoices : undefined}
                 data-option={o.key}
                 onClick={() => onChange(o.key)}
               >
@@ -80,7 +100,7 @@ export function ParameterField(props: {
         <div className="segmented" role="radiogroup" aria-labelledby={`${id}-label`}>
           {range(min!, max!, step ?? 1).map((n) => (
             <button type="button" role="radio" aria-checked={value === n} key={n} className={value === n ? "on" : ""} data-option={n} onClick={() => onChange(n)}>
-              {n}
+              {fmt.number(n)}
             </button>
           ))}
         </div>
@@ -105,7 +125,7 @@ export function ParameterField(props: {
         <label className="switch">
           <input id={id} type="checkbox" checked={value === true} onChange={(e) => onChange(e.target.checked)} />
           <span aria-hidden="true" />
-          {value === true ? "Yes" : "No"}
+          {value === true ? t.yes : t.no}
         </label>
       );
       break;
@@ -129,11 +149,16 @@ export function ParameterField(props: {
         </label>
         {(min !== undefined || max !== undefined) && param.kind !== "ENUM" && (
           <small>
-            {min ?? "…"}–{max ?? "…"} {param.unit}
+            {min !== undefined ? fmt.number(min) : "…"}–{max !== undefined ? fmt.number(max) : "…"} {param.unit}
           </small>
         )}
       </div>
       {control}
+      {notes.length > 0 && (
+        <p className="unavailable-note" data-testid="unavailable-note">
+          {notes.join(" · ")}
+        </p>
+      )}
       {message && <p className="field-error">{message}</p>}
     </div>
   );

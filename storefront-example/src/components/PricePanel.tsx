@@ -1,6 +1,7 @@
 import type { ReactNode } from "react";
 import type { PriceFieldsFragment } from "../generated/graphql";
 import { useFormat } from "../lib/format";
+import { useT } from "../i18n";
 
 export interface ShownPrice {
   price: PriceFieldsFragment;
@@ -8,12 +9,6 @@ export interface ShownPrice {
   reason: string;
   at: number;
 }
-
-const NOTICES: Record<string, string> = {
-  RULES_CHANGED: "The shop has just updated its prices.",
-  MATERIAL_CHANGED: "A material price has just changed.",
-  TERMS_CHANGED: "Your company's terms have just changed.",
-};
 
 export function PricePanel(props: {
   shown: ShownPrice | null;
@@ -23,18 +18,19 @@ export function PricePanel(props: {
   title?: string;
   children?: ReactNode;
 }) {
-  const { shown, updating, live, children, title = "Your price" } = props;
+  const t = useT();
+  const { shown, updating, live, children, title = t.yourPrice } = props;
   const fmt = useFormat();
   const price = shown?.price;
-  const notice = shown ? NOTICES[shown.reason] : undefined;
+  const notice = shown ? t.notices[shown.reason] : undefined;
 
   return (
-    <div className={`card price-panel${updating ? " updating" : ""}`} data-testid="price-panel">
+    <div className={`card price-panel${updating ? " updating" : ""}`} data-testid="price-panel" id="price-panel">
       <div className="price-head">
         <span>{title}</span>
         {live !== undefined && (
           <span className={`live-tag${live ? " on" : ""}`}>
-            <i /> {live ? "live" : "…"}
+            <i /> {live ? t.liveTag : "…"}
           </span>
         )}
       </div>
@@ -52,7 +48,7 @@ export function PricePanel(props: {
             {fmt.money(price.net)}
           </div>
           <div className="price-sub">
-            {fmt.number(price.quantity)} pieces · {fmt.money(price.unitNet)} each · net
+            {t.piecesEach(fmt.number(price.quantity), fmt.money(price.unitNet))}
           </div>
           {notice && (
             <div className="notice" key={shown.at} data-testid="price-notice">
@@ -63,19 +59,19 @@ export function PricePanel(props: {
             {price.lines.map((l) => (
               <li key={l.code + l.label}>
                 <span>
-                  {l.label}
-                  {l.detail && <small>{l.detail}</small>}
+                  {fmt.lineLabel(l)}
+                  {l.detail && <small data-testid="line-detail">{fmt.lineDetail(l.detail)}</small>}
                 </span>
                 <span>{fmt.money(l.amount)}</span>
               </li>
             ))}
           </ul>
           <dl className="totals">
-            <dt>Net</dt>
+            <dt>{t.net}</dt>
             <dd>{fmt.money(price.net)}</dd>
-            <dt>VAT {Number(price.vatRatePercent)}%</dt>
+            <dt>{t.vatRate(fmt.number(price.vatRatePercent))}</dt>
             <dd>{fmt.money(price.vat)}</dd>
-            <dt className="grand">Total</dt>
+            <dt className="grand">{t.total}</dt>
             <dd className="grand" data-testid="live-gross">
               {fmt.money(price.gross)}
             </dd>
@@ -83,7 +79,7 @@ export function PricePanel(props: {
         </>
       ) : (
         <div className="price-invalid" role="alert">
-          <strong>Not possible like this</strong>
+          <strong>{t.notPossible}</strong>
           <ul>
             {price.messages.map((m, i) => (
               <li key={i}>{m.message}</li>
@@ -92,6 +88,44 @@ export function PricePanel(props: {
         </div>
       )}
       {children}
+    </div>
+  );
+}
+
+/** On a phone the price panel comes after the whole form: this bar keeps the price in sight
+ *  while the buyer configures (CSS shows it on narrow screens only, sticky at the bottom of
+ *  the form's column). */
+export function PriceSticky({ shown, updating }: { shown: ShownPrice | null; updating: boolean }) {
+  const t = useT();
+  const fmt = useFormat();
+  const price = shown?.price;
+  return (
+    <div className={`price-sticky${updating ? " updating" : ""}`} data-testid="price-sticky">
+      <span className="price-sticky-amount">
+        {!price ? (
+          "…"
+        ) : price.valid && price.net ? (
+          <>
+            <strong data-testid="sticky-net" data-amount={price.net.amount}>
+              {fmt.money(price.net)}
+            </strong>
+            <small>{t.piecesEach(fmt.number(price.quantity), fmt.money(price.unitNet))}</small>
+          </>
+        ) : (
+          <strong className="invalid">{t.notPossible}</strong>
+        )}
+      </span>
+      <a
+        href="#price-panel"
+        className="btn btn-ghost btn-small"
+        onClick={(e) => {
+          // Not a hash link: the router lives in the hash.
+          e.preventDefault();
+          document.getElementById("price-panel")?.scrollIntoView({ behavior: "smooth", block: "start" });
+        }}
+      >
+        {t.stickyDetails}
+      </a>
     </div>
   );
 }

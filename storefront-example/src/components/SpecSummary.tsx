@@ -1,3 +1,6 @@
+import { useFormat } from "../lib/format";
+import { useT } from "../i18n";
+
 /** A configuration as chips: the labelled specification when the API gives one, else the
  *  raw values the buyer chose. */
 export interface SpecParameter {
@@ -7,19 +10,21 @@ export interface SpecParameter {
 }
 
 export function SpecSummary({ values, specification }: { values?: unknown; specification?: unknown }) {
+  const t = useT();
+  const fmt = useFormat();
   const part = specPart(specification);
   if (part) {
-    const mm = (n: number) => Math.round(n * 10) / 10;
+    const mm = (n: number) => fmt.number(Math.round(n * 10) / 10);
     return (
       <ul className="spec">
         <li>
-          {part.materialName}, {part.thicknessMm} mm
+          {part.materialName}, {fmt.number(part.thicknessMm)} mm
         </li>
         <li>
           {mm(part.widthMm)} × {mm(part.heightMm)} mm
         </li>
-        <li>{part.holeCount === 1 ? "1 hole" : `${part.holeCount} holes`}</li>
-        {part.template ? <li>template {part.template.toLowerCase()}</li> : part.fileName && <li>{part.fileName}</li>}
+        <li>{t.hole(part.holeCount)}</li>
+        {part.template ? <li>{t.templateChip(part.template.toLowerCase())}</li> : part.fileName && <li>{part.fileName}</li>}
       </ul>
     );
   }
@@ -38,7 +43,7 @@ export function SpecSummary({ values, specification }: { values?: unknown; speci
     );
   }
   const entries = values && typeof values === "object" ? Object.entries(values as Record<string, unknown>) : [];
-  if (!entries.length) return <ul className="spec"><li>Standard configuration</li></ul>;
+  if (!entries.length) return <ul className="spec"><li>{t.standardConfiguration}</li></ul>;
   return (
     <ul className="spec">
       {entries.map(([k, v]) => (

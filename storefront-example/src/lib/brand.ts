@@ -9,6 +9,8 @@ export interface Brand {
   channel: string;
   logo: string;
   locale: string;
+  /** The storefront's texts (src/i18n): `en`, `de`; default: the locale's language. */
+  language?: string;
   colors: Record<
     | "primary"
     | "onPrimary"
@@ -56,7 +58,7 @@ export function applyBrand(brand: Brand): void {
   }
   root.style.setProperty("--radius", brand.radius);
   root.dataset.brand = brand.id;
-  root.lang = brand.locale;
+  root.lang = brand.language ?? brand.locale;
   document.title = brand.name;
   const icon = document.querySelector<HTMLLinkElement>("link[rel=icon]");
   if (icon) icon.href = brandLogoUrl(brand);

@@ -14,11 +14,15 @@ import { CART_CONTEXT, useViewer } from "../lib/context";
 import { newIdempotencyKey, useFormat, type MoneyLike } from "../lib/format";
 import { SpecSummary } from "../components/SpecSummary";
 import { actedOn } from "../lib/live";
-
+import { cartChanged } from "../lib/cart";
+import { orderPath } from "../lib/orderPath";
+import { QuantityInput } from "../components/QuantityInput";
+import { useT } from "../i18n";
 
 export function CartPage() {
   const { me, mayOrder, ordersAreBinding } = useViewer();
   const fmt = useFormat();
+  const t = useT();
   const notify = useToast();
   const [, navigate] = useLocation();
   const [cart, refetchCart] = useQuery({ query: CartDocument, context: CART_CONTEXT });
@@ -46,18 +50,20 @@ export function CartPage() {
     setPriceChanged(false);
   }, [cart.data]);
 
-  if (!mayOrder) return <div className="empty">Your account may not order.</div>;
-  if (cart.fetching && !cart.data) return <div className="loading">Loading your cart…</div>;
+  if (!mayOrder) return <div className="empty">{t.mayNotOrderShort}</div>;
+  if (cart.fetching && !cart.data) return <div className="loading">{t.cartLoading}</div>;
 
   async function changeQuantity(line: CartLineFieldsFragment, quantity: number) {
     if (!Number.isInteger(quantity) || quantity < 1 || quantity === line.quantity) return;
     const r = await updateLine({ input: { id: line.id, quantity } });
+    cartChanged();
     const error = r.data?.cartLineUpdate.errors[0];
-    if (error) notify({ title: "Not changed", body: error.message, tone: "warning" });
+    if (error) notify({ title: t.notChanged, body: error.message, tone: "warning" });
   }
 
   async function remove(line: CartLineFieldsFragment) {
     await removeLine({ id: line.id });
+    cartChanged();
     refetchCart({ requestPolicy: "network-only" });
   }
 
@@ -80,20 +86,17 @@ export function CartPage() {
     });
     if (r.error) {
       // Nothing known about the outcome: the same key makes the retry safe.
-      setFormError(`The order could not be sent (${r.error.message}). Try again.`);
+      setFormError(t.couldNotSend(r.error.message));
       return;
     }
     const payload = r.data!.orderPlace;
     if (payload.order) {
       actedOn(payload.order.id);
       setIdempotencyKey(newIdempotencyKey());
-      notify({
-        title: payload.order.status === "PENDING_APPROVAL" ? "Sent for approval" : "Order placed",
-        body: `Order ${payload.order.number}`,
-        tone: "success",
-      });
+      // The cart is empty now; the order page says what became of it (no toast needed).
+      cartChanged();
       refetchCart({ requestPolicy: "network-only" });
-      navigate(`/orders/${payload.order.id}`);
+      navigate(orderPath(payload.order.id));
       return;
     }
     const problems = new Map<number, string>();
@@ -110,10 +113,10 @@ export function CartPage() {
   if (lines.length === 0) {
     return (
       <div className="empty">
-        <h2>Your cart is empty</h2>
+        <h2>{t.cartEmpty}</h2>
         <p>
           <Link href="/" className="btn btn-primary">
-            Browse the catalogue
+            {t.browseCatalogue}
           </Link>
         </p>
       </div>
@@ -123,7 +126,7 @@ export function CartPage() {
   return (
     <div className="cart">
       <section>
-        <h1>Cart</h1>
+        <h1>{t.cart}</h1>
         <ul className="cart-lines" data-testid="cart-lines">
           {lines.map((line, index) => {
             const changed = line.quotedNet && line.price?.net && line.quotedNet.amount !== line.price.net.amount;
@@ -134,30 +137,20 @@ export function CartPage() {
                   <SpecSummary values={line.values} specification={line.specification} />
                   {line.remarks && <p className="muted small">“{line.remarks}”</p>}
                   {!line.price?.valid && (
-                    <p className="field-error">{line.price?.messages.map((m) => m.message).join(" ") || "Cannot be priced."}</p>
+                    <p className="field-error">{line.price?.messages.map((m) => m.message).join(" ") || t.cannotBePriced}</p>
                   )}
                   {lineProblems.get(index) && <p className="field-error" data-testid="line-problem">{lineProblems.get(index)}</p>}
                 </div>
                 <label className="cart-qty">
-                  <span>Quantity</span>
-                  <input
-                    type="number"
-                    min={1}
-                    defaultValue={line.quantity}
-                    key={line.quantity}
-                    data-testid="line-quantity"
-                    onBlur={(e) => void changeQuantity(line, Number(e.target.value))}
-                    onKeyDown={(e) => {
-                      if (e.key === "Enter") (e.target as HTMLInputElement).blur();
-                    }}
-                  />
+                  <span>{t.quantity}</span>
+                  <QuantityInput value={line.quantity} commit="blur" testId="line-quantity" onChange={(q) => void changeQuantity(line, q)} />
                 </label>
                 <div className="cart-price">
                   <strong data-testid="line-net">{fmt.money(line.price?.net)}</strong>
-                  <small>{fmt.money(line.price?.unitNet)} each</small>
-                  {changed && <small className="changed">was {fmt.money(line.quotedNet)}</small>}
+                  <small>{t.each(fmt.money(line.price?.unitNet))}</small>
+                  {changed && <small className="changed">{t.was(fmt.money(line.quotedNet))}</small>}
                 </div>
-                <button className="icon-btn" aria-label={`Remove ${line.title}`} onClick={() => void remove(line)}>
+                <button className="icon-btn" aria-label={t.remove(line.title)} onClick={() => void remove(line)}>
                   ×
                 </button>
               </li>
@@ -167,29 +160,29 @@ export function CartPage() {
       </section>
       <aside>
         <form className="card checkout" onSubmit={(e) => void place(e)} data-testid="checkout">
-          <h2>Checkout</h2>
+          <h2>{t.checkout}</h2>
           <dl className="totals">
-            <dt>Net</dt>
+            <dt>{t.net}</dt>
             <dd>{fmt.money(totals.net)}</dd>
-            <dt>VAT</dt>
+            <dt>{t.vat}</dt>
             <dd>{fmt.money(totals.vat)}</dd>
-            <dt className="grand">Total</dt>
+            <dt className="grand">{t.total}</dt>
             <dd className="grand" data-testid="cart-total">
               {fmt.money(totals.gross)}
             </dd>
           </dl>
           <label className="field">
-            <span>Your reference</span>
-            <input name="reference" value={reference} onChange={(e) => setReference(e.target.value)} placeholder="PO number, project…" />
+            <span>{t.yourReference}</span>
+            <input name="reference" value={reference} onChange={(e) => setReference(e.target.value)} placeholder={t.referencePlaceholder} />
           </label>
           <label className="field">
-            <span>Desired delivery date</span>
+            <span>{t.desiredDelivery}</span>
             <input name="deliveryDate" type="date" value={deliveryDate} onChange={(e) => setDeliveryDate(e.target.value)} />
           </label>
           <label className="field">
-            <span>Deliver to</span>
+            <span>{t.deliverTo}</span>
             <select value={addressIndex} onChange={(e) => setAddressIndex(Number(e.target.value))}>
-              <option value={-1}>Our default shipping address</option>
+              <option value={-1}>{t.defaultAddress}</option>
               {addresses.map((a, i) => (
                 <option key={i} value={i}>
                   {a.name}, {a.street}, {a.postalCode} {a.city}
@@ -198,8 +191,8 @@ export function CartPage() {
             </select>
           </label>
           <label className="field">
-            <span>Remarks</span>
-            <textarea rows={2} value={remarks} onChange={(e) => setRemarks(e.target.value)} />
+            <span>{t.orderRemark}</span>
+            <textarea name="orderRemarks" rows={2} value={remarks} onChange={(e) => setRemarks(e.target.value)} />
           </label>
           {formError && (
             <p className="error" role="alert">
@@ -208,17 +201,15 @@ export function CartPage() {
           )}
           {priceChanged ? (
             <button type="button" className="btn btn-accent btn-block" data-testid="accept-prices" onClick={() => void place(null, true)}>
-              Accept the new prices and {ordersAreBinding ? "order" : "send"}
+              {ordersAreBinding ? t.acceptAndOrder : t.acceptAndSend}
             </button>
           ) : (
             <button type="submit" className="btn btn-primary btn-block" data-testid="place-order" disabled={placing.fetching}>
-              {placing.fetching ? "Sending…" : ordersAreBinding ? "Place binding order" : "Send for approval"}
+              {placing.fetching ? t.sending : ordersAreBinding ? t.placeBindingOrder : t.sendForApproval}
             </button>
           )}
           <p className="muted small">
-            {ordersAreBinding
-              ? "Your order is binding and goes straight to production."
-              : "You may propose orders: a colleague with approval rights makes them binding."}
+            {ordersAreBinding ? t.bindingHint : t.proposalHint}
           </p>
         </form>
       </aside>

@@ -4,18 +4,13 @@ import { ProductArt } from "../components/ProductArt";
 import { ProductsDocument } from "../generated/graphql";
 import { useBrand, useViewer } from "../lib/context";
 import { useFormat } from "../lib/format";
-
-const KIND_LABELS: Record<string, string> = {
-  PRINT: "Print",
-  LASER_PART: "Laser cutting",
-  SERVICE: "Service",
-  STOCK_ITEM: "Stock item",
-};
+import { useT } from "../i18n";
 
 export function Catalog() {
   const brand = useBrand();
   const { me } = useViewer();
   const fmt = useFormat();
+  const t = useT();
   const [{ data, fetching, error }] = useQuery({
     query: ProductsDocument,
     variables: { channel: brand.channel },
@@ -25,12 +20,14 @@ export function Catalog() {
     <>
       <section className="hero">
         <div>
-          <h1>{me ? `Welcome back, ${me.fullName.split(" ")[0]}` : brand.name}</h1>
-          <p>{brand.tagline} Configure a product and watch its price follow every choice.</p>
+          <h1>{me ? t.welcomeBack(me.fullName.split(" ")[0]) : brand.name}</h1>
+          <p>
+            {brand.tagline} {t.catalogueIntro}
+          </p>
         </div>
       </section>
-      {error && <p className="error">The catalogue cannot be loaded: {error.message}</p>}
-      {fetching && !data && <div className="loading">Loading the catalogue…</div>}
+      {error && <p className="error">{t.catalogueError(error.message)}</p>}
+      {fetching && !data && <div className="loading">{t.catalogueLoading}</div>}
       <div className="grid products" data-testid="catalog">
         {data?.products.nodes.map((p) => (
           <Link
@@ -41,18 +38,18 @@ export function Catalog() {
           >
             {p.imageUrls[0] ? <img className="product-art" src={p.imageUrls[0]} alt="" /> : <ProductArt code={p.code} kind={p.kind} />}
             <div className="product-body">
-              <span className="kind">{KIND_LABELS[p.kind] ?? p.kind}</span>
+              <span className="kind">{t.kinds[p.kind] ?? p.kind}</span>
               <h3>{p.name}</h3>
               <p>{p.description}</p>
               <div className="product-foot">
                 {p.fromPrice?.net ? (
                   <span className="from">
-                    from <strong>{fmt.money(p.fromPrice.net)}</strong>
+                    {t.from} <strong>{fmt.money(p.fromPrice.net)}</strong>
                   </span>
                 ) : (
-                  <span className="from muted">{p.kind === "LASER_PART" ? "Priced by drawing" : "Price on request"}</span>
+                  <span className="from muted">{p.kind === "LASER_PART" ? t.pricedByDrawing : t.priceOnRequest}</span>
                 )}
-                <span className="go">{p.kind === "LASER_PART" ? "Create a part →" : "Configure →"}</span>
+                <span className="go">{p.kind === "LASER_PART" ? t.createPart : t.configure}</span>
               </div>
             </div>
           </Link>

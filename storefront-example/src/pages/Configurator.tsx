@@ -3,8 +3,8 @@ import { useMutation, useQuery, useSubscription } from "urql";
 import { Link, useParams } from "wouter";
 import { ProductArt } from "../components/ProductArt";
 import { ParameterField, effectiveValues } from "../components/ParameterField";
-import { PricePanel, type ShownPrice } from "../components/PricePanel";
-import { useToast } from "../components/Toasts";
+import { PricePanel, PriceSticky, type ShownPrice } from "../components/PricePanel";
+import { QuantityInput } from "../components/QuantityInput";
 import {
   CartLineAddDocument,
   ConfigurationCreateDocument,
@@ -15,6 +15,8 @@ import {
 } from "../generated/graphql";
 import { useBrand, useViewer } from "../lib/context";
 import { useFormat } from "../lib/format";
+import { cartChanged } from "../lib/cart";
+import { useT } from "../i18n";
 
 const QUANTITY_PRESETS = [100, 250, 500, 1000, 2500, 5000];
 const DEBOUNCE_MS = 200;
@@ -23,8 +25,8 @@ export function Configurator() {
   const { code } = useParams<{ code: string }>();
   const brand = useBrand();
   const { me, mayOrder, ordersAreBinding } = useViewer();
-  const notify = useToast();
   const fmt = useFormat();
+  const t = useT();
   const [product, refetchProduct] = useQuery({
     query: ProductDocument,
     variables: { code, channel: brand.channel },
@@ -33,13 +35,16 @@ export function Configurator() {
   const version = p?.currentVersion;
 
   const [values, setValues] = useState<Record<string, unknown>>({});
+  // The last valid quantity: what is priced and ordered. The box may hold other text meanwhile.
   const [quantity, setQuantity] = useState(500);
+  const [quantityOk, setQuantityOk] = useState(true);
   const [remarks, setRemarks] = useState("");
   const [configurationId, setConfigurationId] = useState<string | null>(null);
   const [createError, setCreateError] = useState<string | null>(null);
   const [shown, setShown] = useState<ShownPrice | null>(null);
   const [updating, setUpdating] = useState(false);
   const [added, setAdded] = useState<string | null>(null);
+  const [addError, setAddError] = useState<string | null>(null);
   const revision = useRef(-1);
 
   const [, createConfiguration] = useMutation(ConfigurationCreateDocument);
@@ -67,7 +72,7 @@ export function Configurator() {
     }).then((r) => {
       const payload = r.data?.configurationCreate;
       if (!payload?.configuration) {
-        setCreateError(payload?.errors[0]?.message ?? r.error?.message ?? "Cannot configure this product.");
+        setCreateError(payload?.errors[0]?.message ?? r.error?.message ?? t.cannotConfigure);
         return;
       }
       setConfigurationId(payload.configuration.id);
@@ -116,7 +121,6 @@ export function Configurator() {
     push(next, quantity);
   };
   const changeQuantity = (q: number) => {
-    if (!Number.isFinite(q) || q < 1) return;
     setQuantity(q);
     push(values, q);
   };
@@ -136,19 +140,22 @@ export function Configurator() {
     setUpdating(false);
     const r = await addToCart({ input: { configurationId, quantity, remarks } });
     const payload = r.data?.cartLineAdd;
+    cartChanged();
+    // Said in the panel, next to "Go to cart": a toast would cover the very button.
     if (payload?.cartLine) {
-      setAdded(payload.cartLine.id);
-      notify({ title: "Added to your cart", body: `${fmt.number(quantity)} × ${p?.name}`, tone: "success" });
+      setAdded(t.addedToCart(`${fmt.number(quantity)} × ${p?.name}`));
+      setAddError(null);
     } else {
-      notify({ title: "Not added", body: payload?.errors[0]?.message ?? r.error?.message, tone: "warning" });
+      setAdded(null);
+      setAddError(payload?.errors[0]?.message ?? r.error?.message ?? t.notAdded);
     }
   }
 
-  if (product.fetching && !product.data) return <div className="loading">Loading…</div>;
+  if (product.fetching && !product.data) return <div className="loading">{t.loading}</div>;
   if (!p || !version) {
     return (
       <div className="empty">
-        This product is not available here. <Link href="/">Back to the catalogue</Link>
+        {t.notAvailable} <Link href="/">{t.backToCatalogue}</Link>
       </div>
     );
   }
@@ -162,7 +169,7 @@ export function Configurator() {
     <div className="configurator">
       <div className="config-main">
         <Link href="/" className="back">
-          ← Catalogue
+          {t.backCatalogue}
         </Link>
         <div className="config-head">
           <ProductArt code={p.code} kind={p.kind} />
@@ -175,17 +182,10 @@ export function Configurator() {
         <form className="card config-form" onSubmit={(e) => e.preventDefault()} data-testid="configurator">
           <div className="param">
             <div className="param-label">
-              <label htmlFor="quantity">Quantity</label>
+              <label htmlFor="quantity">{t.quantity}</label>
             </div>
             <div className="quantity">
-              <input
-                id="quantity"
-                name="quantity"
-                type="number"
-                min={1}
-                value={quantity}
-                onChange={(e) => changeQuantity(Number(e.target.value))}
-              />
+              <QuantityInput id="quantity" name="quantity" value={quantity} onChange={changeQuantity} onValidity={setQuantityOk} />
               <div className="segmented small">
                 {QUANTITY_PRESETS.map((q) => (
                   <button
@@ -204,6 +204,7 @@ export function Configurator() {
             <ParameterField
               key={param.key}
               param={param}
+              params={version.parameters}
               rules={version.parameterRules}
               values={effective}
               message={messagesByField.get(param.key)}
@@ -211,37 +212,54 @@ export function Configurator() {
             />
           ))}
         </form>
+        <PriceSticky shown={shown} updating={updating || !quantityOk} />
       </div>
       <aside className="config-side">
-        <PricePanel shown={shown} updating={updating} live={!!live.data && !live.error}>
+        <PricePanel shown={shown} updating={updating || !quantityOk} live={!!live.data && !live.error}>
+          {!quantityOk && (
+            <p className="muted small" data-testid="priced-for">
+              {t.quantityPricedFor(fmt.number(quantity))}
+            </p>
+          )}
           {!me ? (
             <Link href="/login" className="btn btn-primary btn-block">
-              Log in to order
+              {t.logInToOrder}
             </Link>
           ) : !mayOrder ? (
-            <p className="muted small">Your account may not order. Ask your company's administrator.</p>
+            <p className="muted small">{t.mayNotOrder}</p>
           ) : (
             <>
               <label className="field">
-                <span>Remarks for the print shop</span>
-                <textarea rows={2} value={remarks} onChange={(e) => setRemarks(e.target.value)} />
+                <span>{t.lineRemark}</span>
+                <textarea name="lineRemarks" rows={2} value={remarks} onChange={(e) => setRemarks(e.target.value)} aria-describedby="line-remark-hint" />
+                <small className="muted" id="line-remark-hint">
+                  {t.lineRemarkHint}
+                </small>
               </label>
               <button
                 className="btn btn-primary btn-block"
                 data-testid="add-to-cart"
                 onClick={() => void add()}
-                disabled={!shown?.price.valid || adding.fetching}
+                disabled={!shown?.price.valid || !quantityOk || adding.fetching}
               >
-                {adding.fetching ? "Adding…" : "Add to cart"}
+                {adding.fetching ? t.adding : t.addToCart}
               </button>
-              {added && (
-                <Link href="/cart" className="btn btn-ghost btn-block">
-                  Go to cart →
-                </Link>
+              {addError && (
+                <p className="error" role="alert">
+                  {addError}
+                </p>
               )}
-              <p className="muted small center">
-                {ordersAreBinding ? "You order directly." : "Your orders go to a colleague for approval."}
-              </p>
+              {added && (
+                <>
+                  <p className="added small center" role="status" data-testid="added">
+                    {added}
+                  </p>
+                  <Link href="/cart" className="btn btn-ghost btn-block">
+                    {t.goToCart}
+                  </Link>
+                </>
+              )}
+              <p className="muted small center">{ordersAreBinding ? t.youOrderDirectly : t.yourOrdersGoForApproval}</p>
             </>
           )}
         </PricePanel>

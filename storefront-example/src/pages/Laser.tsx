@@ -3,6 +3,8 @@ import { useMutation, useQuery } from "urql";
 import { Link } from "wouter";
 import { DrawingFacts, PartPreview } from "../components/PartPreview";
 import { PricePanel } from "../components/PricePanel";
+import { ProblemPreview, type DrawingProblem } from "../components/ProblemPreview";
+import { QuantityInput } from "../components/QuantityInput";
 import { useToast } from "../components/Toasts";
 import {
   CartLineAddDocument,
@@ -19,6 +21,8 @@ import {
 import { useBrand, useViewer } from "../lib/context";
 import { useFormat } from "../lib/format";
 import { useDebounced } from "../lib/useDebounced";
+import { cartChanged } from "../lib/cart";
+import { useT } from "../i18n";
 
 type Template = LaserSetupQuery["partTemplates"][number];
 type Material = LaserSetupQuery["laserMaterials"][number];
@@ -27,6 +31,7 @@ type Material = LaserSetupQuery["laserMaterials"][number];
 const UPLOAD_CONTEXT = { fetchOptions: { headers: { "Apollo-Require-Preflight": "true" } } };
 
 export function LaserPage() {
+  const t = useT();
   const [setup] = useQuery({ query: LaserSetupDocument });
   const [mode, setMode] = useState<"template" | "dxf">("template");
   const [material, setMaterial] = useState<string>("");
@@ -43,8 +48,8 @@ export function LaserPage() {
     }
   }, [material, materials]);
 
-  if (setup.fetching && !setup.data) return <div className="loading">Loading…</div>;
-  if (setup.error) return <div className="empty">Laser parts are not available on this server.</div>;
+  if (setup.fetching && !setup.data) return <div className="loading">{t.loading}</div>;
+  if (setup.error) return <div className="empty">{t.laserUnavailable}</div>;
 
   const sheet = { material, thickness, quantity, materials, current, setMaterial, setThickness, setQuantity };
 
@@ -52,19 +57,19 @@ export function LaserPage() {
     <>
       <div className="page-head">
         <div>
-          <h1>Laser-cut parts</h1>
-          <p className="muted">Start from a template or upload a DXF drawing; every part is checked against the sheet before it is priced.</p>
+          <h1>{t.laserTitle}</h1>
+          <p className="muted">{t.laserIntro}</p>
         </div>
         <Link href="/parts" className="btn btn-ghost">
-          Parts library →
+          {t.partsLibraryLink}
         </Link>
       </div>
       <div className="tabs source-tabs" role="tablist">
         <button role="tab" aria-selected={mode === "template"} className={mode === "template" ? "on" : ""} onClick={() => setMode("template")}>
-          From a template
+          {t.fromTemplate}
         </button>
         <button role="tab" aria-selected={mode === "dxf"} className={mode === "dxf" ? "on" : ""} onClick={() => setMode("dxf")} data-testid="mode-dxf">
-          Upload a DXF
+          {t.uploadDxf}
         </button>
       </div>
       {mode === "template" ? (
@@ -88,10 +93,12 @@ interface Sheet {
 }
 
 function SheetFields({ sheet }: { sheet: Sheet }) {
+  const t = useT();
+  const fmt = useFormat();
   return (
     <div className="sheet-fields">
       <label className="field">
-        <span>Material</span>
+        <span>{t.material}</span>
         <select
           name="material"
           value={sheet.material}
@@ -109,18 +116,18 @@ function SheetFields({ sheet }: { sheet: Sheet }) {
         </select>
       </label>
       <label className="field">
-        <span>Thickness</span>
+        <span>{t.thickness}</span>
         <select name="thickness" value={sheet.thickness} onChange={(e) => sheet.setThickness(e.target.value)}>
-          {sheet.current?.thicknesses.map((t) => (
-            <option key={t.thicknessMm} value={t.thicknessMm}>
-              {Number(t.thicknessMm)} mm
+          {sheet.current?.thicknesses.map((th) => (
+            <option key={th.thicknessMm} value={th.thicknessMm}>
+              {fmt.number(th.thicknessMm)} mm
             </option>
           ))}
         </select>
       </label>
       <label className="field">
-        <span>Quantity</span>
-        <input name="partQuantity" type="number" min={1} value={sheet.quantity} onChange={(e) => sheet.setQuantity(Math.max(1, Number(e.target.value) || 1))} />
+        <span>{t.quantity}</span>
+        <QuantityInput name="partQuantity" value={sheet.quantity} onChange={sheet.setQuantity} />
       </label>
     </div>
   );
@@ -129,6 +136,7 @@ function SheetFields({ sheet }: { sheet: Sheet }) {
 function TemplatePart({ templates, sheet, onSaved }: { templates: Template[]; sheet: Sheet; onSaved(p: PartFieldsFragment): void }) {
   const brand = useBrand();
   const fmt = useFormat();
+  const t = useT();
   const [key, setKey] = useState(templates[0]?.key ?? "");
   const template = templates.find((t) => t.key === key);
   const [params, setParams] = useState<Record<string, number>>({});
@@ -136,8 +144,8 @@ function TemplatePart({ templates, sheet, onSaved }: { templates: Template[]; sh
   // A new template starts from its defaults (keyed by the template, not the result object,
   // so a refetch of the setup query keeps what the buyer typed).
   useEffect(() => {
-    const t = templates.find((x) => x.key === key);
-    if (t) setParams(Object.fromEntries(t.parameters.map((p) => [p.key, p.default])));
+    const chosen = templates.find((x) => x.key === key);
+    if (chosen) setParams(Object.fromEntries(chosen.parameters.map((p) => [p.key, p.default])));
   }, [key]);
 
   const input = useDebounced(
@@ -153,11 +161,11 @@ function TemplatePart({ templates, sheet, onSaved }: { templates: Template[]; sh
     <div className="laser">
       <div>
         <div className="templates" data-testid="templates">
-          {templates.map((t) => (
-            <button key={t.key} type="button" className={`card template${t.key === key ? " on" : ""}`} onClick={() => setKey(t.key)} data-template={t.key}>
-              <TemplateThumb template={t} material={sheet.material} thickness={sheet.thickness} />
-              <strong>{t.label}</strong>
-              <small className="muted">{t.description}</small>
+          {templates.map((tp) => (
+            <button key={tp.key} type="button" className={`card template${tp.key === key ? " on" : ""}`} onClick={() => setKey(tp.key)} data-template={tp.key}>
+              <TemplateThumb template={tp} material={sheet.material} thickness={sheet.thickness} />
+              <strong>{tp.label}</strong>
+              <small className="muted">{tp.description}</small>
             </button>
           ))}
         </div>
@@ -187,16 +195,16 @@ function TemplatePart({ templates, sheet, onSaved }: { templates: Template[]; sh
             ))}
             <SheetFields sheet={sheet} />
             <label className="field">
-              <span>Name in your library</span>
+              <span>{t.nameInLibrary}</span>
               <input name="partName" value={name} placeholder={template.label} onChange={(e) => setName(e.target.value)} />
             </label>
           </form>
         )}
       </div>
       <aside className="config-side">
-        <PartPreview svg={q?.drawing?.svgPreview} label={template?.label ?? "Part"} />
+        <PartPreview svg={q?.drawing?.svgPreview} label={template?.label ?? t.part} />
         {q?.drawing && <DrawingFacts {...q.drawing} fmt={fmt} />}
-        <PricePanel shown={q ? { price: q.price, reason: "QUOTE", at: 0 } : null} updating={quote.fetching} title="Price">
+        <PricePanel shown={q ? { price: q.price, reason: "QUOTE", at: 0 } : null} updating={quote.fetching} title={t.price}>
           <SaveAndOrder
             canSave={!!q?.price.valid}
             quantity={sheet.quantity}
@@ -228,28 +236,34 @@ function SaveAndOrder(props: {
 }) {
   const { canSave, quantity, input, onSaved } = props;
   const brand = useBrand();
-  const notify = useToast();
+  const fmt = useFormat();
+  const t = useT();
   const { mayOrder } = useViewer();
   const [saving, createPart] = useMutation(PartCreateFromTemplateDocument);
   const [, addLine] = useMutation(CartLineAddDocument);
   const [error, setError] = useState<string | null>(null);
+  // What happened, said under the buttons (a toast would cover them).
+  const [done, setDone] = useState<string | null>(null);
 
   async function save(andOrder: boolean) {
     setError(null);
+    setDone(null);
     const r = await createPart({ input });
     const payload = r.data?.partCreateFromTemplate;
     if (!payload?.part) {
-      setError(payload?.errors.map((e) => e.message).join(" ") ?? "Not saved.");
+      setError(payload?.errors.map((e) => e.message).join(" ") ?? t.notSaved);
       return;
     }
     onSaved(payload.part);
     if (!andOrder) {
-      notify({ title: "Saved to your parts library", body: payload.part.name, tone: "success" });
+      setDone(t.savedToLibrary(payload.part.name));
       return;
     }
     const added = await addLine({ input: { partId: payload.part.id, quantity, channel: brand.channel } });
+    cartChanged();
     const e = added.data?.cartLineAdd.errors[0];
-    notify(e ? { title: "Saved, not added to the cart", body: e.message, tone: "warning" } : { title: "Saved and added to your cart", body: `${quantity} × ${payload.part.name}`, tone: "success" });
+    if (e) setError(`${t.savedNotAdded}: ${e.message}`);
+    else setDone(t.savedAndAdded(`${fmt.number(quantity)} × ${payload.part.name}`));
   }
 
   return (
@@ -257,25 +271,34 @@ function SaveAndOrder(props: {
       {error && <p className="error">{error}</p>}
       {mayOrder && (
         <button className="btn btn-primary btn-block" disabled={!canSave || saving.fetching} onClick={() => void save(true)} data-testid="part-add-to-cart">
-          Save and add to cart
+          {t.saveAndAdd}
         </button>
       )}
       <button className="btn btn-ghost btn-block" disabled={!canSave || saving.fetching} onClick={() => void save(false)} data-testid="part-save">
-        Save to parts library
+        {t.saveToLibrary}
       </button>
+      {done && (
+        <p className="added small center" role="status" data-testid="part-done">
+          {done} · <Link href="/cart">{t.goToCart}</Link>
+        </p>
+      )}
     </>
   );
 }
 
-function DxfPart({ sheet, onSaved, saved }: { sheet: Sheet; onSaved(p: PartFieldsFragment): void; saved: PartFieldsFragment | null }) {
+function DxfPart({ sheet, onSaved, saved }: { sheet: Sheet; onSaved(p: PartFieldsFragment | null): void; saved: PartFieldsFragment | null }) {
   const brand = useBrand();
   const fmt = useFormat();
+  const t = useT();
   const notify = useToast();
   const { mayOrder } = useViewer();
   const [file, setFile] = useState<File | null>(null);
   const [name, setName] = useState("");
   const [units, setUnits] = useState<DrawingUnits | "">("");
-  const [errors, setErrors] = useState<{ message: string; x: number | null; y: number | null; layer: string | null }[]>([]);
+  const [errors, setErrors] = useState<DrawingProblem[]>([]);
+  // The file the errors are about (the box may hold another one by now).
+  const [refused, setRefused] = useState<File | null>(null);
+  const [added, setAdded] = useState<string | null>(null);
   const [uploading, upload] = useMutation(PartCreateFromDxfDocument);
   const [, addLine] = useMutation(CartLineAddDocument);
   const part = saved?.source === "DXF" ? saved : null;
@@ -289,7 +312,11 @@ function DxfPart({ sheet, onSaved, saved }: { sheet: Sheet; onSaved(p: PartField
   async function submit(event: FormEvent) {
     event.preventDefault();
     if (!file) return;
+    // A new drawing replaces whatever the last one left: its preview, price and button.
     setErrors([]);
+    setRefused(null);
+    setAdded(null);
+    onSaved(null);
     const r = await upload(
       {
         input: {
@@ -306,17 +333,19 @@ function DxfPart({ sheet, onSaved, saved }: { sheet: Sheet; onSaved(p: PartField
     const payload = r.data?.partCreateFromDxf;
     if (payload?.part) {
       onSaved(payload.part);
-      notify({ title: "Drawing checked and saved", body: payload.part.name, tone: "success" });
     } else {
-      setErrors(payload?.errors ?? [{ message: r.error?.message ?? "Upload failed.", x: null, y: null, layer: null }]);
+      setErrors(payload?.errors ?? [{ message: r.error?.message ?? t.uploadFailed, x: null, y: null, layer: null }]);
+      setRefused(file);
     }
   }
 
   async function add() {
     if (!part) return;
     const r = await addLine({ input: { partId: part.id, quantity: sheet.quantity, channel: brand.channel } });
+    cartChanged();
     const e = r.data?.cartLineAdd.errors[0];
-    notify(e ? { title: "Not added", body: e.message, tone: "warning" } : { title: "Added to your cart", body: `${sheet.quantity} × ${part.name}`, tone: "success" });
+    if (e) notify({ title: t.notAdded, body: e.message, tone: "warning" });
+    else setAdded(t.addedToCart(`${fmt.number(sheet.quantity)} × ${part.name}`));
   }
 
   return (
@@ -324,57 +353,61 @@ function DxfPart({ sheet, onSaved, saved }: { sheet: Sheet; onSaved(p: PartField
       <form className="card config-form pad" onSubmit={(e) => void submit(e)} data-testid="dxf-form">
         <label className="dropzone">
           <input type="file" accept=".dxf" name="dxf" onChange={(e) => setFile(e.target.files?.[0] ?? null)} />
-          <strong>{file ? file.name : "Choose a DXF drawing"}</strong>
+          <strong>{file ? file.name : t.chooseDxf}</strong>
           <br />
-          <span className="muted small">{file ? `${fmt.number(Math.ceil(file.size / 1024))} KB` : "One part per file, at most 5 MB"}</span>
+          <span className="muted small">{file ? t.fileSize(fmt.number(Math.ceil(file.size / 1024))) : t.dxfLimits}</span>
         </label>
         <label className="field">
-          <span>Name in your library</span>
+          <span>{t.nameInLibrary}</span>
           <input name="dxfName" value={name} onChange={(e) => setName(e.target.value)} placeholder={file?.name.replace(/\.dxf$/i, "") ?? ""} />
         </label>
         <label className="field">
-          <span>Units, if the drawing declares none</span>
+          <span>{t.unitsIfNone}</span>
           <select value={units} onChange={(e) => setUnits(e.target.value as DrawingUnits | "")}>
-            <option value="">Refuse undeclared units</option>
-            <option value="MILLIMETRE">Millimetres</option>
-            <option value="CENTIMETRE">Centimetres</option>
-            <option value="METRE">Metres</option>
-            <option value="INCH">Inches</option>
+            <option value="">{t.refuseUndeclared}</option>
+            <option value="MILLIMETRE">{t.millimetres}</option>
+            <option value="CENTIMETRE">{t.centimetres}</option>
+            <option value="METRE">{t.metres}</option>
+            <option value="INCH">{t.inches}</option>
           </select>
         </label>
         <SheetFields sheet={sheet} />
         {errors.length > 0 && (
           <div className="error" role="alert" data-testid="dxf-errors">
-            <strong>The drawing cannot be cut like this:</strong>
-            <ul>
+            <strong>{t.cannotCut}</strong>
+            {/* The API's message already names the place; the number points at its mark on the preview. */}
+            <ol className="problems">
               {errors.map((e, i) => (
-                <li key={i}>
+                <li key={i} className={e.x != null && e.y != null ? "located" : undefined}>
                   {e.message}
-                  {e.x != null && e.y != null && (
-                    <small>
-                      {" "}
-                      (at {fmt.number(e.x)}, {fmt.number(e.y)} mm{e.layer ? `, layer ${e.layer}` : ""})
-                    </small>
-                  )}
                 </li>
               ))}
-            </ul>
+            </ol>
           </div>
         )}
         <button className="btn btn-primary btn-block" type="submit" disabled={!file || uploading.fetching} data-testid="dxf-upload">
-          {uploading.fetching ? "Checking…" : "Upload and check"}
+          {uploading.fetching ? t.checking : t.uploadAndCheck}
         </button>
       </form>
       <aside className="config-side">
-        <PartPreview svg={part?.svgPreview} label={part?.name ?? "Part"} />
+        {refused && errors.length > 0 ? (
+          <ProblemPreview file={refused} problems={errors} units={units} />
+        ) : (
+          <PartPreview svg={part?.svgPreview} label={part?.name ?? t.part} />
+        )}
         {part && <DrawingFacts {...part} fmt={fmt} />}
-        <PricePanel shown={partPrice ? { price: partPrice, reason: "QUOTE", at: 0 } : null} updating={price.fetching} title="Price">
+        <PricePanel shown={part && partPrice ? { price: partPrice, reason: "QUOTE", at: 0 } : null} updating={price.fetching} title={t.price}>
           {part && mayOrder && (
             <button className="btn btn-primary btn-block" onClick={() => void add()} data-testid="dxf-add-to-cart">
-              Add to cart
+              {t.addToCart}
             </button>
           )}
-          {!part && <p className="muted small">Upload a drawing to see its price.</p>}
+          {added && (
+            <p className="added small center" role="status" data-testid="dxf-added">
+              {added} · <Link href="/cart">{t.goToCart}</Link>
+            </p>
+          )}
+          {!part && <p className="muted small">{t.uploadToSeePrice}</p>}
         </PricePanel>
       </aside>
     </div>

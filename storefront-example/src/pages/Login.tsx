@@ -3,13 +3,19 @@ import { useLocation } from "wouter";
 import { brandLogoUrl } from "../lib/brand";
 import { useBrand, useSession, useViewer } from "../lib/context";
 import { returnTo } from "../lib/returnTo";
+import { useT } from "../i18n";
 
+/** The demo data's users (`pressroom seed-demo`) and what each may do. */
 const DEMO_LOGINS = [
-  ["acme", "every right"],
-  ["boss.acme", "orders, approves"],
-  ["buyer.acme", "proposals only"],
-  ["globex", "every right"],
+  ["acme", "every"],
+  ["boss.acme", "boss"],
+  ["buyer.acme", "buyer"],
+  ["globex", "every"],
 ];
+/** Every demo user's password. A chip fills it in only in development builds (`npm run dev`);
+ *  a production build never carries it in a form, only in the hint text of a demo brand. */
+const DEMO_PASSWORD = "demo-pass-123";
+const FILL_DEMO_PASSWORD = import.meta.env.DEV;
 
 export function Login() {
   const brand = useBrand();
@@ -20,14 +26,15 @@ export function Login() {
   const [password, setPassword] = useState("");
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  const t = useT();
 
   if (me) {
     return (
       <div className="login-page">
         <div className="card login-card">
-          <p>You are logged in as {me.fullName}.</p>
+          <p>{t.loggedInAs(me.fullName)}</p>
           <button className="btn btn-primary" onClick={() => navigate(returnTo.path)}>
-            Continue
+            {t.continue}
           </button>
         </div>
       </div>
@@ -47,7 +54,7 @@ export function Login() {
         navigate(next, { replace: true });
       }
     } catch (e) {
-      setError(e instanceof Error ? e.message : "The shop cannot be reached.");
+      setError(e instanceof Error ? e.message : t.cannotReach);
     } finally {
       setBusy(false);
     }
@@ -60,19 +67,19 @@ export function Login() {
         <h1>{brand.name}</h1>
         <p>{brand.tagline}</p>
         <ul>
-          <li>Prices that update while you configure</li>
-          <li>Orders, or proposals for your manager to approve</li>
-          <li>Follow production live, job by job</li>
+          {t.heroPoints.map((point) => (
+            <li key={point}>{point}</li>
+          ))}
         </ul>
       </section>
       <form className="card login-card" onSubmit={submit}>
-        <h2>Log in</h2>
+        <h2>{t.logIn}</h2>
         <label className="field">
-          <span>Login</span>
+          <span>{t.login}</span>
           <input name="login" autoComplete="username" value={login} onChange={(e) => setLogin(e.target.value)} required autoFocus />
         </label>
         <label className="field">
-          <span>Password</span>
+          <span>{t.password}</span>
           <input
             name="password"
             type="password"
@@ -88,15 +95,24 @@ export function Login() {
           </p>
         )}
         <button className="btn btn-primary btn-block" type="submit" disabled={busy}>
-          {busy ? "Logging in…" : "Log in"}
+          {busy ? t.loggingIn : t.logIn}
         </button>
         {brand.demoLogins && (
           <div className="demo-hint">
-            <strong>Demo logins</strong> (password <code>demo-pass-123</code>)
+            <strong>{t.demoLogins}</strong> ({t.demoPassword} <code>{DEMO_PASSWORD}</code>)
             <div className="demo-logins">
               {DEMO_LOGINS.map(([l, what]) => (
-                <button type="button" key={l} className="chip" onClick={() => setLogin(l)}>
-                  {l} <small>{what}</small>
+                <button
+                  type="button"
+                  key={l}
+                  className="chip"
+                  data-testid="demo-login"
+                  onClick={() => {
+                    setLogin(l);
+                    if (FILL_DEMO_PASSWORD) setPassword(DEMO_PASSWORD);
+                  }}
+                >
+                  {l} <small>{t.demoRoles[what]}</small>
                 </button>
               ))}
             </div>

@@ -5,14 +5,31 @@ import { Decision } from "../components/Decision";
 import { SpecSummary } from "../components/SpecSummary";
 import { StatusBadge } from "../components/StatusBadge";
 import { useToast } from "../components/Toasts";
-import { OrderCancelDocument, OrderDetailDocument } from "../generated/graphql";
+import { OrderCancelDocument, OrderDetailDocument, type OrderDetailQuery } from "../generated/graphql";
 import { useViewer } from "../lib/context";
-import { ORDER_STATUS_LABELS, useFormat } from "../lib/format";
+import { useFormat } from "../lib/format";
 import { useRefetchOnOrderEvents } from "../lib/live";
+import { orderIdFromPath } from "../lib/orderPath";
+import { useT, type Messages } from "../i18n";
 
 const FLOW = ["RELEASED", "IN_PRODUCTION", "COMPLETED", "DELIVERED"] as const;
 
-export function OrderDetail({ id }: { id: string }) {
+/** The order page; `id` is the address's segment, possibly percent-encoded. */
+export function OrderDetail({ id: segment }: { id: string }) {
+  const t = useT();
+  const id = orderIdFromPath(segment);
+  if (id === null) {
+    // Not even sent to the server: no order has an ID like this.
+    return (
+      <div className="empty" data-testid="bad-order-link">
+        {t.badOrderLink} <Link href="/orders">{t.allOrders}</Link>
+      </div>
+    );
+  }
+  return <OrderView id={id} t={t} />;
+}
+
+function OrderView({ id, t }: { id: string; t: Messages }) {
   const { me, can } = useViewer();
   const fmt = useFormat();
   const notify = useToast();
@@ -22,11 +39,11 @@ export function OrderDetail({ id }: { id: string }) {
   const [confirmCancel, setConfirmCancel] = useState(false);
 
   const order = result.data?.node?.__typename === "Order" ? result.data.node : null;
-  if (result.fetching && !result.data) return <div className="loading">Loading…</div>;
+  if (result.fetching && !result.data) return <div className="loading">{t.loading}</div>;
   if (!order) {
     return (
       <div className="empty">
-        Order not found. <Link href="/orders">All orders</Link>
+        {t.orderNotFound} <Link href="/orders">{t.allOrders}</Link>
       </div>
     );
   }
@@ -39,9 +56,9 @@ export function OrderDetail({ id }: { id: string }) {
   const stopped = order.status === "REJECTED" || order.status === "CANCELLED";
 
   async function doCancel() {
-    const r = await cancel({ id: order!.id, reason: "Cancelled in the storefront" });
+    const r = await cancel({ id: order!.id, reason: t.cancelledInStorefront });
     const e = r.data?.orderCancel.errors[0];
-    notify(e ? { title: "Not cancelled", body: e.message, tone: "warning" } : { title: `${order!.number} cancelled`, tone: "info" });
+    if (e) notify({ title: t.notCancelled, body: e.message, tone: "warning", group: order!.id });
     setConfirmCancel(false);
     refetch({ requestPolicy: "network-only" });
   }
@@ -49,17 +66,19 @@ export function OrderDetail({ id }: { id: string }) {
   return (
     <div className="order-detail" data-testid="order-detail" data-status={order.status}>
       <Link href="/orders" className="back">
-        ← Orders
+        {t.backOrders}
       </Link>
       <div className="page-head">
         <div>
           <h1>
-            Order <span data-testid="order-number">{order.number}</span>
+            {t.order} <span data-testid="order-number">{order.number}</span>
           </h1>
           <p className="muted">
-            {order.history[0]?.toStatus === "PENDING_APPROVAL" ? "Proposed" : "Placed"} by{" "}
-            {order.orderer?.fullName ?? "—"} on {fmt.dateTime(order.createdAt)}
-            {order.approvedBy && <> · approved by {order.approvedBy.fullName}</>}
+            {(order.history[0]?.toStatus === "PENDING_APPROVAL" ? t.proposedBy : t.placedBy)(
+              order.orderer?.fullName ?? "—",
+              fmt.dateTime(order.createdAt),
+            )}
+            {order.approvedBy && <> · {t.approvedBy(order.approvedBy.fullName)}</>}
           </p>
         </div>
         <div className="head-actions">
@@ -70,15 +89,15 @@ export function OrderDetail({ id }: { id: string }) {
             (confirmCancel ? (
               <>
                 <button className="btn btn-danger btn-small" onClick={() => void doCancel()}>
-                  Yes, cancel
+                  {t.yesCancel}
                 </button>
                 <button className="btn btn-ghost btn-small" onClick={() => setConfirmCancel(false)}>
-                  Keep
+                  {t.keep}
                 </button>
               </>
             ) : (
               <button className="btn btn-ghost btn-small" onClick={() => setConfirmCancel(true)}>
-                Cancel order…
+                {t.cancelOrder}
               </button>
             ))}
         </div>
@@ -87,58 +106,58 @@ export function OrderDetail({ id }: { id: string }) {
       {mayDecide && (
         <div className="card callout">
           <div>
-            <strong>{order.orderer?.fullName} asks for your approval.</strong>
-            <p className="muted small">Approved, the order becomes binding and goes to production.</p>
+            <strong>{t.asksApproval(order.orderer?.fullName ?? "—")}</strong>
+            <p className="muted small">{t.approvalExplained}</p>
           </div>
           <Decision orderId={order.id} number={order.number} onDone={() => refetch({ requestPolicy: "network-only" })} />
         </div>
       )}
 
       {!stopped ? (
-        <ol className="stepper" aria-label="Order progress">
+        <ol className="stepper" aria-label={t.orderProgress}>
           {steps.map((s) => (
             <li key={s} className={order.status === s ? "current" : reached.has(s as never) ? "done" : ""}>
               <i />
-              {ORDER_STATUS_LABELS[s]}
+              {t.orderStatus[s]}
             </li>
           ))}
         </ol>
       ) : (
         <div className="card callout warning">
-          <strong>{ORDER_STATUS_LABELS[order.status]}</strong>
+          <strong>{t.orderStatus[order.status]}</strong>
           <span>{order.history[order.history.length - 1]?.reason}</span>
         </div>
       )}
 
       <div className="detail-grid">
         <section>
-          <h2>Production</h2>
-          {order.jobs.length === 0 && <p className="muted card pad">Production starts once the order is binding.</p>}
+          <h2>{t.production}</h2>
+          {order.jobs.length === 0 && <p className="muted card pad">{t.productionStarts}</p>}
           {order.jobs.map((job) => (
             <div key={job.id} className="card job" data-testid="job" data-status={job.status}>
               <header>
                 <div>
                   <strong>{job.title}</strong>
-                  <span className="muted small"> · job {job.number}</span>
+                  <span className="muted small"> · {t.job(job.number)}</span>
                 </div>
                 <span data-testid="job-status">
                   <StatusBadge status={job.status} kind="job" />
                 </span>
               </header>
               <ol className="tasks">
-                {job.tasks.map((t) => (
-                  <li key={t.id} className={`task task-${t.status.toLowerCase().replace("_", "-")}`}>
+                {job.tasks.map((task) => (
+                  <li key={task.id} className={`task task-${task.status.toLowerCase().replace("_", "-")}`}>
                     <i />
-                    <span>{t.name}</span>
-                    <small>{t.completedAt ? fmt.dateTime(t.completedAt) : t.status === "IN_PROGRESS" ? "in progress" : ""}</small>
+                    <span>{task.name}</span>
+                    <small>{task.completedAt ? fmt.dateTime(task.completedAt) : task.status === "IN_PROGRESS" ? t.inProgress : ""}</small>
                   </li>
                 ))}
               </ol>
-              {job.holdReason && <p className="field-error">On hold: {job.holdReason}</p>}
+              {job.holdReason && <p className="field-error">{t.onHold(job.holdReason)}</p>}
             </div>
           ))}
 
-          <h2>Items</h2>
+          <h2>{t.items}</h2>
           <div className="card">
             <ul className="order-lines">
               {order.lines.map((l) => (
@@ -155,26 +174,26 @@ export function OrderDetail({ id }: { id: string }) {
               ))}
             </ul>
             <dl className="totals pad">
-              <dt>Net</dt>
+              <dt>{t.net}</dt>
               <dd>{fmt.money(order.net)}</dd>
-              <dt>VAT</dt>
+              <dt>{t.vat}</dt>
               <dd>{fmt.money(order.vat)}</dd>
-              <dt className="grand">Total</dt>
+              <dt className="grand">{t.total}</dt>
               <dd className="grand">{fmt.money(order.gross)}</dd>
             </dl>
           </div>
         </section>
         <aside>
           <div className="card pad facts">
-            <h3>Details</h3>
+            <h3>{t.details}</h3>
             <dl>
-              <dt>Your reference</dt>
+              <dt>{t.yourReference}</dt>
               <dd>{order.customerReference || "—"}</dd>
-              <dt>Desired delivery</dt>
+              <dt>{t.desiredDeliveryShort}</dt>
               <dd>{fmt.date(order.desiredDeliveryDate)}</dd>
-              <dt>Payment</dt>
-              <dd>{order.paymentMethod === "ON_ACCOUNT" ? "On account" : order.paymentMethod}</dd>
-              <dt>Deliver to</dt>
+              <dt>{t.payment}</dt>
+              <dd>{order.paymentMethod === "ON_ACCOUNT" ? t.onAccount : order.paymentMethod}</dd>
+              <dt>{t.deliverTo}</dt>
               <dd>
                 {order.deliveryAddress ? (
                   <>
@@ -190,20 +209,20 @@ export function OrderDetail({ id }: { id: string }) {
               </dd>
               {order.remarks && (
                 <>
-                  <dt>Remarks</dt>
+                  <dt>{t.remarks}</dt>
                   <dd>{order.remarks}</dd>
                 </>
               )}
             </dl>
           </div>
           <div className="card pad">
-            <h3>History</h3>
+            <h3>{t.history}</h3>
             <ol className="history">
               {order.history.map((h, i) => (
                 <li key={i}>
                   <StatusBadge status={h.toStatus} />
                   <small>
-                    {fmt.dateTime(h.at)} · {h.actor.toLowerCase()}
+                    {fmt.dateTime(h.at)} · {t.historyBy(historyActor(order, h, i, t))}
                     {h.reason && <> · {h.reason}</>}
                   </small>
                 </li>
@@ -214,4 +233,14 @@ export function OrderDetail({ id }: { id: string }) {
       </div>
     </div>
   );
+}
+
+type Order = Extract<NonNullable<OrderDetailQuery["node"]>, { __typename: "Order" }>;
+
+/** Who made a step, named as the page's header names them: the orderer for the first step,
+ *  the approver for the approval, else the kind of actor. */
+function historyActor(order: Order, h: Order["history"][number], index: number, t: Messages): string {
+  if (index === 0 && order.orderer) return order.orderer.fullName;
+  if (h.fromStatus === "PENDING_APPROVAL" && h.toStatus === "RELEASED" && order.approvedBy) return order.approvedBy.fullName;
+  return t.actors[h.actor] ?? h.actor.toLowerCase();
 }

@@ -4,12 +4,15 @@ import { Link } from "wouter";
 import { StatusBadge } from "../components/StatusBadge";
 import { OrderStatusCountsDocument, OrdersDocument, type OrderStatus } from "../generated/graphql";
 import { ORDER_CONTEXT, useViewer } from "../lib/context";
-import { ORDER_STATUS_LABELS, useFormat } from "../lib/format";
+import { useFormat } from "../lib/format";
 import { useRefetchOnOrderEvents } from "../lib/live";
+import { orderPath } from "../lib/orderPath";
+import { useT } from "../i18n";
 
 export function Orders() {
   const { can } = useViewer();
   const fmt = useFormat();
+  const t = useT();
   const [status, setStatus] = useState<OrderStatus | null>(null);
   const [mineOnly, setMineOnly] = useState(false);
   const [orders, refetchOrders] = useQuery({
@@ -27,18 +30,18 @@ export function Orders() {
   return (
     <>
       <div className="page-head">
-        <h1>Orders</h1>
+        <h1>{t.navOrders}</h1>
         {can("VIEW_COMPANY_ORDERS") && (
           <label className="switch">
             <input type="checkbox" checked={mineOnly} onChange={(e) => setMineOnly(e.target.checked)} />
             <span aria-hidden="true" />
-            Only mine
+            {t.onlyMine}
           </label>
         )}
       </div>
       <div className="tabs" role="tablist" data-testid="status-tabs">
         <button role="tab" aria-selected={status === null} className={status === null ? "on" : ""} onClick={() => setStatus(null)}>
-          All <span className="count">{all}</span>
+          {t.all} <span className="count">{all}</span>
         </button>
         {counts.data?.orderStatusCounts.map((c) => (
           <button
@@ -49,25 +52,25 @@ export function Orders() {
             data-status={c.status}
             onClick={() => setStatus(c.status)}
           >
-            {ORDER_STATUS_LABELS[c.status]} <span className="count">{c.count}</span>
+            {t.orderStatus[c.status]} <span className="count">{c.count}</span>
           </button>
         ))}
       </div>
       {rows.length === 0 && !orders.fetching ? (
-        <div className="empty card">No orders here yet.</div>
+        <div className="empty card">{t.noOrders}</div>
       ) : (
         <div className="card table-card">
           <table className="orders" data-testid="orders-table">
             <thead>
               <tr>
-                <th>Order</th>
-                <th>Placed</th>
-                <th>Your reference</th>
-                <th>By</th>
-                <th>Items</th>
-                <th>Production</th>
-                <th>Status</th>
-                <th className="num">Total</th>
+                <th>{t.colOrder}</th>
+                <th>{t.colPlaced}</th>
+                <th>{t.yourReference}</th>
+                <th>{t.colBy}</th>
+                <th>{t.colItems}</th>
+                <th>{t.colProduction}</th>
+                <th>{t.colStatus}</th>
+                <th className="num">{t.colTotal}</th>
               </tr>
             </thead>
             <tbody>
@@ -76,7 +79,7 @@ export function Orders() {
                 return (
                   <tr key={o.id} data-testid="order-row" data-number={o.number}>
                     <td>
-                      <Link href={`/orders/${o.id}`} className="order-number">
+                      <Link href={orderPath(o.id)} className="order-number">
                         {o.number}
                       </Link>
                     </td>
@@ -86,7 +89,7 @@ export function Orders() {
                     <td>{o.lines.map((l) => `${fmt.number(l.quantity)} × ${l.title}`).join(", ")}</td>
                     <td>
                       {o.jobs.length ? (
-                        <span className="progress" title={`${done} of ${o.jobs.length} jobs done`}>
+                        <span className="progress" title={t.jobsDone(done, o.jobs.length)}>
                           <i style={{ width: `${(100 * done) / o.jobs.length}%` }} />
                         </span>
                       ) : (

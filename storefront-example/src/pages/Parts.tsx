@@ -2,7 +2,10 @@ import { useState } from "react";
 import { useMutation, useQuery } from "urql";
 import { Link } from "wouter";
 import { DrawingFacts, PartPreview } from "../components/PartPreview";
+import { QuantityInput } from "../components/QuantityInput";
 import { useToast } from "../components/Toasts";
+import { cartChanged } from "../lib/cart";
+import { useT } from "../i18n";
 import { CartLineAddDocument, PartDeleteDocument, PartsDocument, type PartsQuery } from "../generated/graphql";
 import { useBrand, useViewer } from "../lib/context";
 import { useFormat } from "../lib/format";
@@ -12,6 +15,7 @@ const PARTS_CONTEXT = { additionalTypenames: ["Part"] };
 
 export function PartsLibrary() {
   const brand = useBrand();
+  const t = useT();
   const [search, setSearch] = useState("");
   const debounced = useDebounced(search.trim());
   const [parts, refetch] = useQuery({
@@ -19,26 +23,26 @@ export function PartsLibrary() {
     variables: { search: debounced || null, channel: brand.channel },
     context: PARTS_CONTEXT,
   });
-  if (parts.error && !parts.data) return <div className="empty">The parts library is not available on this server.</div>;
+  if (parts.error && !parts.data) return <div className="empty">{t.partsUnavailable}</div>;
   const rows = parts.data?.parts.nodes ?? [];
 
   return (
     <>
       <div className="page-head">
         <div>
-          <h1>Parts library</h1>
-          <p className="muted">Your company's laser parts, priced now for your terms. Reorder any of them.</p>
+          <h1>{t.navParts}</h1>
+          <p className="muted">{t.partsIntro}</p>
         </div>
         <div className="head-actions">
-          <input type="search" placeholder="Search by name" value={search} onChange={(e) => setSearch(e.target.value)} data-testid="parts-search" />
+          <input type="search" placeholder={t.searchByName} value={search} onChange={(e) => setSearch(e.target.value)} data-testid="parts-search" />
           <Link href="/laser" className="btn btn-primary">
-            New part
+            {t.newPart}
           </Link>
         </div>
       </div>
       {rows.length === 0 && !parts.fetching && (
         <div className="empty card">
-          {debounced ? "No part matches." : "No parts yet."} <Link href="/laser">Create one from a template or a drawing.</Link>
+          {debounced ? t.noPartMatches : t.noPartsYet} <Link href="/laser">{t.createOne}</Link>
         </div>
       )}
       <div className="parts" data-testid="parts">
@@ -54,8 +58,11 @@ function PartCard({ part, onDeleted }: { part: PartsQuery["parts"]["nodes"][numb
   const brand = useBrand();
   const fmt = useFormat();
   const notify = useToast();
+  const t = useT();
   const { mayOrder } = useViewer();
   const [quantity, setQuantity] = useState(part.quantity);
+  const [quantityOk, setQuantityOk] = useState(true);
+  const [added, setAdded] = useState<string | null>(null);
   const [, addLine] = useMutation(CartLineAddDocument);
   const [, remove] = useMutation(PartDeleteDocument);
   const [confirm, setConfirm] = useState(false);
@@ -64,13 +71,15 @@ function PartCard({ part, onDeleted }: { part: PartsQuery["parts"]["nodes"][numb
   async function add() {
     const r = await addLine({ input: { partId: part.id, quantity, channel: brand.channel } });
     const e = r.data?.cartLineAdd.errors[0];
-    notify(e ? { title: "Not added", body: e.message, tone: "warning" } : { title: "Added to your cart", body: `${quantity} × ${part.name}`, tone: "success" });
+    cartChanged();
+    if (e) notify({ title: t.notAdded, body: e.message, tone: "warning" });
+    else setAdded(t.addedToCart(`${fmt.number(quantity)} × ${part.name}`));
   }
 
   async function doDelete() {
     const r = await remove({ id: part.id });
     const e = r.data?.partDelete.errors[0];
-    if (e) notify({ title: "Not deleted", body: e.message, tone: "warning" });
+    if (e) notify({ title: t.notDeleted, body: e.message, tone: "warning" });
     onDeleted();
   }
 
@@ -78,11 +87,11 @@ function PartCard({ part, onDeleted }: { part: PartsQuery["parts"]["nodes"][numb
     <article className="card part" data-testid="part" data-name={part.name}>
       <PartPreview svg={part.svgPreview} label={part.name} />
       <div className="part-body">
-        <span className="kind">{part.source === "TEMPLATE" ? `Template · ${part.template?.toLowerCase()}` : `DXF · ${part.fileName ?? ""}`}</span>
+        <span className="kind">{part.source === "TEMPLATE" ? t.templateSource(part.template?.toLowerCase() ?? "") : t.dxfSource(part.fileName ?? "")}</span>
         <h3>{part.name}</h3>
         <div className="facts-row">
           <span>
-            {part.material?.name ?? "—"}, {Number(part.thicknessMm)} mm
+            {part.material?.name ?? "—"}, {fmt.number(part.thicknessMm)} mm
           </span>
         </div>
         <DrawingFacts {...part} fmt={fmt} />
@@ -90,34 +99,39 @@ function PartCard({ part, onDeleted }: { part: PartsQuery["parts"]["nodes"][numb
           <span>
             {price?.valid ? (
               <>
-                <strong>{fmt.money(price.net)}</strong> <small className="muted">for {fmt.number(price.quantity)}</small>
+                <strong>{fmt.money(price.net)}</strong> <small className="muted">{t.forPieces(fmt.number(price.quantity))}</small>
               </>
             ) : (
-              <span className="muted">{price?.messages[0]?.message ?? "Cannot be priced now"}</span>
+              <span className="muted">{price?.messages[0]?.message ?? t.cannotPriceNow}</span>
             )}
           </span>
         </div>
         {mayOrder && (
           <div className="decision">
-            <input type="number" min={1} value={quantity} onChange={(e) => setQuantity(Math.max(1, Number(e.target.value) || 1))} aria-label="Quantity" />
-            <button className="btn btn-primary btn-small" onClick={() => void add()} data-testid="part-card-add">
-              Add to cart
+            <QuantityInput value={quantity} onChange={setQuantity} onValidity={setQuantityOk} label={t.quantity} />
+            <button className="btn btn-primary btn-small" disabled={!quantityOk} onClick={() => void add()} data-testid="part-card-add">
+              {t.addToCart}
             </button>
           </div>
+        )}
+        {added && (
+          <p className="muted small" role="status">
+            {added} · <Link href="/cart">{t.goToCart}</Link>
+          </p>
         )}
         <div className="decision">
           {confirm ? (
             <>
               <button className="btn btn-danger btn-small" onClick={() => void doDelete()}>
-                Delete for good
+                {t.deleteForGood}
               </button>
               <button className="btn btn-ghost btn-small" onClick={() => setConfirm(false)}>
-                Keep
+                {t.keep}
               </button>
             </>
           ) : (
             <button className="btn btn-ghost btn-small" onClick={() => setConfirm(true)}>
-              Delete…
+              {t.delete}
             </button>
           )}
         </div>
