@@ -7,7 +7,8 @@
 //
 // tests/e2e/test_storefront.py runs it inside `make test` on a server of its own.
 import assert from "node:assert/strict";
-import { mkdirSync } from "node:fs";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { after, before, test } from "node:test";
@@ -21,6 +22,17 @@ const PASSWORD = "demo-pass-123";
 const TIMEOUT = 15_000;
 const DXF = join(dirname(fileURLToPath(import.meta.url)), "fixtures", "mounting-plate.dxf");
 mkdirSync(SHOTS, { recursive: true });
+const PHONE = { width: 390, height: 844 };
+
+/** The sample drawing with its outline left open (the polyline's "closed" flag cleared). */
+function openContourDxf() {
+  const text = readFileSync(DXF, "utf8");
+  const open = text.replace(/(LWPOLYLINE[\s\S]*? 70\r?\n)1(\r?\n)/, "$10$2");
+  assert.notEqual(open, text, "the fixture's outline is a closed LWPOLYLINE");
+  const path = join(tmpdir(), `open-contour-${process.pid}.dxf`);
+  writeFileSync(path, open);
+  return path;
+}
 
 // --- the API, as staff or to look things up -------------------------------------------
 
@@ -49,8 +61,12 @@ async function tokenFor(login) {
 let browser;
 const pages = new Map();
 
-async function openAs(name, { brand } = {}) {
-  const context = await browser.newContext({ viewport: { width: 1360, height: 900 }, locale: "en-GB" });
+async function openAs(name, { brand, phone = false } = {}) {
+  const context = await browser.newContext(
+    phone
+      ? { viewport: PHONE, deviceScaleFactor: 2, isMobile: true, hasTouch: true, locale: "en-GB" }
+      : { viewport: { width: 1360, height: 900 }, locale: "en-GB" },
+  );
   const page = await context.newPage();
   page.setDefaultTimeout(TIMEOUT);
   page.on("pageerror", (e) => console.log(`[${name}] page error: ${e.message}`));
@@ -60,20 +76,20 @@ async function openAs(name, { brand } = {}) {
   return page;
 }
 
-async function logIn(page, login) {
-  await page.locator("header").getByRole("link", { name: "Log in" }).click();
+async function logIn(page, login, label = "Log in") {
+  await page.locator("header").getByRole("link", { name: label }).click();
   await page.locator("input[name=login]").fill(login);
   await page.locator("input[name=password]").fill(PASSWORD);
-  await page.getByRole("button", { name: "Log in", exact: true }).click();
+  await page.getByRole("button", { name: label, exact: true }).click();
   await page.getByTestId("user-name").waitFor();
 }
 
 /** A screenshot without the toasts that happen to be up (they would cover the page). */
-async function shot(page, name, fullPage = false) {
-  await page.evaluate(() => {
+async function shot(page, name, fullPage = false, { scroll = true } = {}) {
+  await page.evaluate((top) => {
     document.documentElement.classList.add("no-toasts");
-    window.scrollTo(0, 0);
-  });
+    if (top) window.scrollTo(0, 0);
+  }, scroll);
   await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage });
   await page.evaluate(() => document.documentElement.classList.remove("no-toasts"));
 }
@@ -98,6 +114,24 @@ async function waitForPrice(page, predicate, what) {
 /** Marks the document: if the marker survives, the page was updated live, not reloaded. */
 const mark = (page) => page.evaluate(() => (window.__notReloaded = true));
 const stillMarked = async (page) => assert.equal(await page.evaluate(() => window.__notReloaded), true, "the page reloaded");
+
+/** The header's cart badge: the number it shows (0 when it shows none). */
+async function cartBadge(page, count) {
+  const link = page.locator(`header [data-testid=cart-link][data-count="${count}"]`);
+  await link.waitFor();
+  assert.equal(await page.locator("header [data-testid=cart-count]").count(), count === 0 ? 0 : 1);
+  if (count) assert.equal((await page.locator("header [data-testid=cart-count]").innerText()).trim(), String(count));
+}
+
+/** As when the user comes back from another tab or window. */
+const refocus = (page) => page.evaluate(() => window.dispatchEvent(new Event("focus")));
+
+/** Whether the element is wholly inside the viewport. */
+async function inViewport(locator) {
+  const box = await locator.boundingBox();
+  const { width, height } = locator.page().viewportSize();
+  return !!box && box.x >= 0 && box.y >= 0 && box.x + box.width <= width + 0.5 && box.y + box.height <= height + 0.5;
+}
 
 // --- steps: each runs only if every earlier one passed ----------------------------------
 
@@ -167,13 +201,41 @@ test("storefront: configure, propose, approve, produce, live", async (t) => {
   await step(t, "the price follows the configuration live", async () => {
     await buyer.getByTestId("product-leaflet").click();
     const first = await waitForPrice(buyer, (p) => p.amount > 0, "arrived");
+    assert.equal(await buyer.getByTestId("cart-count").count(), 0, "an empty cart shows no number");
+
+    // The quantity box may be emptied and typed over; only valid values are priced.
+    const box = buyer.locator("input[name=quantity]");
+    const problem = buyer.getByTestId("configurator").getByTestId("quantity-problem");
+    await box.click();
+    await box.press("End");
+    for (let i = 0; i < 3; i++) await box.press("Backspace");
+    assert.equal(await box.inputValue(), "");
+    assert.match(await problem.innerText(), /how many/);
+    await assertDisabled(buyer.getByTestId("add-to-cart"));
+    await box.pressSequentially("800");
+    const eight = await waitForPrice(buyer, (p) => p.amount !== first.amount, "followed 800 pieces");
+    assert.match(await buyer.locator(".price-panel .price-sub").innerText(), /^800 pieces/, "priced 800, nothing on the way");
+    assert.equal(await problem.count(), 0);
+    await box.fill("0");
+    assert.match(await problem.innerText(), /at least 1/i);
+    await box.fill("12.5");
+    assert.match(await problem.innerText(), /whole number/);
+    await buyer.waitForTimeout(400); // past the debounce: nothing invalid was sent
+    assert.equal((await livePrice(buyer)).amount, eight.amount);
+    assert.match(await buyer.getByTestId("priced-for").innerText(), /800 pieces/);
+    // The quantity-break factor is named, not a bare number.
+    assert.match(await buyer.getByTestId("price-panel").innerText(), /× 0\.9 quantity-break factor/);
+
     await buyer.getByTestId("configurator").getByRole("button", { name: "1,000" }).click();
+    assert.equal(await problem.count(), 0);
     const more = await waitForPrice(buyer, (p) => p.amount > first.amount, "rose with the quantity");
     await buyer.locator("[data-param=size] [data-option=a4]").click();
     await waitForPrice(buyer, (p) => p.amount > more.amount, "rose with the size");
     // An option the rules exclude is greyed out: no lamination on 90 g/m² paper.
     await buyer.locator("[data-param=paper] [data-option='90']").click();
     await assertDisabled(buyer.locator("[data-param=finish] [data-option=gloss]"));
+    // The reason is on the page, not only in a hover title.
+    assert.match(await buyer.locator("[data-param=finish] [data-testid=unavailable-note]").innerText(), /not with .*90/);
     await buyer.locator("[data-param=paper] [data-option='170']").click();
     await assertEnabled(buyer.locator("[data-param=finish] [data-option=gloss]"));
   });
@@ -206,7 +268,13 @@ test("storefront: configure, propose, approve, produce, live", async (t) => {
 
   await step(t, "the buyer may only propose: the cart sends the order for approval", async () => {
     await buyer.getByTestId("add-to-cart").click();
-    await buyer.getByTestId("cart-count").filter({ hasText: "1" }).waitFor();
+    await cartBadge(buyer, 1);
+    // Said in the panel next to "Go to cart", no toast over it.
+    await buyer.getByTestId("added").waitFor();
+    assert.equal(await buyer.getByTestId("toast").count(), 0);
+    await buyer.getByRole("link", { name: "Go to cart →" }).click({ timeout: 2000 });
+    await buyer.getByTestId("cart-line").waitFor();
+    await buyer.locator("header").getByRole("link", { name: "Catalogue" }).click();
     await buyer.locator("header").getByRole("link", { name: /Cart/ }).click();
     const line = buyer.getByTestId("cart-line");
     await line.waitFor();
@@ -222,6 +290,7 @@ test("storefront: configure, propose, approve, produce, live", async (t) => {
     await button.click();
     await buyer.getByTestId("order-detail").waitFor();
     assert.equal(await buyer.getByTestId("order-detail").getAttribute("data-status"), "PENDING_APPROVAL");
+    await cartBadge(buyer, 0); // the proposal emptied the server's cart
     orderNumber = (await buyer.getByTestId("order-number").innerText()).trim();
     orderId = decodeURIComponent(new URL(buyer.url()).hash.split("/").pop());
     assert.match(orderNumber, /^i-/);
@@ -250,6 +319,22 @@ test("storefront: configure, propose, approve, produce, live", async (t) => {
     await row.getByRole("link", { name: orderNumber }).click();
     await boss.locator("[data-testid=order-detail][data-status=RELEASED]").waitFor();
     await boss.locator("[data-testid=job][data-status=WAITING]").waitFor();
+    // The history names the approver as the header does.
+    assert.match(await boss.locator(".history").innerText(), /by Bob Boss/);
+    assert.doesNotMatch(await boss.locator(".history").innerText(), /customer/);
+  });
+
+  await step(t, "an order link that a mail client percent-encoded still opens the order", async () => {
+    assert.match(orderId, /=$/, "the ID ends in base64 padding");
+    const encoded = encodeURIComponent(orderId);
+    assert.match(encoded, /%3D$/);
+    await boss.goto(`${STOREFRONT}#/orders/${encoded}`);
+    await boss.locator(`[data-testid=order-detail] [data-testid=order-number]`).filter({ hasText: orderNumber }).waitFor();
+    // A damaged link is said to be one, without asking the server.
+    await boss.goto(`${STOREFRONT}#/orders/T3JkZXI6%E0%A4%A`);
+    await boss.getByTestId("bad-order-link").waitFor();
+    await boss.goto(`${STOREFRONT}#/orders/${encoded}`);
+    await boss.locator("[data-testid=order-detail][data-status=RELEASED]").waitFor();
   });
 
   await step(t, "production works the job; both customers see it live", async () => {
@@ -283,6 +368,14 @@ test("storefront: configure, propose, approve, produce, live", async (t) => {
     await buyerRow.locator("[data-status=COMPLETED]").waitFor();
     await stillMarked(boss);
     await stillMarked(buyer);
+    // The buyer, on the list, got one toast for the order, not one per task or job; it lets
+    // clicks through, and is gone with the page.
+    const toasts = buyer.getByTestId("toast");
+    assert.ok((await toasts.count()) <= 1, `${await toasts.count()} toasts`);
+    assert.equal(await buyer.locator(".toasts").evaluate((el) => getComputedStyle(el).pointerEvents), "none");
+    await buyer.locator("header").getByRole("link", { name: "Catalogue" }).click();
+    await buyer.waitForFunction(() => !document.querySelector("[data-testid=toast]"), null, { timeout: 1000 });
+    await buyer.locator("header").getByRole("link", { name: "Orders" }).click();
     await shot(boss, "09-completed", true);
   });
 
@@ -298,6 +391,7 @@ test("storefront: configure, propose, approve, produce, live", async (t) => {
     assert.equal(await button.innerText(), "Place binding order");
     await button.click();
     await boss.locator("[data-testid=order-detail][data-status=RELEASED]").waitFor();
+    await cartBadge(boss, 0);
   });
 
   await step(t, "a proposal rejected with a reason; the proposer sees it live", async () => {
@@ -311,6 +405,9 @@ test("storefront: configure, propose, approve, produce, live", async (t) => {
     );
     const configurationId = created.configurationCreate.configuration.id;
     await api(`mutation($i: CartLineAddInput!) { cartLineAdd(input: $i) { errors { message } } }`, { i: { configurationId, quantity: 250 } }, buyerToken);
+    // Changed elsewhere (another tab): the badge follows when the window is back in focus.
+    await refocus(buyer);
+    await cartBadge(buyer, 1);
     const placed = await api(
       `mutation($i: OrderPlaceInput!) { orderPlace(input: $i) { order { number status } errors { message } } }`,
       { i: { idempotencyKey: `e2e-reject-${Date.now()}` } },
@@ -318,6 +415,8 @@ test("storefront: configure, propose, approve, produce, live", async (t) => {
     );
     const { number, status } = placed.orderPlace.order;
     assert.equal(status, "PENDING_APPROVAL");
+    await refocus(buyer);
+    await cartBadge(buyer, 0);
     const buyerRow = buyer.locator(`[data-testid=order-row][data-number="${number}"]`);
     await buyerRow.locator("[data-status=PENDING_APPROVAL]").waitFor();
 
@@ -356,7 +455,30 @@ test("storefront: configure, propose, approve, produce, live", async (t) => {
     assert.match(await boss.getByTestId("drawing-facts").innerText(), /160 × 90 mm/);
     await shot(boss, "12-laser-dxf");
     await boss.getByTestId("dxf-add-to-cart").click();
-    await boss.getByTestId("cart-count").filter({ hasText: "2" }).waitFor();
+    await cartBadge(boss, 2);
+  });
+
+  await step(t, "a refused DXF after a good one: the old part goes, the problem is marked where it is", { skip: !laser && "no laser API on this server" }, async () => {
+    await boss.locator("input[name=dxf]").setInputFiles(openContourDxf());
+    await boss.getByTestId("dxf-upload").click();
+    const errors = boss.getByTestId("dxf-errors");
+    await errors.waitFor();
+    const text = await errors.innerText();
+    assert.match(text, /Open contour/);
+    // The location is said once (the API's message has it), not again by the storefront.
+    assert.doesNotMatch(text, /\(at /);
+    // Nothing of the previous drawing is left: no preview image, price or button.
+    assert.equal(await boss.locator("[data-testid=part-preview] img").count(), 0);
+    assert.equal(await boss.getByTestId("drawing-facts").count(), 0);
+    assert.equal(await boss.getByTestId("live-net").count(), 0);
+    assert.equal(await boss.getByTestId("dxf-add-to-cart").count(), 0);
+    // The refused drawing is sketched with a mark where the API located the problem.
+    const preview = boss.getByTestId("problem-preview");
+    await preview.locator("polyline").waitFor();
+    const mark = preview.getByTestId("problem-mark").first();
+    const [x, y] = [Number(await mark.getAttribute("data-x")), Number(await mark.getAttribute("data-y"))];
+    assert.ok([0, 90].includes(y) && x === 0, `a loose end of the outline, not (${x}, ${y})`);
+    await shot(boss, "14-laser-dxf-refused");
   });
 
   await step(t, "the parts library, and laser parts through checkout", { skip: !laser && "no laser API on this server" }, async () => {
@@ -379,7 +501,12 @@ test("storefront: configure, propose, approve, produce, live", async (t) => {
       getComputedStyle(document.documentElement).getPropertyValue("--primary").trim(),
     );
     assert.equal(primary, "#0f766e");
-    await logIn(trade, "globex");
+    assert.equal(await trade.evaluate(() => document.documentElement.lang), "de");
+    for (const name of ["Katalog", "Anmelden"]) await trade.locator("header").getByRole("link", { name, exact: true }).waitFor();
+    await logIn(trade, "globex", "Anmelden");
+    for (const name of ["Katalog", "Laserteile", "Teilebibliothek", "Bestellungen"]) {
+      await trade.locator("header").getByRole("link", { name, exact: true }).waitFor();
+    }
     // An access token the server no longer takes (as after 15 minutes): the client refreshes
     // it with the refresh token and carries on, and the websocket reconnects with the new one.
     const key = "pressroom.trade.session";
@@ -392,7 +519,51 @@ test("storefront: configure, propose, approve, produce, live", async (t) => {
     assert.notEqual(after.refreshToken, before.refreshToken, "refresh tokens rotate");
     await trade.getByTestId("product-leaflet").click();
     await waitForPrice(trade, (p) => p.amount > 0, "arrived");
+    await trade.getByTestId("configurator").getByRole("button", { name: "1.000", exact: true }).click();
+    await trade.waitForTimeout(400);
+    await waitForPrice(trade, () => true, "settled");
+    // German texts, and every number in the brand's locale: no dot decimals left.
+    const panel = await trade.getByTestId("price-panel").innerText();
+    assert.match(panel, /Ihr Preis/i);
+    assert.match(panel, /1\.000 Stück · .* je Stück · netto/);
+    assert.match(panel, /\d,\d\d\s€/);
+    assert.match(panel, /Staffelfaktor/);
+    assert.match(panel, /MwSt\. \d+ %/);
+    for (const detail of await trade.getByTestId("line-detail").allInnerTexts()) {
+      // "0.85" would be an English decimal; "1.000" is a German thousand.
+      assert.doesNotMatch(detail, /(^|[^\d.])0\.\d/, `an English decimal in "${detail}"`);
+    }
+    assert.match(await trade.getByTestId("add-to-cart").innerText(), /In den Warenkorb/);
+    await trade.locator("input[name=quantity]").fill("0");
+    assert.match(await trade.getByTestId("quantity-problem").innerText(), /Mindestens 1/);
+    await trade.locator("input[name=quantity]").fill("1000");
     await shot(trade, "10-trade-brand");
+  });
+});
+
+test("storefront on a phone: the price stays in sight, the nav shows every entry", async (t) => {
+  await step(t, "a buyer configures on a 390 × 844 screen", async () => {
+    const phone = await openAs("phone", { phone: true });
+    await logIn(phone, "buyer.acme");
+    // Every entry of the nav is on the screen, "Orders" included.
+    for (const name of ["Catalogue", "Laser parts", "Parts library", "Orders"]) {
+      const link = phone.locator("header").getByRole("link", { name, exact: true });
+      assert.ok(await inViewport(link), `${name} is cut off`);
+    }
+    await shot(phone, "15-phone-nav");
+    await phone.getByTestId("product-leaflet").click();
+    const first = await waitForPrice(phone, (p) => p.amount > 0, "arrived");
+    const sticky = phone.getByTestId("price-sticky");
+    // Far down the form: choosing a paper, the price is still on the screen and follows.
+    await phone.locator("[data-param=paper] [data-option='170']").scrollIntoViewIfNeeded();
+    await phone.locator("[data-param=paper] [data-option='170']").click();
+    await waitForPrice(phone, (p) => p.amount !== first.amount, "followed the paper");
+    const net = await phone.getByTestId("live-net").getAttribute("data-amount");
+    await phone.locator(`[data-testid=sticky-net][data-amount="${net}"]`).waitFor();
+    assert.ok(await inViewport(sticky), "the compact price is off the screen");
+    assert.ok(!(await inViewport(phone.getByTestId("price-panel"))), "the full panel is further down");
+    await phone.waitForTimeout(300); // the price's flash
+    await shot(phone, "16-phone-configurator", false, { scroll: false });
   });
 });
 

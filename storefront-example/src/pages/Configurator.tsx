@@ -115,6 +115,20 @@ export function Configurator() {
     [configurationId, updateConfiguration, accept],
   );
 
+  // While the quantity box holds no valid number, nothing goes out: a value passed on the way
+  // (deleting "500" digit by digit passes 50 and 5) is dropped, not priced.
+  const quantityValid = useCallback(
+    (valid: boolean) => {
+      setQuantityOk(valid);
+      if (!valid && timer.current !== undefined) {
+        window.clearTimeout(timer.current);
+        timer.current = undefined;
+        setUpdating(false);
+      }
+    },
+    [],
+  );
+
   const setValue = (key: string, value: unknown) => {
     const next = { ...values, [key]: value };
     setValues(next);
@@ -185,7 +199,7 @@ export function Configurator() {
               <label htmlFor="quantity">{t.quantity}</label>
             </div>
             <div className="quantity">
-              <QuantityInput id="quantity" name="quantity" value={quantity} onChange={changeQuantity} onValidity={setQuantityOk} />
+              <QuantityInput id="quantity" name="quantity" value={quantity} onChange={changeQuantity} onValidity={quantityValid} />
               <div className="segmented small">
                 {QUANTITY_PRESETS.map((q) => (
                   <button
