@@ -29,15 +29,18 @@ export function QuantityInput(props: {
   name?: string;
   testId?: string;
   label?: string;
+  /** Changed by the caller to put `value` back into the box (a preset equal to the last
+   *  valid value, chosen while the box holds something invalid). */
+  reset?: number;
 }) {
-  const { value, onChange, onValidity, commit = "change", min = 1, max, id, name, testId, label } = props;
+  const { value, onChange, onValidity, commit = "change", min = 1, max, id, name, testId, label, reset } = props;
   const t = useT();
   const fmt = useFormat();
   const [text, setText] = useState(String(value));
   // A value set from outside (a preset button, the server's answer) replaces the text.
   useEffect(() => {
     setText((current) => (Number(current) === value && current.trim() !== "" ? current : String(value)));
-  }, [value]);
+  }, [value, reset]);
   const problem = quantityProblem(text, t, fmt, min, max);
   useEffect(() => onValidity?.(problem === null), [problem, onValidity]);
 

@@ -225,8 +225,9 @@ export const de: Messages = {
   onAccount: "Auf Rechnung",
   remarks: "Bemerkungen",
   history: "Verlauf",
-  actors: { CUSTOMER: "Kunde", STAFF: "die Druckerei", SYSTEM: "automatisch" },
+  actors: { CUSTOMER: "vom Kunden", STAFF: "von der Druckerei", SYSTEM: "automatisch" },
   historyBy: (who) => `von ${who}`,
+  historyReasons: { placed: "bestellt", proposed: "vorgeschlagen", "called off": "abgerufen", approved: "freigegeben" },
 
   approvalsNeedRight: "Zum Freigeben braucht es das Recht APPROVE_ORDERS.",
   approvalsIntro: "Vorschläge Ihrer Kolleginnen und Kollegen. Freigegeben werden sie verbindlich und gehen in die Produktion.",

@@ -238,8 +238,10 @@ export const en = {
   onAccount: "On account",
   remarks: "Remarks",
   history: "History",
-  actors: { CUSTOMER: "customer", STAFF: "the print shop", SYSTEM: "automatically" } as Record<string, string>,
+  actors: { CUSTOMER: "by the customer", STAFF: "by the print shop", SYSTEM: "automatically" } as Record<string, string>,
   historyBy: (who: string) => `by ${who}`,
+  /** The API's fixed reasons of a status change; a person's reason (a rejection) stays as written. */
+  historyReasons: { placed: "placed", proposed: "proposed", "called off": "called off", approved: "approved" } as Record<string, string>,
 
   // Approvals
   approvalsNeedRight: "Approving orders needs the APPROVE_ORDERS right.",

@@ -38,7 +38,8 @@ export function formatter(locale: string, t: Messages) {
           )
         : "–",
     /** A price line's label: the API's own lines (minimum, discounts, caps) in the brand's
-     *  language; the others are the shop's catalogue texts and stay as written. */
+     *  language; the others are the shop's catalogue texts and stay exactly as written (a
+     *  number there may be a name: "Aluminium 5754", "RAL 9005"). */
     lineLabel: (line: { code: string; label: string }) => t.systemLines[line.code] ?? line.label,
     /** A price line's "how it was computed" in the brand's language and number format. */
     lineDetail: (detail: string) => localizeDetail(detail, number, t),

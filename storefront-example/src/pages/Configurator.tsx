@@ -38,6 +38,7 @@ export function Configurator() {
   // The last valid quantity: what is priced and ordered. The box may hold other text meanwhile.
   const [quantity, setQuantity] = useState(500);
   const [quantityOk, setQuantityOk] = useState(true);
+  const [presetClicks, setPresetClicks] = useState(0);
   const [remarks, setRemarks] = useState("");
   const [configurationId, setConfigurationId] = useState<string | null>(null);
   const [createError, setCreateError] = useState<string | null>(null);
@@ -199,14 +200,17 @@ export function Configurator() {
               <label htmlFor="quantity">{t.quantity}</label>
             </div>
             <div className="quantity">
-              <QuantityInput id="quantity" name="quantity" value={quantity} onChange={changeQuantity} onValidity={quantityValid} />
+              <QuantityInput id="quantity" name="quantity" value={quantity} onChange={changeQuantity} onValidity={quantityValid} reset={presetClicks} />
               <div className="segmented small">
                 {QUANTITY_PRESETS.map((q) => (
                   <button
                     type="button"
                     key={q}
                     className={q === quantity ? "on" : ""}
-                    onClick={() => changeQuantity(q)}
+                    onClick={() => {
+                      setPresetClicks((n) => n + 1);
+                      if (q !== quantity) changeQuantity(q);
+                    }}
                   >
                     {fmt.number(q)}
                   </button>

@@ -222,8 +222,8 @@ function OrderView({ id, t }: { id: string; t: Messages }) {
                 <li key={i}>
                   <StatusBadge status={h.toStatus} />
                   <small>
-                    {fmt.dateTime(h.at)} · {t.historyBy(historyActor(order, h, i, t))}
-                    {h.reason && <> · {h.reason}</>}
+                    {fmt.dateTime(h.at)} · {historyActor(order, h, i, t)}
+                    {h.reason && <> · {t.historyReasons[h.reason] ?? h.reason}</>}
                   </small>
                 </li>
               ))}
@@ -240,7 +240,7 @@ type Order = Extract<NonNullable<OrderDetailQuery["node"]>, { __typename: "Order
 /** Who made a step, named as the page's header names them: the orderer for the first step,
  *  the approver for the approval, else the kind of actor. */
 function historyActor(order: Order, h: Order["history"][number], index: number, t: Messages): string {
-  if (index === 0 && order.orderer) return order.orderer.fullName;
-  if (h.fromStatus === "PENDING_APPROVAL" && h.toStatus === "RELEASED" && order.approvedBy) return order.approvedBy.fullName;
+  if (index === 0 && order.orderer) return t.historyBy(order.orderer.fullName);
+  if (h.fromStatus === "PENDING_APPROVAL" && h.toStatus === "RELEASED" && order.approvedBy) return t.historyBy(order.approvedBy.fullName);
   return t.actors[h.actor] ?? h.actor.toLowerCase();
 }
