@@ -11,6 +11,7 @@ import {
 import { brandLogoUrl } from "./lib/brand";
 import { CART_CONTEXT, ORDER_CONTEXT, ViewerContext, useBrand, useSession, useViewer, type Right, type ViewerInfo } from "./lib/context";
 import { useCartRefresh } from "./lib/cart";
+import { orderIdFromPath } from "./lib/orderPath";
 import { useT } from "./i18n";
 import { isQuiet, liveStatus, orderEvents, useStore } from "./lib/live";
 import { useToast } from "./components/Toasts";
@@ -181,7 +182,8 @@ function LiveOrderFeed() {
   const t = useT();
   const [location] = useLocation();
   // No toast for what the viewer did or is looking at: the page shows it already.
-  const shown = (orderId: string | undefined) => !!orderId && (isQuiet(orderId) || location === `/orders/${orderId}`);
+  const onPage = location.startsWith("/orders/") ? orderIdFromPath(location.slice("/orders/".length)) : null;
+  const shown = (orderId: string | undefined) => !!orderId && (isQuiet(orderId) || onPage === orderId);
   const [orders] = useSubscription({ query: OrderStatusChangedDocument, variables: {} });
   const [jobs] = useSubscription({ query: JobStatusChangedDocument, variables: {} });
   useEffect(() => {
