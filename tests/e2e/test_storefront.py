@@ -2,7 +2,10 @@
 loopback port with the demo data serves the built storefront (same origin, /storefront/), and
 storefront-example/e2e/storefront.e2e.mjs (node:test + playwright-core) drives the browser
 through the whole flow while it acts as staff over the API: a price rule change must reach the
-open configurator, production tasks the open order page, without a reload.
+open configurator, production tasks the open order page, without a reload. It also covers what
+a buyer tripped over (issue 17): the cart badge after checkout and after changes elsewhere, a
+freely editable quantity, a refused DXF after a good one, toasts, a percent-encoded order link,
+the trade brand in German with German numbers, and a 390 x 844 phone (sticky price, full nav).
 
 Screenshots land in tests/e2e/screenshots/. Without Node, the built storefront or Chromium the
 test skips and says what is missing; with PRESSROOM_E2E_REQUIRED=1 (CI) it fails instead."""
