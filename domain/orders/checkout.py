@@ -25,7 +25,14 @@ from domain.orders.cart import (
 from domain.orders.delivery import DeliveryAddress, check_delivery_address, delivery_address
 from domain.orders.errors import OrderErrorCode
 from domain.orders.models import CartLine, Order
-from domain.orders.placing import LineToPlace, OrderDraft, add_order, record_placed
+from domain.orders.placing import (
+    LineToPlace,
+    OrderDraft,
+    add_order,
+    check_delivery_date,
+    check_idempotency_key,
+    record_placed,
+)
 from domain.orders.policies import places_binding
 from domain.orders.state import OrderKind, OrderStatus
 from domain.pricing.errors import PricingErrorCode
@@ -54,18 +61,8 @@ class OrderPlace:
 
 def _validate(cmd: OrderPlace, today: dt.date) -> None:
     errors = ErrorCollector()
-    if not cmd.idempotency_key.strip() or len(cmd.idempotency_key) > 100:
-        errors.add(
-            OrderErrorCode.REQUIRED,
-            "An idempotency key (1-100 characters) is required.",
-            "idempotencyKey",
-        )
-    if cmd.desired_delivery_date is not None and cmd.desired_delivery_date < today:
-        errors.add(
-            OrderErrorCode.INVALID_DATE,
-            "The desired delivery date is in the past.",
-            "desiredDeliveryDate",
-        )
+    check_idempotency_key(errors, cmd.idempotency_key, OrderErrorCode.REQUIRED)
+    check_delivery_date(errors, cmd.desired_delivery_date, today, OrderErrorCode.INVALID_DATE)
     if cmd.payment_method not in PAYMENT_METHODS:
         errors.add(
             OrderErrorCode.UNSUPPORTED_PAYMENT_METHOD,

@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from enum import Enum
 from typing import Any
 
 from sqlalchemy import select, text
@@ -19,10 +20,24 @@ from domain.orders.state import INITIAL, OrderKind, OrderStatus
 from domain.pricing.lines import LineKind, PricedLine
 from domain.pricing.result import PriceResult
 from domain.shared import domain_events
+from domain.shared.errors import ErrorCollector
 from domain.shared.money import Money
 from domain.shared.uow import UnitOfWork
 
 NUMBER_PREFIXES = {OrderKind.WEB: "i", OrderKind.STAFF: "o", OrderKind.CALL_OFF: "c"}
+
+
+def check_idempotency_key(errors: ErrorCollector, key: str, code: Enum) -> None:
+    """Every placing command carries a key (1-100 characters): the same key, the same order."""
+    if not key.strip() or len(key) > 100:
+        errors.add(code, "An idempotency key (1-100 characters) is required.", "idempotencyKey")
+
+
+def check_delivery_date(
+    errors: ErrorCollector, desired: dt.date | None, today: dt.date, code: Enum
+) -> None:
+    if desired is not None and desired < today:
+        errors.add(code, "The desired delivery date is in the past.", "desiredDeliveryDate")
 
 
 def price_lines_json(result: PriceResult) -> list[dict[str, Any]]:

@@ -16,7 +16,14 @@ from domain.accounts.viewer import Viewer
 from domain.catalog.models import Channel
 from domain.orders.delivery import DeliveryAddress, check_delivery_address, delivery_address
 from domain.orders.models import Order
-from domain.orders.placing import LineToPlace, OrderDraft, add_order, record_placed
+from domain.orders.placing import (
+    LineToPlace,
+    OrderDraft,
+    add_order,
+    check_delivery_date,
+    check_idempotency_key,
+    record_placed,
+)
 from domain.orders.policies import places_binding
 from domain.orders.signals import OrderStatusChanged
 from domain.orders.state import OrderKind, OrderStatus
@@ -54,23 +61,13 @@ class CallOffCreate:
 def validate_call_off(cmd: CallOffCreate, today: dt.date) -> None:
     """Every input problem at once, before anything is read or locked."""
     errors = ErrorCollector()
-    if not cmd.idempotency_key.strip() or len(cmd.idempotency_key) > 100:
-        errors.add(
-            StockErrorCode.REQUIRED,
-            "An idempotency key (1-100 characters) is required.",
-            "idempotencyKey",
-        )
+    check_idempotency_key(errors, cmd.idempotency_key, StockErrorCode.REQUIRED)
     check_lines(
         errors,
         [(line.stock_item_id, line.quantity) for line in cmd.lines],
         id_field="stockItemId",
     )
-    if cmd.desired_delivery_date is not None and cmd.desired_delivery_date < today:
-        errors.add(
-            StockErrorCode.INVALID_DATE,
-            "The desired delivery date is in the past.",
-            "desiredDeliveryDate",
-        )
+    check_delivery_date(errors, cmd.desired_delivery_date, today, StockErrorCode.INVALID_DATE)
     check_text(errors, cmd.customer_reference, "customerReference", limit=100)
     check_text(errors, cmd.remarks, "remarks", limit=2000)
     check_delivery_address(errors, cmd.delivery_address, StockErrorCode.INVALID_ADDRESS)
