@@ -100,30 +100,35 @@ async def order_approve(uow: UnitOfWork, viewer: Viewer, order_id: int) -> Order
     order becomes binding (production makes its jobs on the release); the proposer is told."""
     async with uow:
         order = await order_for_update(uow, viewer, order_id)
-        if not may_approve(viewer, order.company_id):
-            raise DomainError.single(
-                OrderErrorCode.PERMISSION_DENIED, "You need APPROVE_ORDERS for this."
-            )
-        if order.orderer_id == viewer.user_id:
-            raise DomainError.single(
-                OrderErrorCode.OWN_PROPOSAL, "A colleague must approve your own proposal.", "id"
-            )
-        if order.status is not OrderStatus.PENDING_APPROVAL:
-            raise DomainError.single(
-                OrderErrorCode.ALREADY_DECIDED,
-                f"This order is {order.status.value}, not waiting for approval.",
-                "id",
-            )
-        order.approved_by_id = viewer.user_id
-        await transition(uow, viewer, order, OrderStatus.RELEASED, "approved")
-        await _mail_orderer(
-            uow,
-            order,
-            f"Order {order.number} approved",
-            f"your order proposal {order.number} was approved and is now in our production queue.",
-        )
+        await approve(uow, viewer, order)
         await uow.commit()
         return order
+
+
+async def approve(uow: UnitOfWork, viewer: Viewer, order: Order) -> None:
+    """The approval of a loaded (locked) proposal, inside the approving command."""
+    if not may_approve(viewer, order.company_id):
+        raise DomainError.single(
+            OrderErrorCode.PERMISSION_DENIED, "You need APPROVE_ORDERS for this."
+        )
+    if order.orderer_id == viewer.user_id:
+        raise DomainError.single(
+            OrderErrorCode.OWN_PROPOSAL, "A colleague must approve your own proposal.", "id"
+        )
+    if order.status is not OrderStatus.PENDING_APPROVAL:
+        raise DomainError.single(
+            OrderErrorCode.ALREADY_DECIDED,
+            f"This order is {order.status.value}, not waiting for approval.",
+            "id",
+        )
+    order.approved_by_id = viewer.user_id
+    await transition(uow, viewer, order, OrderStatus.RELEASED, "approved")
+    await _mail_orderer(
+        uow,
+        order,
+        f"Order {order.number} approved",
+        f"your order proposal {order.number} was approved and is now in our production queue.",
+    )
 
 
 async def order_reject(uow: UnitOfWork, viewer: Viewer, order_id: int, reason: str) -> Order:
