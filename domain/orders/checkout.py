@@ -187,6 +187,12 @@ async def _checked_lines(
         priced = await price_cart_line(uow, viewer, line)
         errors.details.extend(line_errors(priced, ("lines", str(index))))
         if not priced.orderable:
+            if not priced.problems:  # a strategy that gave no price and no reason
+                errors.add(
+                    OrderErrorCode.PRODUCT_UNAVAILABLE,
+                    "This line has no price.",
+                    ("lines", str(index)),
+                )
             continue
         try:
             net = _charged_net(tokens, viewer, cmd, line, priced, index)

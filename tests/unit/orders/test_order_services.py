@@ -220,3 +220,25 @@ async def test_checkout_prices_lines_through_the_registered_strategy(
 async def test_an_unregistered_kind_of_line_fails_loudly(heard: list[OrderStatusChanged]) -> None:
     with pytest.raises(LookupError, match="server registers them"):
         line_seam.line_pricing(LineKind.LASER_PART)
+
+
+class PricelessLinePricing(QuoteLinePricing):
+    async def price(self, uow: Any, viewer: Viewer, request: LineRequest) -> PricedLine:
+        return PricedLine(request, None, None, "Mystery", {}, None)
+
+
+async def test_checkout_refuses_a_line_without_price_or_reason(
+    heard: list[OrderStatusChanged],
+) -> None:
+    """A strategy that answers neither a price nor a problem does not drop the line."""
+    uow = FakeUnitOfWork()
+    uow.session.add(Channel(id=5, code="web", name="Web", currency="EUR"))
+    await uow.session.flush()
+    line_seam.register_line_pricing(PricelessLinePricing(net=0))
+    line = CartLine(id=41, channel_id=5, product_id=11, values={}, quantity=1)
+    cmd = checkout.OrderPlace(idempotency_key="k")
+    with pytest.raises(DomainError) as exc:
+        await checkout._checked_lines(uow, BUYER, PriceTokenConfig(b"x" * 32), cmd, [line])
+    assert [(d.code, d.field) for d in exc.value.details] == [
+        (OrderErrorCode.PRODUCT_UNAVAILABLE, ("lines", "0"))
+    ]
