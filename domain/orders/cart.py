@@ -176,7 +176,8 @@ async def clear_cart(uow: UnitOfWork, viewer: Viewer, line_ids: Sequence[int]) -
 
 
 def line_request(line: CartLine) -> LineRequest:
-    """What a cart line asks the line-pricing strategy of its kind."""
+    """What a cart line asks the line-pricing strategy of its kind (a cart holds catalog
+    products and saved laser parts; another kind of cart line names its kind here)."""
     kind = LineKind.LASER_PART if line.part_id is not None else LineKind.PRODUCT
     return LineRequest(
         kind, line.channel_id, line.product_id, line.quantity, line.values, line.part_id
@@ -201,6 +202,6 @@ _PROBLEM_CODES = {
 def line_errors(priced: PricedLine, path: tuple[str, ...] = ()) -> list[ErrorDetail]:
     """A priced line's problems as order errors, under ``path``."""
     return [
-        ErrorDetail(_PROBLEM_CODES[p.code], p.message, (*path, *(p.field or ())))
+        ErrorDetail(_PROBLEM_CODES[p.code], p.message, (*path, *(p.field or ())) or None)
         for p in priced.problems
     ]
