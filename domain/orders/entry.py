@@ -14,6 +14,7 @@ from domain.accounts.models import Company
 from domain.accounts.policies import require_staff_role
 from domain.accounts.viewer import Viewer
 from domain.catalog.line_pricing import version_line
+from domain.catalog.models import Channel
 from domain.catalog.prices import price_context, product_in_channel
 from domain.catalog.services import channel_for
 from domain.orders.cart import check_quantity, line_errors, price_cart_line, require_ordering
@@ -22,6 +23,7 @@ from domain.orders.models import CartLine, Order, OrderLine
 from domain.orders.placing import LineToPlace, OrderDraft, add_order, record_placed
 from domain.orders.policies import ORDER_DESK_ROLES, order_scope
 from domain.orders.state import OrderKind, OrderStatus
+from domain.pricing.context import PriceContext
 from domain.pricing.lines import LineKind, LineRequest
 from domain.shared.errors import DomainError, ErrorCollector
 from domain.shared.uow import UnitOfWork
@@ -57,28 +59,7 @@ async def order_enter_for_customer(
             raise DomainError.single(OrderErrorCode.NOT_FOUND, "Company not found.", "companyId")
         channel = await channel_for(uow, viewer, channel_code)
         ctx = await price_context(uow, viewer, channel, company.id)
-        errors = ErrorCollector()
-        priced: list[LineToPlace] = []
-        for i, line in enumerate(lines):
-            try:
-                check_quantity(line.quantity)
-                product, version = await product_in_channel(uow, channel, line.product_id)
-            except DomainError as exc:
-                errors.details.extend(
-                    d.__class__(d.code, d.message, ("lines", str(i), *(d.field or ())))
-                    for d in exc.details
-                )
-                continue
-            request = LineRequest(
-                LineKind.PRODUCT, channel.id, product.id, line.quantity, line.values
-            )
-            one = version_line(request, product, version, ctx)
-            if not one.orderable:
-                errors.details.extend(line_errors(one, ("lines", str(i))))
-                continue
-            assert one.result is not None and one.result.net is not None
-            priced.append(LineToPlace(one, one.result.net.amount, line.remarks))
-        errors.raise_if_any()
+        priced = await _priced_lines(uow, channel, ctx, lines)
         draft = OrderDraft(
             kind=OrderKind.STAFF,
             company_id=company.id,
@@ -94,6 +75,33 @@ async def order_enter_for_customer(
         await record_placed(uow, viewer, order, "entered by staff")
         await uow.commit()
         return order
+
+
+async def _priced_lines(
+    uow: UnitOfWork, channel: Channel, ctx: PriceContext, lines: Sequence[StaffOrderLine]
+) -> list[LineToPlace]:
+    """Each line priced with the customer's terms; every problem of every line at once."""
+    errors = ErrorCollector()
+    priced: list[LineToPlace] = []
+    for i, line in enumerate(lines):
+        try:
+            check_quantity(line.quantity)
+            product, version = await product_in_channel(uow, channel, line.product_id)
+        except DomainError as exc:
+            errors.details.extend(
+                d.__class__(d.code, d.message, ("lines", str(i), *(d.field or ())))
+                for d in exc.details
+            )
+            continue
+        request = LineRequest(LineKind.PRODUCT, channel.id, product.id, line.quantity, line.values)
+        one = version_line(request, product, version, ctx)
+        if not one.orderable:
+            errors.details.extend(line_errors(one, ("lines", str(i))))
+            continue
+        assert one.result is not None and one.result.net is not None
+        priced.append(LineToPlace(one, one.result.net.amount, line.remarks))
+    errors.raise_if_any()
+    return priced
 
 
 async def order_reorder(uow: UnitOfWork, viewer: Viewer, order_id: int) -> list[CartLine]:
