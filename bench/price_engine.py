@@ -22,10 +22,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from domain.catalog.spec import ProductSpec
 from domain.pricing.context import PriceContext
 from domain.pricing.demo_products import LEAFLET_RULES, LEAFLET_SPEC
 from domain.pricing.engine import CompiledPricing, compile_pricing, evaluate
+from domain.pricing.spec import ProductSpec
 
 QUANTITIES = [50, 100, 250, 480, 500, 750, 1000, 2500, 5000, 10000, 20000]
 

@@ -29,6 +29,7 @@ from domain.accounts.models import (
 from domain.accounts.policies import company_scope, staff_only
 from domain.accounts.viewer import Viewer
 from domain.catalog.models import Channel, Configuration, Product, ProductVersion
+from domain.catalog.prices import channel_for_read, price_context, price_version
 from domain.catalog.services import channel_for, channel_open_to, configuration_scope
 from domain.laser.models import Part
 from domain.laser.parts import part_scope
@@ -37,7 +38,6 @@ from domain.orders.models import Order, OrderFile, OrderLine, OrderStatusChange
 from domain.orders.policies import order_scope
 from domain.pricing.context import PriceContext
 from domain.pricing.result import PriceResult
-from domain.pricing.service import channel_for_read, price_context, price_version
 from domain.production.models import Job, Requisition, Task
 from domain.shared.errors import DomainError
 from domain.shared.uow import UnitOfWork

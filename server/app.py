@@ -32,6 +32,7 @@ from domain.pricing.tokens import PriceTokenConfig
 from domain.shared.read_cache import CACHES
 from resolvers.context import AppServices
 from schema.build import SchemaOptions, build_schema
+from server.domain_wiring import wire_domain
 from server.file_routes import order_file_download
 from server.graphql_view import PressroomGraphQL
 from server.memory import pin_malloc_thresholds
@@ -114,6 +115,7 @@ def tune_gc_after_startup(thresholds: tuple[int, int, int] | None = None) -> Non
 
 def create_app(settings: Settings | None = None, *, tune_gc: bool = False) -> Starlette:
     settings = settings or Settings.from_env()
+    wire_domain()
     if not settings.database_url:
         raise RuntimeError("DATABASE_URL is not set (the CLI starts the embedded server for you)")
     engine = create_engine(settings.database_url)

@@ -16,9 +16,17 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from adapters.db import SqlUnitOfWork, create_engine, dispose_engine, session_factory
 from adapters.embedded_db import ensure_database, start_embedded
 from adapters.migrations import upgrade
+from server.domain_wiring import wire_domain
 from server.settings import Settings
 
 TEST_DB = "pressroom_test"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def domain_wired() -> None:
+    """The seams registered as the server registers them at start-up (tests that call
+    domain services directly need them too)."""
+    wire_domain()
 
 
 @pytest.fixture(scope="session")

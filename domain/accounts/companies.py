@@ -19,6 +19,7 @@ from domain.accounts.policies import (
 )
 from domain.accounts.rights import ALL_RIGHTS, AddressKind, LegalForm, Right
 from domain.accounts.validation import (
+    BIC_RE,
     COUNTRY_RE,
     check_customer_code,
     check_email,
@@ -332,8 +333,6 @@ def _check_addresses(errors: ErrorCollector, addresses: list[AddressData]) -> No
 
 
 def _bic_ok(bic: str) -> bool:
-    from domain.accounts.validation import BIC_RE
-
     return bool(BIC_RE.fullmatch(bic.replace(" ", "").upper()))
 
 

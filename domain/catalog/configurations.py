@@ -13,9 +13,9 @@ from sqlalchemy import select
 from domain.accounts.viewer import Viewer
 from domain.catalog.errors import CatalogErrorCode
 from domain.catalog.models import Channel, Configuration
+from domain.catalog.prices import price_context, price_version, product_in_channel, sign
 from domain.catalog.services import channel_for, configuration_scope
 from domain.pricing.result import PriceResult
-from domain.pricing.service import price_context, price_version, product_in_channel, sign
 from domain.pricing.tokens import PriceTokenConfig
 from domain.shared.errors import DomainError
 from domain.shared.unset import UNSET, Unset

@@ -20,8 +20,8 @@ from domain.catalog.models import (
     ProductVersion,
     channel_product,
 )
-from domain.catalog.spec import ProductSpec
 from domain.pricing.engine import compile_pricing
+from domain.pricing.spec import ProductSpec
 from domain.shared.errors import DomainError, ErrorCollector, ErrorDetail
 from domain.shared.unset import UNSET, Unset
 from domain.shared.uow import UnitOfWork

@@ -15,13 +15,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from decimal import Decimal
 from enum import Enum
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from domain.laser.outline import Point, Vertex, flatten
-
-if TYPE_CHECKING:  # costing imports this module
-    from domain.laser.costing import MaterialThickness
 
 # Arcs in ``PartGeometry.contours`` stray at most this far from the true curve (mm).
 CONTOUR_FLATTEN_TOLERANCE_MM = 0.01
@@ -144,7 +142,17 @@ def geometry_from_json(data: Mapping[str, Any]) -> PartGeometry:
     )
 
 
-def fits_limits(g: PartGeometry, thickness: MaterialThickness) -> bool:
+class SheetLimits(Protocol):
+    """What the limit check reads of a thickness (``costing.MaterialThickness`` has it)."""
+
+    @property
+    def max_sheet_mm(self) -> tuple[float, float]: ...
+
+    @property
+    def min_hole_diameter_mm(self) -> Decimal: ...
+
+
+def fits_limits(g: PartGeometry, thickness: SheetLimits) -> bool:
     """Whether ``analyse_dxf`` would accept this part with the thickness's sheet and smallest
     hole: the same rules (the part may turn by 90 degrees; holes by 4·A/P), on the figures
     already measured, so a bulk import analyses each drawing once, not once per thickness."""

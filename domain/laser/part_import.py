@@ -20,6 +20,7 @@ from sqlalchemy import delete, select
 
 from domain.accounts.policies import company_scope
 from domain.accounts.viewer import Viewer
+from domain.catalog.prices import price_context
 from domain.catalog.services import channel_for
 from domain.laser.costing import MaterialThickness
 from domain.laser.import_files import DrawingArchive, read_sheet
@@ -31,7 +32,6 @@ from domain.laser.part_library import PART_CHANGED
 from domain.laser.parts import PartSource, owner_company, require_editor
 from domain.laser.shop import ShopMaterial, load_shop, price_part
 from domain.pricing.result import PriceResult
-from domain.pricing.service import price_context
 from domain.shared.errors import DomainError
 from domain.shared.models import utcnow
 from domain.shared.money import Money

@@ -16,7 +16,7 @@ from domain.accounts.viewer import Viewer
 from domain.laser.models import Part
 from domain.laser.part_drawings import analyse, check_size, sha256, template_drawing
 from domain.laser.part_errors import PartErrorCode
-from domain.laser.part_geometry import LengthUnit, geometry_to_json
+from domain.laser.part_geometry import LengthUnit, PartGeometry, geometry_to_json
 from domain.laser.parts import PartSource, get_part, owner_company, require_editor
 from domain.laser.shop import load_shop
 from domain.shared.errors import DomainError, ErrorCollector
@@ -94,26 +94,12 @@ async def part_create_from_dxf(
     shop = await load_shop(uow)
     material, thickness = shop.resolve(spec.material, spec.thickness_mm)
     geometry = await analyse(data, thickness, units)
-    async with uow:
-        part = Part(
-            company_id=company_id,
-            created_by_id=viewer.user_id if viewer.is_portal else None,
-            name=name,
-            source=PartSource.DXF.value,
-            file_name=os.path.basename(file_name.replace("\\", "/"))[:255] or None,
-            dxf=data,
-            dxf_sha256=sha256(data),
-            geometry=geometry_to_json(geometry),
-            material_id=material.id,
-            thickness_mm=thickness.thickness_mm,
-            quantity=spec.quantity,
-            notes=spec.notes,
-        )
-        uow.session.add(part)
-        await uow.session.flush()
-        _changed(uow, part, "created")
-        await uow.commit()
-        return part
+    part = Part(
+        source=PartSource.DXF.value,
+        file_name=os.path.basename(file_name.replace("\\", "/"))[:255] or None,
+    )
+    kept = (material.id, thickness.thickness_mm)
+    return await _save_new(uow, viewer, company_id, name, spec, part, data, geometry, kept)
 
 
 async def part_create_from_template(
@@ -130,23 +116,39 @@ async def part_create_from_template(
     shop = await load_shop(uow)
     material, thickness = shop.resolve(spec.material, spec.thickness_mm)
     drawing = await template_drawing(template_key, params, thickness)
+    part = Part(
+        source=PartSource.TEMPLATE.value,
+        template_key=template_key,
+        template_params=drawing.params,
+        file_name=None,
+    )
+    kept = (material.id, thickness.thickness_mm)
+    return await _save_new(
+        uow, viewer, company_id, name, spec, part, drawing.dxf, drawing.geometry, kept
+    )
+
+
+async def _save_new(
+    uow: UnitOfWork,
+    viewer: Viewer,
+    company_id: int,
+    name: str,
+    spec: PartSpec,
+    part: Part,
+    dxf: bytes,
+    geometry: PartGeometry,
+    material: tuple[int, Decimal],
+) -> Part:
+    """Keep a new part (its origin already set on ``part``) with its checked drawing, in the
+    material (id, thickness) the shop resolved."""
+    part.company_id = company_id
+    part.created_by_id = viewer.user_id if viewer.is_portal else None
+    part.name = name
+    part.dxf, part.dxf_sha256 = dxf, sha256(dxf)
+    part.geometry = geometry_to_json(geometry)
+    part.material_id, part.thickness_mm = material
+    part.quantity, part.notes = spec.quantity, spec.notes
     async with uow:
-        part = Part(
-            company_id=company_id,
-            created_by_id=viewer.user_id if viewer.is_portal else None,
-            name=name,
-            source=PartSource.TEMPLATE.value,
-            template_key=template_key,
-            template_params=drawing.params,
-            file_name=None,
-            dxf=drawing.dxf,
-            dxf_sha256=sha256(drawing.dxf),
-            geometry=geometry_to_json(drawing.geometry),
-            material_id=material.id,
-            thickness_mm=thickness.thickness_mm,
-            quantity=spec.quantity,
-            notes=spec.notes,
-        )
         uow.session.add(part)
         await uow.session.flush()
         _changed(uow, part, "created")

@@ -17,6 +17,7 @@ from decimal import Decimal
 from typing import Any
 
 from domain.accounts.viewer import Viewer
+from domain.catalog.prices import channel_for_read, price_context, sign
 from domain.laser.costing import MaterialThickness
 from domain.laser.models import Part
 from domain.laser.part_drawings import analyse, template_drawing
@@ -32,7 +33,6 @@ from domain.laser.shop import (
 )
 from domain.pricing.context import PriceContext
 from domain.pricing.result import PriceResult
-from domain.pricing.service import channel_for_read, price_context, sign
 from domain.pricing.tokens import PriceTokenConfig
 from domain.shared.errors import DomainError, ErrorDetail
 from domain.shared.uow import UnitOfWork

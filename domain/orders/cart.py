@@ -1,5 +1,5 @@
-"""The cart of a portal user: lines from a configuration or a saved part, priced by the one
-engine, re-validated at checkout."""
+"""The cart of a portal user: lines from a configuration or a saved part, priced through the
+line-pricing seam (domain/pricing/lines.py), re-validated at checkout."""
 
 from __future__ import annotations
 
@@ -12,13 +12,20 @@ from sqlalchemy import delete, select
 
 from domain.accounts.viewer import Viewer
 from domain.catalog.configurations import get_configuration
-from domain.catalog.models import Channel, Product, ProductVersion
+from domain.catalog.models import Channel
 from domain.catalog.services import channel_for
 from domain.orders.errors import OrderErrorCode
 from domain.orders.models import CartLine
 from domain.orders.policies import may_order
-from domain.pricing.result import PriceResult
-from domain.pricing.service import price_context, price_version, product_in_channel
+from domain.pricing.lines import (
+    LineKind,
+    LineProblem,
+    LineProblemCode,
+    LineRequest,
+    PricedLine,
+    line_pricing,
+    price_line,
+)
 from domain.shared.errors import DomainError, ErrorDetail
 from domain.shared.uow import UnitOfWork
 
@@ -41,17 +48,6 @@ def check_quantity(quantity: int, field: str | tuple[str, ...] = "quantity") -> 
             f"The quantity is a whole number from 1 to {MAX_QUANTITY:,}.",
             field,
         )
-
-
-@dataclass(frozen=True, slots=True)
-class PricedLine:
-    line: CartLine
-    product: Product | None
-    version_id: int | None
-    title: str
-    specification: dict[str, Any]
-    result: PriceResult | None
-    problems: tuple[ErrorDetail, ...]
 
 
 async def _line_owned(uow: UnitOfWork, viewer: Viewer, line_id: int) -> CartLine:
@@ -91,27 +87,28 @@ async def cart_line_add(uow: UnitOfWork, viewer: Viewer, cmd: CartLineAdd) -> Ca
         assert viewer.user_id is not None and viewer.company_id is not None
         if cmd.configuration_id is not None:
             config = await get_configuration(uow, viewer, cmd.configuration_id)
-            channel_id, product_id, values = (
+            request = LineRequest(
+                LineKind.PRODUCT,
                 config.channel_id,
                 config.product_id,
+                cmd.quantity,
                 dict(config.values),
             )
-            part_id = None
         else:
-            from domain.laser.parts import get_part
-
-            part = await get_part(uow, viewer, cmd.part_id)  # type: ignore[arg-type]
             channel = await channel_for(uow, viewer, cmd.channel)
-            product_id = await laser_product_id(uow, channel)
-            channel_id, values, part_id = channel.id, {}, part.id
+            request = await line_pricing(LineKind.LASER_PART).admit(
+                uow,
+                viewer,
+                LineRequest(LineKind.LASER_PART, channel.id, None, cmd.quantity, {}, cmd.part_id),
+            )
         line = CartLine(
             portal_user_id=viewer.user_id,
             company_id=viewer.company_id,
-            channel_id=channel_id,
-            product_id=product_id,
+            channel_id=request.channel_id,
+            product_id=request.product_id,
             configuration_id=cmd.configuration_id,
-            part_id=part_id,
-            values=values,
+            part_id=request.item_id,
+            values=dict(request.values),
             quantity=cmd.quantity,
             remarks=cmd.remarks.strip(),
             personalisation=dict(cmd.personalisation or {}),
@@ -124,27 +121,6 @@ async def cart_line_add(uow: UnitOfWork, viewer: Viewer, cmd: CartLineAdd) -> Ca
             line.quoted_version_id = priced.version_id
         await uow.commit()
         return line
-
-
-async def laser_product_id(uow: UnitOfWork, channel: Channel) -> int:
-    from domain.catalog.models import ProductKind, channel_product
-
-    pid = await uow.scalar(
-        select(Product.id)
-        .join(channel_product, channel_product.c.product_id == Product.id)
-        .where(
-            channel_product.c.channel_id == channel.id,
-            Product.kind == ProductKind.LASER_PART,
-            Product.is_active.is_(True),
-        )
-        .order_by(Product.id)
-        .limit(1)
-    )
-    if pid is None:
-        raise DomainError.single(
-            OrderErrorCode.PRODUCT_UNAVAILABLE, "This channel does not sell laser parts.", "channel"
-        )
-    return int(pid)
 
 
 @dataclass(slots=True)
@@ -199,55 +175,33 @@ async def clear_cart(uow: UnitOfWork, viewer: Viewer, line_ids: Sequence[int]) -
     )
 
 
+def line_request(line: CartLine) -> LineRequest:
+    """What a cart line asks the line-pricing strategy of its kind (a cart holds catalog
+    products and saved laser parts; another kind of cart line names its kind here)."""
+    kind = LineKind.LASER_PART if line.part_id is not None else LineKind.PRODUCT
+    return LineRequest(
+        kind, line.channel_id, line.product_id, line.quantity, line.values, line.part_id
+    )
+
+
 async def price_cart_line(uow: UnitOfWork, viewer: Viewer, line: CartLine) -> PricedLine:
-    """The line's price now, through the one engine, with what may have changed since."""
-    channel = await uow.session.get(Channel, line.channel_id)
-    problems: list[ErrorDetail] = []
-    if channel is None:
-        problem = ErrorDetail(OrderErrorCode.PRODUCT_UNAVAILABLE, "The channel is closed.", None)
-        return PricedLine(line, None, None, "", {}, None, (problem,))
-    if line.part_id is not None:
-        from domain.laser.parts import part_line_price
-
-        return await part_line_price(uow, viewer, channel, line)
-    try:
-        product, version = await product_in_channel(uow, channel, line.product_id)
-    except DomainError:
-        gone = await uow.session.get(Product, line.product_id)
-        problem = ErrorDetail(
-            OrderErrorCode.PRODUCT_UNAVAILABLE,
-            "This product is no longer available.",
-            None,
-        )
-        return PricedLine(line, gone, None, gone.name if gone else "", {}, None, (problem,))
-    ctx = await price_context(uow, viewer, channel)
-    result = price_version(version, line.values, line.quantity, ctx)
-    if not result.valid:
-        problems.extend(
-            ErrorDetail(OrderErrorCode.INVALID_CONFIGURATION, m.message, m.field)
-            for m in result.messages
-        )
-    spec = await specification_for(uow, version, line.values)
-    return PricedLine(line, product, version.id, product.name, spec, result, tuple(problems))
+    """The line's price now, through its kind's strategy, with what may have changed since."""
+    request = line_request(line)
+    if await uow.session.get(Channel, line.channel_id) is None:
+        problem = LineProblem(LineProblemCode.PRODUCT_UNAVAILABLE, "The channel is closed.")
+        return PricedLine(request, None, None, "", {}, None, (problem,))
+    return await price_line(uow, viewer, request)
 
 
-async def specification_for(
-    uow: UnitOfWork, version: ProductVersion, values: Mapping[str, Any]
-) -> dict[str, Any]:
-    """What production needs to read: every parameter with its label and the chosen value."""
-    from domain.catalog.services import spec_for
+_PROBLEM_CODES = {
+    LineProblemCode.PRODUCT_UNAVAILABLE: OrderErrorCode.PRODUCT_UNAVAILABLE,
+    LineProblemCode.INVALID_CONFIGURATION: OrderErrorCode.INVALID_CONFIGURATION,
+}
 
-    spec = spec_for(version.id, version.spec)
-    check = spec.check(values)
-    params = []
-    for p in spec.parameters:
-        value = check.values.get(p.key)
-        params.append(
-            {
-                "key": p.key,
-                "label": p.label,
-                "value": str(value) if value is not None else None,
-                "display": p.describe(value) if value is not None else None,
-            }
-        )
-    return {"productVersion": version.version, "parameters": params, "values": dict(values)}
+
+def line_errors(priced: PricedLine, path: tuple[str, ...] = ()) -> list[ErrorDetail]:
+    """A priced line's problems as order errors, under ``path``."""
+    return [
+        ErrorDetail(_PROBLEM_CODES[p.code], p.message, (*path, *(p.field or ())) or None)
+        for p in priced.problems
+    ]

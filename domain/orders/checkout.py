@@ -1,40 +1,48 @@
 """Checkout: re-price the cart, refuse what changed (line by line), and place the order as a
-binding order (PLACE_ORDERS) or a proposal for approval (REQUEST_ORDERS). Idempotent by key."""
+binding order (PLACE_ORDERS) or a proposal for approval (REQUEST_ORDERS). Idempotent by key.
+
+`order_place` reads as its steps: validate, lock the key, take the cart lines, price and
+check each line (`_checked_lines`), add the order through the shared placement service
+(domain/orders/placing.py), clear the cart, commit."""
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
 
-from sqlalchemy import func, select, text
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
-from domain.accounts.models import Address, Company
 from domain.accounts.viewer import Viewer
-from domain.orders.cart import PricedLine, cart_lines, clear_cart, price_cart_line, require_ordering
+from domain.orders.cart import (
+    cart_lines,
+    clear_cart,
+    line_errors,
+    price_cart_line,
+    require_ordering,
+)
+from domain.orders.delivery import DeliveryAddress, check_delivery_address, delivery_address
 from domain.orders.errors import OrderErrorCode
-from domain.orders.models import Order, OrderLine
-from domain.orders.placing import price_lines_json, record_placed
+from domain.orders.models import CartLine, Order
+from domain.orders.placing import (
+    LineToPlace,
+    OrderDraft,
+    add_order,
+    check_delivery_date,
+    check_idempotency_key,
+    record_placed,
+)
 from domain.orders.policies import places_binding
-from domain.orders.state import OrderStatus
+from domain.orders.state import OrderKind, OrderStatus
 from domain.pricing.errors import PricingErrorCode
-from domain.pricing.tokens import PriceTokenConfig, configuration_hash, verify_price_token
+from domain.pricing.lines import PricedLine
+from domain.pricing.tokens import PriceTokenConfig, verify_price_token
 from domain.shared.errors import DomainError, ErrorCollector
 from domain.shared.models import utcnow
 from domain.shared.uow import UnitOfWork
 
 PAYMENT_METHODS = frozenset({"ON_ACCOUNT"})
-
-
-@dataclass(frozen=True, slots=True)
-class DeliveryAddress:
-    name: str
-    street: str
-    postal_code: str
-    city: str
-    country: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,18 +61,8 @@ class OrderPlace:
 
 def _validate(cmd: OrderPlace, today: dt.date) -> None:
     errors = ErrorCollector()
-    if not cmd.idempotency_key.strip() or len(cmd.idempotency_key) > 100:
-        errors.add(
-            OrderErrorCode.REQUIRED,
-            "An idempotency key (1-100 characters) is required.",
-            "idempotencyKey",
-        )
-    if cmd.desired_delivery_date is not None and cmd.desired_delivery_date < today:
-        errors.add(
-            OrderErrorCode.INVALID_DATE,
-            "The desired delivery date is in the past.",
-            "desiredDeliveryDate",
-        )
+    check_idempotency_key(errors, cmd.idempotency_key, OrderErrorCode.REQUIRED)
+    check_delivery_date(errors, cmd.desired_delivery_date, today, OrderErrorCode.INVALID_DATE)
     if cmd.payment_method not in PAYMENT_METHODS:
         errors.add(
             OrderErrorCode.UNSUPPORTED_PAYMENT_METHOD,
@@ -73,15 +71,7 @@ def _validate(cmd: OrderPlace, today: dt.date) -> None:
         )
     if len(cmd.customer_reference) > 100:
         errors.add(OrderErrorCode.INVALID, "At most 100 characters.", "customerReference")
-    if cmd.delivery_address is not None:
-        a = cmd.delivery_address
-        for name in ("name", "street", "postal_code", "city", "country"):
-            if not getattr(a, name).strip():
-                errors.add(
-                    OrderErrorCode.INVALID_ADDRESS,
-                    "This address field is required.",
-                    ("deliveryAddress", name),
-                )
+    check_delivery_address(errors, cmd.delivery_address, OrderErrorCode.INVALID_ADDRESS)
     errors.raise_if_any()
 
 
@@ -92,60 +82,12 @@ async def _existing(uow: UnitOfWork, company_id: int, key: str) -> Order | None:
     return order
 
 
-async def _address(uow: UnitOfWork, viewer: Viewer, cmd: OrderPlace) -> dict[str, Any]:
-    if cmd.delivery_address is not None:
-        a = cmd.delivery_address
-        return {
-            "name": a.name,
-            "street": a.street,
-            "postalCode": a.postal_code,
-            "city": a.city,
-            "country": a.country.upper(),
-        }
-    stmt = select(Address).where(Address.company_id == viewer.company_id)
-    if cmd.delivery_address_id is not None:
-        stmt = stmt.where(Address.id == cmd.delivery_address_id)
-    else:
-        stmt = stmt.order_by(
-            (Address.kind == "SHIPPING").desc(), Address.is_default.desc(), Address.id
-        )
-    address: Address | None = await uow.scalar(stmt.limit(1))
-    if address is None:
-        if cmd.delivery_address_id is not None:
-            raise DomainError.single(
-                OrderErrorCode.NOT_FOUND, "Address not found.", "deliveryAddressId"
-            )
-        raise DomainError.single(
-            OrderErrorCode.INVALID_ADDRESS, "Give a delivery address.", "deliveryAddress"
-        )
-    return {
-        "name": address.name,
-        "street": address.street,
-        "postalCode": address.postal_code,
-        "city": address.city,
-        "country": address.country,
-    }
-
-
-async def _expected_subject(uow: UnitOfWork, priced: PricedLine) -> tuple[str, str | None]:
-    """What a token for this line must name: the product version and the exact values, or
-    the saved part at its current revision (drawing, material, thickness)."""
-    if priced.line.part_id is None:
-        return f"pv:{priced.version_id}", configuration_hash(priced.line.values)
-    from domain.laser.models import Part
-    from domain.laser.part_quotes import part_revision
-
-    part = await uow.session.get(Part, priced.line.part_id)
-    return (f"part:{part.id}:{part_revision(part)}" if part else "part:gone"), None
-
-
 def _check_token(
     tokens: PriceTokenConfig,
     priced: PricedLine,
     token: str,
     viewer: Viewer,
     index: int,
-    expected: tuple[str, str | None],
 ) -> int | None:
     """The honoured net of a valid token for exactly this line, or a typed error."""
     path = ("lines", str(index), "priceToken")
@@ -159,8 +101,7 @@ def _check_token(
             else OrderErrorCode.INVALID_PRICE_TOKEN
         )
         raise DomainError.single(mapped, exc.details[0].message, path) from None
-    line = priced.line
-    subject, spec_hash = expected
+    subject, spec_hash = priced.token_subject, priced.token_config_hash
     if claim.subject != subject:
         same_item = claim.subject.rsplit(":", 1)[0] == subject.rsplit(":", 1)[0]
         if (claim.subject.startswith("pv:") and subject.startswith("pv:")) or same_item:
@@ -173,7 +114,7 @@ def _check_token(
             OrderErrorCode.INVALID_PRICE_TOKEN, "This token is for another item.", path
         )
     if (
-        claim.quantity != line.quantity
+        claim.quantity != priced.request.quantity
         or (spec_hash is not None and claim.config_hash != spec_hash)
         or claim.company_id not in (None, viewer.company_id)
     ):
@@ -195,124 +136,137 @@ async def order_place(
     assert viewer.company_id is not None
     _validate(cmd, utcnow().date())
     async with uow:
-        # Placements with the same key wait for each other; the later one finds the order.
-        await uow.session.execute(
-            select(
-                func.pg_advisory_xact_lock(
-                    func.hashtext(f"order:{viewer.company_id}:{cmd.idempotency_key}")
-                )
-            )
-        )
+        await _lock_key(uow, viewer.company_id, cmd.idempotency_key)
         existing = await _existing(uow, viewer.company_id, cmd.idempotency_key)
         if existing is not None:
             return existing
-        lines = list(await cart_lines(uow, viewer))
-        if cmd.cart_line_ids is not None:
-            wanted = set(cmd.cart_line_ids)
-            lines = [line for line in lines if line.id in wanted]
-            if len(lines) != len(wanted):
-                raise DomainError.single(
-                    OrderErrorCode.NOT_FOUND, "Cart line not found.", "cartLineIds"
-                )
-        if not lines:
-            raise DomainError.single(OrderErrorCode.CART_EMPTY, "The cart is empty.", "cartLineIds")
-        errors = ErrorCollector()
-        priced_lines: list[tuple[PricedLine, int]] = []
-        for index, line in enumerate(lines):
-            priced = await price_cart_line(uow, viewer, line)
-            for problem in priced.problems:
+        lines = await _chosen_lines(uow, viewer, cmd.cart_line_ids)
+        to_place = await _checked_lines(uow, viewer, tokens, cmd, lines)
+        binding = places_binding(viewer)
+        order = await add_order(uow, await _draft(uow, viewer, cmd, lines, to_place), to_place)
+        await record_placed(uow, viewer, order, "placed" if binding else "proposed")
+        await clear_cart(uow, viewer, [line.id for line in lines])
+        return await _commit_or_winner(uow, viewer.company_id, cmd.idempotency_key, order)
+
+
+async def _lock_key(uow: UnitOfWork, company_id: int, key: str) -> None:
+    """Placements with the same key wait for each other; the later one finds the order."""
+    await uow.session.execute(
+        select(func.pg_advisory_xact_lock(func.hashtext(f"order:{company_id}:{key}")))
+    )
+
+
+async def _chosen_lines(
+    uow: UnitOfWork, viewer: Viewer, line_ids: Sequence[int] | None
+) -> list[CartLine]:
+    """The cart lines to order: the whole cart, or the named lines (each must be there)."""
+    lines = list(await cart_lines(uow, viewer))
+    if line_ids is not None:
+        wanted = set(line_ids)
+        lines = [line for line in lines if line.id in wanted]
+        if len(lines) != len(wanted):
+            raise DomainError.single(
+                OrderErrorCode.NOT_FOUND, "Cart line not found.", "cartLineIds"
+            )
+    if not lines:
+        raise DomainError.single(OrderErrorCode.CART_EMPTY, "The cart is empty.", "cartLineIds")
+    return lines
+
+
+async def _checked_lines(
+    uow: UnitOfWork,
+    viewer: Viewer,
+    tokens: PriceTokenConfig,
+    cmd: OrderPlace,
+    lines: Sequence[CartLine],
+) -> list[LineToPlace]:
+    """Every line priced now and checked; all problems of all lines at once, or none."""
+    errors = ErrorCollector()
+    checked: list[LineToPlace] = []
+    for index, line in enumerate(lines):
+        priced = await price_cart_line(uow, viewer, line)
+        errors.details.extend(line_errors(priced, ("lines", str(index))))
+        if not priced.orderable:
+            if not priced.problems:  # a strategy that gave no price and no reason
                 errors.add(
-                    problem.code, problem.message, ("lines", str(index), *(problem.field or ()))
-                )
-            if priced.problems or priced.result is None or priced.result.net is None:
-                continue
-            net = priced.result.net.amount
-            token = cmd.price_tokens.get(line.id)
-            if token is not None:
-                try:
-                    expected = await _expected_subject(uow, priced)
-                    honoured = _check_token(tokens, priced, token, viewer, index, expected)
-                except DomainError as exc:
-                    errors.details.extend(exc.details)
-                    continue
-                if honoured is not None:
-                    net = honoured
-            elif (
-                line.quoted_net is not None
-                and line.quoted_net != net
-                and not cmd.accept_price_changes
-            ):
-                errors.add(
-                    OrderErrorCode.PRICE_CHANGED,
-                    f"The price of '{priced.title}' changed from {line.quoted_net / 100:.2f} to "
-                    f"{net / 100:.2f} {priced.result.currency}; confirm the new price.",
+                    OrderErrorCode.PRODUCT_UNAVAILABLE,
+                    "This line has no price.",
                     ("lines", str(index)),
                 )
-                continue
-            priced_lines.append((priced, net))
-        errors.raise_if_any()
-
-        company = await uow.session.get(Company, viewer.company_id)
-        assert company is not None
-        number_value = await uow.scalar(select(text("nextval('order_number_seq')")))
-        binding = places_binding(viewer)
-        currency = priced_lines[0][0].result.currency  # type: ignore[union-attr]
-        order = Order(
-            number=f"i-{number_value}",
-            kind="WEB",
-            company_id=company.id,
-            orderer_id=viewer.user_id,
-            channel_id=lines[0].channel_id,
-            status=OrderStatus.RELEASED if binding else OrderStatus.PENDING_APPROVAL,
-            idempotency_key=cmd.idempotency_key,
-            customer_reference=cmd.customer_reference.strip(),
-            desired_delivery_date=cmd.desired_delivery_date,
-            delivery_address=await _address(uow, viewer, cmd),
-            payment_method=cmd.payment_method,
-            remarks=cmd.remarks.strip(),
-            currency=currency,
-            net_amount=0,
-            vat_amount=0,
-            gross_amount=0,
-        )
-        uow.session.add(order)
-        await uow.session.flush()
-        net_total = vat_total = 0
-        for position, (priced, net) in enumerate(priced_lines, start=1):
-            result = priced.result
-            assert result is not None
-            vat = (net * int(result.vat_rate_percent * 100) + 5000) // 10000
-            net_total += net
-            vat_total += vat
-            uow.session.add(
-                OrderLine(
-                    order_id=order.id,
-                    position=position,
-                    product_id=priced.product.id if priced.product else None,
-                    product_version_id=priced.version_id,
-                    part_id=priced.line.part_id,
-                    title=priced.title,
-                    specification=priced.specification,
-                    personalisation=priced.line.personalisation,
-                    remarks=priced.line.remarks,
-                    quantity=priced.line.quantity,
-                    net_amount=net,
-                    vat_amount=vat,
-                    vat_rate_percent=result.vat_rate_percent,
-                    price_lines=price_lines_json(result),
-                )
-            )
-        order.net_amount, order.vat_amount = net_total, vat_total
-        order.gross_amount = net_total + vat_total
-        await record_placed(uow, viewer, order, "placed" if binding else "proposed")
-        await clear_cart(uow, viewer, [p.line.id for p, _ in priced_lines])
+            continue
         try:
-            await uow.commit()
-        except IntegrityError:
-            # The same key placed concurrently: answer with the order that won.
-            await uow.rollback()
-            winner = await _existing(uow, viewer.company_id, cmd.idempotency_key)
-            if winner is None:
-                raise
-            return winner
-        return order
+            net = _charged_net(tokens, viewer, cmd, line, priced, index)
+        except DomainError as exc:
+            errors.details.extend(exc.details)
+            continue
+        checked.append(LineToPlace(priced, net, line.remarks, line.personalisation))
+    errors.raise_if_any()
+    return checked
+
+
+def _charged_net(
+    tokens: PriceTokenConfig,
+    viewer: Viewer,
+    cmd: OrderPlace,
+    line: CartLine,
+    priced: PricedLine,
+    index: int,
+) -> int:
+    """The net a valid price token honours, else today's net unless it moved since the cart
+    showed it and the buyer did not accept the change."""
+    assert priced.result is not None and priced.result.net is not None
+    net = priced.result.net.amount
+    token = cmd.price_tokens.get(line.id)
+    if token is not None:
+        honoured = _check_token(tokens, priced, token, viewer, index)
+        return net if honoured is None else honoured
+    if line.quoted_net is not None and line.quoted_net != net and not cmd.accept_price_changes:
+        raise DomainError.single(
+            OrderErrorCode.PRICE_CHANGED,
+            f"The price of '{priced.title}' changed from {line.quoted_net / 100:.2f} to "
+            f"{net / 100:.2f} {priced.result.currency}; confirm the new price.",
+            ("lines", str(index)),
+        )
+    return net
+
+
+async def _draft(
+    uow: UnitOfWork,
+    viewer: Viewer,
+    cmd: OrderPlace,
+    lines: Sequence[CartLine],
+    to_place: Sequence[LineToPlace],
+) -> OrderDraft:
+    """The order's head: binding or a proposal, in the currency of its lines."""
+    assert viewer.company_id is not None
+    result = to_place[0].priced.result
+    assert result is not None
+    return OrderDraft(
+        kind=OrderKind.WEB,
+        company_id=viewer.company_id,
+        orderer_id=viewer.user_id,
+        channel_id=lines[0].channel_id,
+        status=OrderStatus.RELEASED if places_binding(viewer) else OrderStatus.PENDING_APPROVAL,
+        idempotency_key=cmd.idempotency_key,
+        customer_reference=cmd.customer_reference,
+        desired_delivery_date=cmd.desired_delivery_date,
+        delivery_address=await delivery_address(
+            uow, viewer.company_id, cmd.delivery_address, cmd.delivery_address_id
+        ),
+        payment_method=cmd.payment_method,
+        remarks=cmd.remarks,
+        currency=result.currency,
+    )
+
+
+async def _commit_or_winner(uow: UnitOfWork, company_id: int, key: str, order: Order) -> Order:
+    """Commit; when the same key was placed concurrently, answer with the order that won."""
+    try:
+        await uow.commit()
+    except IntegrityError:
+        await uow.rollback()
+        winner = await _existing(uow, company_id, key)
+        if winner is None:
+            raise
+        return winner
+    return order

@@ -8,19 +8,23 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select, text
+from sqlalchemy import select
 
 from domain.accounts.models import Company
 from domain.accounts.policies import require_staff_role
 from domain.accounts.viewer import Viewer
+from domain.catalog.line_pricing import version_line
+from domain.catalog.models import Channel
+from domain.catalog.prices import price_context, product_in_channel
 from domain.catalog.services import channel_for
-from domain.orders.cart import check_quantity, price_cart_line, require_ordering, specification_for
+from domain.orders.cart import check_quantity, line_errors, price_cart_line, require_ordering
 from domain.orders.errors import OrderErrorCode
 from domain.orders.models import CartLine, Order, OrderLine
-from domain.orders.placing import price_lines_json, record_placed
+from domain.orders.placing import LineToPlace, OrderDraft, add_order, record_placed
 from domain.orders.policies import ORDER_DESK_ROLES, order_scope
-from domain.orders.state import OrderStatus
-from domain.pricing.service import price_context, price_version, product_in_channel
+from domain.orders.state import OrderKind, OrderStatus
+from domain.pricing.context import PriceContext
+from domain.pricing.lines import LineKind, LineRequest
 from domain.shared.errors import DomainError, ErrorCollector
 from domain.shared.uow import UnitOfWork
 
@@ -55,75 +59,49 @@ async def order_enter_for_customer(
             raise DomainError.single(OrderErrorCode.NOT_FOUND, "Company not found.", "companyId")
         channel = await channel_for(uow, viewer, channel_code)
         ctx = await price_context(uow, viewer, channel, company.id)
-        errors = ErrorCollector()
-        priced = []
-        for i, line in enumerate(lines):
-            try:
-                check_quantity(line.quantity)
-                product, version = await product_in_channel(uow, channel, line.product_id)
-            except DomainError as exc:
-                errors.details.extend(
-                    d.__class__(d.code, d.message, ("lines", str(i), *(d.field or ())))
-                    for d in exc.details
-                )
-                continue
-            result = price_version(version, line.values, line.quantity, ctx)
-            if not result.valid:
-                for m in result.messages:
-                    errors.add(
-                        OrderErrorCode.INVALID_CONFIGURATION,
-                        m.message,
-                        ("lines", str(i), *(m.field or ())),
-                    )
-                continue
-            priced.append((line, product, version, result))
-        errors.raise_if_any()
-        number = await uow.scalar(select(text("nextval('order_number_seq')")))
-        order = Order(
-            number=f"o-{number}",
-            kind="STAFF",
+        priced = await _priced_lines(uow, channel, ctx, lines)
+        draft = OrderDraft(
+            kind=OrderKind.STAFF,
             company_id=company.id,
-            orderer_id=None,
             entered_by_staff_id=viewer.user_id,
             channel_id=channel.id,
             status=OrderStatus.RELEASED,
-            customer_reference=customer_reference.strip(),
+            customer_reference=customer_reference,
             desired_delivery_date=desired_delivery_date,
-            delivery_address={},
-            remarks=remarks.strip(),
+            remarks=remarks,
             currency=channel.currency,
-            net_amount=0,
-            vat_amount=0,
-            gross_amount=0,
         )
-        uow.session.add(order)
-        await uow.session.flush()
-        net_total = vat_total = 0
-        for position, (line, product, version, result) in enumerate(priced, start=1):
-            assert result.net is not None and result.vat is not None
-            net_total += result.net.amount
-            vat_total += result.vat.amount
-            uow.session.add(
-                OrderLine(
-                    order_id=order.id,
-                    position=position,
-                    product_id=product.id,
-                    product_version_id=version.id,
-                    title=product.name,
-                    specification=await specification_for(uow, version, line.values),
-                    remarks=line.remarks,
-                    quantity=line.quantity,
-                    net_amount=result.net.amount,
-                    vat_amount=result.vat.amount,
-                    vat_rate_percent=result.vat_rate_percent,
-                    price_lines=price_lines_json(result),
-                )
-            )
-        order.net_amount, order.vat_amount = net_total, vat_total
-        order.gross_amount = net_total + vat_total
+        order = await add_order(uow, draft, priced)
         await record_placed(uow, viewer, order, "entered by staff")
         await uow.commit()
         return order
+
+
+async def _priced_lines(
+    uow: UnitOfWork, channel: Channel, ctx: PriceContext, lines: Sequence[StaffOrderLine]
+) -> list[LineToPlace]:
+    """Each line priced with the customer's terms; every problem of every line at once."""
+    errors = ErrorCollector()
+    priced: list[LineToPlace] = []
+    for i, line in enumerate(lines):
+        try:
+            check_quantity(line.quantity)
+            product, version = await product_in_channel(uow, channel, line.product_id)
+        except DomainError as exc:
+            errors.details.extend(
+                d.__class__(d.code, d.message, ("lines", str(i), *(d.field or ())))
+                for d in exc.details
+            )
+            continue
+        request = LineRequest(LineKind.PRODUCT, channel.id, product.id, line.quantity, line.values)
+        one = version_line(request, product, version, ctx)
+        if not one.orderable:
+            errors.details.extend(line_errors(one, ("lines", str(i))))
+            continue
+        assert one.result is not None and one.result.net is not None
+        priced.append(LineToPlace(one, one.result.net.amount, line.remarks))
+    errors.raise_if_any()
+    return priced
 
 
 async def order_reorder(uow: UnitOfWork, viewer: Viewer, order_id: int) -> list[CartLine]:

@@ -1,17 +1,23 @@
-"""Status transitions with history and events, approvals, cancellation, delivery."""
+"""Status transitions with history and events, approvals, cancellation, delivery.
+
+What other areas do when an order moves (jobs made on release and cancelled with the order,
+call-off stock released or issued) they do as subscribers of `OrderStatusChanged`
+(domain/orders/signals.py), registered at start-up; this module imports none of them."""
 
 from __future__ import annotations
 
-from sqlalchemy import select, update
+from sqlalchemy import select
 
 from domain.accounts.models import PortalUser
 from domain.accounts.policies import require_staff_role
+from domain.accounts.rights import Right, StaffRole
 from domain.accounts.viewer import Viewer
 from domain.orders.errors import OrderErrorCode
 from domain.orders.models import Order, OrderStatusChange
 from domain.orders.policies import ORDER_DESK_ROLES, may_approve, order_scope
-from domain.orders.state import Actor, JobStatus, OrderStatus, can_transition
-from domain.production.models import Job
+from domain.orders.signals import OrderStatusChanged
+from domain.orders.state import Actor, OrderStatus, can_transition
+from domain.shared import domain_events
 from domain.shared.errors import DomainError
 from domain.shared.uow import UnitOfWork
 
@@ -32,7 +38,8 @@ async def transition(
     system: bool = False,
 ) -> None:
     """The only way an order changes status: checked against the state machine, recorded in
-    the history with time, actor and reason, and published as an event."""
+    the history with time, actor and reason, published as an outbox event, and handed to the
+    subscribers of `OrderStatusChanged` in the same transaction."""
     actor = _actor(viewer, system)
     if not can_transition(order.status, target, actor):
         raise DomainError.single(
@@ -66,11 +73,9 @@ async def transition(
             "ordererId": order.orderer_id,
         },
     )
-    if order.kind == "CALL_OFF":
-        # Stock reserved by a call-off is released on reject/cancel, issued on delivery.
-        from domain.stock.calloff import follow_call_off
-
-        await follow_call_off(uow, viewer, order, target, system=system)
+    await domain_events.publish(
+        uow, OrderStatusChanged(order, previous, target, viewer, system=system)
+    )
 
 
 async def order_for_update(uow: UnitOfWork, viewer: Viewer, order_id: int) -> Order:
@@ -92,36 +97,38 @@ async def _mail_orderer(uow: UnitOfWork, order: Order, subject: str, body: str) 
 
 async def order_approve(uow: UnitOfWork, viewer: Viewer, order_id: int) -> Order:
     """Requires APPROVE_ORDERS in the ordering company, and not for one's own proposal. The
-    order becomes binding and production jobs are created; the proposer is told."""
-    from domain.production.services import create_jobs
-
+    order becomes binding (production makes its jobs on the release); the proposer is told."""
     async with uow:
         order = await order_for_update(uow, viewer, order_id)
-        if not may_approve(viewer, order.company_id):
-            raise DomainError.single(
-                OrderErrorCode.PERMISSION_DENIED, "You need APPROVE_ORDERS for this."
-            )
-        if order.orderer_id == viewer.user_id:
-            raise DomainError.single(
-                OrderErrorCode.OWN_PROPOSAL, "A colleague must approve your own proposal.", "id"
-            )
-        if order.status is not OrderStatus.PENDING_APPROVAL:
-            raise DomainError.single(
-                OrderErrorCode.ALREADY_DECIDED,
-                f"This order is {order.status.value}, not waiting for approval.",
-                "id",
-            )
-        order.approved_by_id = viewer.user_id
-        await transition(uow, viewer, order, OrderStatus.RELEASED, "approved")
-        await create_jobs(uow, order)
-        await _mail_orderer(
-            uow,
-            order,
-            f"Order {order.number} approved",
-            f"your order proposal {order.number} was approved and is now in our production queue.",
-        )
+        await approve(uow, viewer, order)
         await uow.commit()
         return order
+
+
+async def approve(uow: UnitOfWork, viewer: Viewer, order: Order) -> None:
+    """The approval of a loaded (locked) proposal, inside the approving command."""
+    if not may_approve(viewer, order.company_id):
+        raise DomainError.single(
+            OrderErrorCode.PERMISSION_DENIED, "You need APPROVE_ORDERS for this."
+        )
+    if order.orderer_id == viewer.user_id:
+        raise DomainError.single(
+            OrderErrorCode.OWN_PROPOSAL, "A colleague must approve your own proposal.", "id"
+        )
+    if order.status is not OrderStatus.PENDING_APPROVAL:
+        raise DomainError.single(
+            OrderErrorCode.ALREADY_DECIDED,
+            f"This order is {order.status.value}, not waiting for approval.",
+            "id",
+        )
+    order.approved_by_id = viewer.user_id
+    await transition(uow, viewer, order, OrderStatus.RELEASED, "approved")
+    await _mail_orderer(
+        uow,
+        order,
+        f"Order {order.number} approved",
+        f"your order proposal {order.number} was approved and is now in our production queue.",
+    )
 
 
 async def order_reject(uow: UnitOfWork, viewer: Viewer, order_id: int, reason: str) -> Order:
@@ -153,9 +160,8 @@ async def order_reject(uow: UnitOfWork, viewer: Viewer, order_id: int, reason: s
 
 async def order_cancel(uow: UnitOfWork, viewer: Viewer, order_id: int, reason: str) -> Order:
     """Customers (the orderer, or PLACE_ORDERS with VIEW_COMPANY_ORDERS) may cancel until
-    production starts; staff (ADMIN, SALES) until it is completed. Jobs are cancelled too."""
-    from domain.accounts.rights import Right
-
+    production starts; staff (ADMIN, SALES) until it is completed. Production cancels the
+    jobs when it hears of it."""
     async with uow:
         order = await order_for_update(uow, viewer, order_id)
         if viewer.is_staff:
@@ -165,17 +171,12 @@ async def order_cancel(uow: UnitOfWork, viewer: Viewer, order_id: int, reason: s
                 OrderErrorCode.PERMISSION_DENIED, "Only the orderer or a buyer may cancel."
             )
         await transition(uow, viewer, order, OrderStatus.CANCELLED, reason.strip())
-        await uow.session.execute(
-            update(Job).where(Job.order_id == order.id).values(status=JobStatus.CANCELLED)
-        )
         await uow.commit()
         return order
 
 
 async def order_deliver(uow: UnitOfWork, viewer: Viewer, order_id: int) -> Order:
     """Staff (ADMIN, SALES, PRODUCTION) mark a completed order delivered."""
-    from domain.accounts.rights import StaffRole
-
     require_staff_role(viewer, frozenset({StaffRole.ADMIN, StaffRole.SALES, StaffRole.PRODUCTION}))
     async with uow:
         order = await order_for_update(uow, viewer, order_id)

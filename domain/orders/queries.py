@@ -11,7 +11,6 @@ from domain.accounts.viewer import Viewer
 from domain.orders.models import Order
 from domain.orders.policies import order_scope
 from domain.orders.state import OrderStatus
-from domain.production.models import Job
 from domain.shared.uow import UnitOfWork
 
 SORTS: dict[str, tuple[Any, ...]] = {
@@ -50,10 +49,3 @@ async def status_counts(uow: UnitOfWork, viewer: Viewer) -> list[tuple[OrderStat
     )
     found = {OrderStatus(s): int(n) for s, n in rows}
     return [(s, found.get(s, 0)) for s in OrderStatus]
-
-
-def jobs_query(viewer: Viewer, statuses: Sequence[str] | None = None) -> Select[Any]:
-    stmt = select(Job).join(Order, Order.id == Job.order_id).where(order_scope(viewer))
-    if statuses:
-        stmt = stmt.where(Job.status.in_(list(statuses)))
-    return stmt.order_by(Job.created_at.asc(), Job.id.asc())

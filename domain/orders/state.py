@@ -1,7 +1,13 @@
-"""The order state machine: which transitions exist, and who may make them."""
+"""The order state machine: which transitions exist, and who may make them.
+
+Status changes only through `domain.orders.lifecycle.transition` (checked against
+`TRANSITIONS`); an order is created in one of the `INITIAL` states by
+`domain.orders.placing`. Production reports its progress as a `ProductionProgress`
+(`domain.orders.progress`), never by setting an order's status."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from enum import StrEnum
 
 
@@ -41,6 +47,9 @@ TRANSITIONS: dict[tuple[OrderStatus, OrderStatus], frozenset[Actor]] = {
     (OrderStatus.COMPLETED, OrderStatus.DELIVERED): frozenset({Actor.STAFF}),
 }
 
+# An order is created binding (RELEASED) or as a proposal (PENDING_APPROVAL).
+INITIAL = frozenset({OrderStatus.RELEASED, OrderStatus.PENDING_APPROVAL})
+
 TERMINAL = frozenset({OrderStatus.DELIVERED, OrderStatus.REJECTED, OrderStatus.CANCELLED})
 
 
@@ -52,38 +61,21 @@ def allowed_targets(current: OrderStatus, actor: Actor) -> list[OrderStatus]:
     return [to for (frm, to), actors in TRANSITIONS.items() if frm is current and actor in actors]
 
 
-class TaskStatus(StrEnum):
-    PENDING = "PENDING"
-    IN_PROGRESS = "IN_PROGRESS"
-    DONE = "DONE"
+@dataclass(frozen=True, slots=True)
+class ProductionProgress:
+    """What production reports about an order's live (not cancelled) jobs."""
+
+    started: bool  # work has begun on some job (a task started or done)
+    finished: bool  # there are live jobs and every one is done
 
 
-class JobStatus(StrEnum):
-    WAITING = "WAITING"  # released, no task started
-    IN_PROGRESS = "IN_PROGRESS"
-    ON_HOLD = "ON_HOLD"  # a file problem waits for the customer
-    DONE = "DONE"
-    CANCELLED = "CANCELLED"
-
-
-def job_status_from_tasks(tasks: list[TaskStatus], on_hold: bool) -> JobStatus:
-    """A job follows its tasks: none started -> WAITING, all done -> DONE, else IN_PROGRESS."""
-    if on_hold:
-        return JobStatus.ON_HOLD
-    if tasks and all(t is TaskStatus.DONE for t in tasks):
-        return JobStatus.DONE
-    if any(t is not TaskStatus.PENDING for t in tasks):
-        return JobStatus.IN_PROGRESS
-    return JobStatus.WAITING
-
-
-def order_status_from_jobs(current: OrderStatus, jobs: list[JobStatus]) -> OrderStatus:
-    """RELEASED -> IN_PRODUCTION when any job starts; -> COMPLETED when every live job is done."""
+def order_status_from_production(current: OrderStatus, progress: ProductionProgress) -> OrderStatus:
+    """RELEASED -> IN_PRODUCTION when work starts; -> COMPLETED when every live job is done. A
+    job put on hold before any of its tasks started is no start of production."""
     if current not in (OrderStatus.RELEASED, OrderStatus.IN_PRODUCTION):
         return current
-    live = [j for j in jobs if j is not JobStatus.CANCELLED]
-    if live and all(j is JobStatus.DONE for j in live):
+    if progress.finished:
         return OrderStatus.COMPLETED
-    if any(j in (JobStatus.IN_PROGRESS, JobStatus.DONE, JobStatus.ON_HOLD) for j in live):
+    if progress.started:
         return OrderStatus.IN_PRODUCTION
     return current

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from decimal import ROUND_CEILING, ROUND_FLOOR, Context, Decimal, localcontext
 from enum import Enum
 
-from domain.catalog.parameters import MAX_ABS_NUMBER, ParameterDef
+from domain.pricing.parameters import MAX_ABS_NUMBER, ParameterDef
 
 MAX_QUANTITY = 1_000_000_000
 # Wide precision and exponent range: the bounds of deep products get large, never inexact enough

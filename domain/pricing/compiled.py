@@ -22,8 +22,6 @@ from decimal import (
 )
 from typing import Any
 
-from domain.catalog.parameters import ParamValue
-from domain.catalog.spec import ProductSpec
 from domain.pricing.expressions import (
     Apply,
     Const,
@@ -37,8 +35,10 @@ from domain.pricing.expressions import (
     Round,
 )
 from domain.pricing.labels import Renderer, compile_label
+from domain.pricing.parameters import ParamValue
 from domain.pricing.result import Settlement, adjust, round_lines, settle
 from domain.pricing.rules import Component, RuleSet
+from domain.pricing.spec import ProductSpec
 from domain.shared.money import Money
 
 # Fixed arithmetic for every evaluation, whatever the thread's current decimal context says.

@@ -12,7 +12,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 
-from domain.catalog.parameters import ParameterDef, ParameterKind
 from domain.pricing import analysis
 from domain.pricing.analysis import Facts
 from domain.pricing.errors import PricingErrorCode as Code
@@ -24,6 +23,7 @@ from domain.pricing.expressions import (
     Scope,
     parse_expression,
 )
+from domain.pricing.parameters import ParameterDef, ParameterKind
 
 Path = tuple[str, ...]
 # A label is literal text and placeholders ("quantity"|"count"|"ref"|"param", name).

@@ -43,7 +43,6 @@ from collections.abc import Hashable, Mapping, Sequence
 from decimal import Decimal, localcontext
 from typing import Any
 
-from domain.catalog.spec import ConfigurationCheck, ProductSpec
 from domain.pricing.analysis import MAX_QUANTITY
 from domain.pricing.compiled import DECIMAL_CONTEXT, CompiledPricing
 from domain.pricing.context import CostLine, PriceContext
@@ -58,6 +57,7 @@ from domain.pricing.result import (
     totals_result,
 )
 from domain.pricing.rules import parse_rules
+from domain.pricing.spec import ConfigurationCheck, ProductSpec
 from domain.shared.errors import ErrorDetail
 from domain.shared.money import Money
 

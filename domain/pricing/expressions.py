@@ -11,11 +11,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal, localcontext
 
-from domain.catalog.parameters import NUMERIC_KINDS, ParameterDef, ParameterKind, to_decimal
-from domain.catalog.spec import ProductSpec
 from domain.pricing import analysis
 from domain.pricing.analysis import Facts
 from domain.pricing.errors import PricingErrorCode as Code
+from domain.pricing.parameters import NUMERIC_KINDS, ParameterDef, ParameterKind, to_decimal
+from domain.pricing.spec import ProductSpec
 from domain.shared.errors import ErrorCollector
 
 Path = tuple[str, ...]

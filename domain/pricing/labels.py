@@ -10,9 +10,9 @@ from collections.abc import Callable, Mapping
 from decimal import Decimal
 from functools import lru_cache
 
-from domain.catalog.parameters import ParameterKind, ParamValue
-from domain.catalog.spec import ProductSpec
 from domain.pricing.components import LabelPart
+from domain.pricing.parameters import ParameterKind, ParamValue
+from domain.pricing.spec import ProductSpec
 
 TIMES = "\N{MULTIPLICATION SIGN}"
 _PLACES = {3: Decimal("0.001"), 6: Decimal("0.000001")}

@@ -172,7 +172,7 @@ def totals_result(
     """Net, VAT on the net (rounded once), gross and the unit net price."""
     net_money = Money(net, currency)
     net_decimal = net_money.to_decimal()
-    vat = Money.from_decimal(net_decimal * vat_rate_percent / _HUNDRED, currency)
+    vat = vat_on(net_money, vat_rate_percent)
     return PriceResult(
         quantity=quantity,
         currency=currency,
@@ -183,3 +183,8 @@ def totals_result(
         gross=net_money + vat,
         unit_net=Money.from_decimal(net_decimal / quantity, currency),
     )
+
+
+def vat_on(net: Money, vat_rate_percent: Decimal) -> Money:
+    """VAT on a net amount at the exact rate, rounded half-up once: the one VAT rounding."""
+    return Money.from_decimal(net.to_decimal() * vat_rate_percent / _HUNDRED, net.currency)

@@ -79,11 +79,11 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from domain.catalog.spec import ProductSpec
 from domain.pricing.analysis import MAX_QUANTITY, Trend
 from domain.pricing.components import Component, parse_component
 from domain.pricing.errors import PricingErrorCode as Code
 from domain.pricing.expressions import Expr, Scope, parse_expression, parse_number
+from domain.pricing.spec import ProductSpec
 from domain.shared.errors import DomainError, ErrorCollector
 from domain.shared.money import minor_unit_exponent
 

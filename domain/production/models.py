@@ -20,7 +20,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
-from domain.orders.state import JobStatus, TaskStatus
+from domain.production.state import JobStatus, TaskStatus
 from domain.shared.models import Base, Timestamped, str_enum, utcnow
 
 

@@ -1,5 +1,6 @@
-"""Jobs and tasks: created from a released order with nothing re-keyed; staff complete tasks,
-and job and order status follow."""
+"""Jobs and tasks: created from a released order with nothing re-keyed (production hears of
+the release through `domain.production.order_events`); staff complete tasks, the job's
+status follows, and the order's through `domain.orders.progress`."""
 
 from __future__ import annotations
 
@@ -14,14 +15,14 @@ from domain.catalog.models import Product, ProductKind
 from domain.orders.errors import OrderErrorCode
 from domain.orders.models import Order, OrderLine
 from domain.orders.policies import PRODUCTION_ROLES
-from domain.orders.state import (
+from domain.orders.progress import order_follow_production
+from domain.production.models import Job, Requisition, RoutingStep, Task
+from domain.production.state import (
     JobStatus,
-    OrderStatus,
     TaskStatus,
     job_status_from_tasks,
-    order_status_from_jobs,
+    production_progress,
 )
-from domain.production.models import Job, Requisition, RoutingStep, Task
 from domain.shared.errors import DomainError
 from domain.shared.models import utcnow
 from domain.shared.uow import UnitOfWork
@@ -192,9 +193,7 @@ async def task_complete(uow: UnitOfWork, viewer: Viewer, task_id: int) -> Task:
 
 
 async def follow_tasks(uow: UnitOfWork, viewer: Viewer, job: Job, task: Task | None = None) -> None:
-    """Derive the job's status from its tasks and the order's from its jobs; record events."""
-    from domain.orders.lifecycle import transition
-
+    """Derive the job's status from its tasks and report the order's jobs to orders."""
     await uow.session.flush()
     statuses = [
         TaskStatus(s) for s in await uow.scalars(select(Task.status).where(Task.job_id == job.id))
@@ -220,8 +219,4 @@ async def follow_tasks(uow: UnitOfWork, viewer: Viewer, job: Job, task: Task | N
     jobs = [
         JobStatus(s) for s in await uow.scalars(select(Job.status).where(Job.order_id == order.id))
     ]
-    target = order_status_from_jobs(order.status, jobs)
-    if target is OrderStatus.COMPLETED and order.status is OrderStatus.RELEASED:
-        await transition(uow, viewer, order, OrderStatus.IN_PRODUCTION, "", system=True)
-    if target is not order.status:
-        await transition(uow, viewer, order, target, "", system=True)
+    await order_follow_production(uow, viewer, order, production_progress(jobs))

@@ -17,10 +17,9 @@ from __future__ import annotations
 
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Hashable, Iterable
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import Any, TypeVar, cast
 
-if TYPE_CHECKING:
-    from domain.shared.uow import UnitOfWork
+from domain.shared.uow import UnitOfWork
 
 T = TypeVar("T")
 _ABSENT = object()

@@ -20,11 +20,16 @@ class UnitOfWork(Protocol):
     serialise access to the session. Commands use ``async with uow:`` and ``commit()``.
     """
 
-    session: AsyncSession
+    @property
+    def session(self) -> AsyncSession:
+        """The request's session (opened on first use); read-only: a unit of work keeps one."""
+        ...
 
     async def __aenter__(self) -> UnitOfWork: ...
 
-    async def __aexit__(self, *exc: object) -> None: ...
+    async def __aexit__(self, exc_type: object, exc: object, tb: object, /) -> None:
+        """Leave the command: what it did not commit is rolled back."""
+        ...
 
     async def commit(self) -> None: ...
 

@@ -8,25 +8,33 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from decimal import Decimal
-from typing import Any
 
-from sqlalchemy import select, text
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from domain.accounts.models import Address
 from domain.accounts.viewer import Viewer
 from domain.catalog.models import Channel
-from domain.orders.checkout import DeliveryAddress
-from domain.orders.models import Order, OrderLine
-from domain.orders.placing import record_placed
+from domain.orders.delivery import DeliveryAddress, check_delivery_address, delivery_address
+from domain.orders.models import Order
+from domain.orders.placing import (
+    LineToPlace,
+    OrderDraft,
+    add_order,
+    check_delivery_date,
+    check_idempotency_key,
+    record_placed,
+)
 from domain.orders.policies import places_binding
-from domain.orders.state import OrderStatus
+from domain.orders.signals import OrderStatusChanged
+from domain.orders.state import OrderKind, OrderStatus
+from domain.pricing.lines import LineKind, LineRequest
+from domain.shared import domain_events
 from domain.shared.errors import DomainError, ErrorCollector
 from domain.shared.models import utcnow
 from domain.shared.uow import UnitOfWork
 from domain.stock.errors import StockErrorCode
 from domain.stock.ledger import lock_items, outstanding_reservations, post_movement, reload
+from domain.stock.line_pricing import StockItemLinePricing
 from domain.stock.models import MovementKind, StockItem
 from domain.stock.policies import require_call_off, stock_scope
 from domain.stock.rules import available, check_lines, check_text
@@ -53,33 +61,16 @@ class CallOffCreate:
 def validate_call_off(cmd: CallOffCreate, today: dt.date) -> None:
     """Every input problem at once, before anything is read or locked."""
     errors = ErrorCollector()
-    if not cmd.idempotency_key.strip() or len(cmd.idempotency_key) > 100:
-        errors.add(
-            StockErrorCode.REQUIRED,
-            "An idempotency key (1-100 characters) is required.",
-            "idempotencyKey",
-        )
+    check_idempotency_key(errors, cmd.idempotency_key, StockErrorCode.REQUIRED)
     check_lines(
         errors,
         [(line.stock_item_id, line.quantity) for line in cmd.lines],
         id_field="stockItemId",
     )
-    if cmd.desired_delivery_date is not None and cmd.desired_delivery_date < today:
-        errors.add(
-            StockErrorCode.INVALID_DATE,
-            "The desired delivery date is in the past.",
-            "desiredDeliveryDate",
-        )
+    check_delivery_date(errors, cmd.desired_delivery_date, today, StockErrorCode.INVALID_DATE)
     check_text(errors, cmd.customer_reference, "customerReference", limit=100)
     check_text(errors, cmd.remarks, "remarks", limit=2000)
-    if cmd.delivery_address is not None:
-        for name in ("name", "street", "postal_code", "city", "country"):
-            if not getattr(cmd.delivery_address, name).strip():
-                errors.add(
-                    StockErrorCode.INVALID_ADDRESS,
-                    "This address field is required.",
-                    ("deliveryAddress", name),
-                )
+    check_delivery_address(errors, cmd.delivery_address, StockErrorCode.INVALID_ADDRESS)
     errors.raise_if_any()
 
 
@@ -122,47 +113,42 @@ async def _existing(uow: UnitOfWork, company_id: int, key: str) -> Order | None:
 
 
 async def _place(uow: UnitOfWork, viewer: Viewer, cmd: CallOffCreate) -> Order:
+    """Through the shared order placement: the items as zero-priced lines, reserved before
+    the order is recorded as placed."""
     assert viewer.company_id is not None
-    items = await _items(uow, viewer, cmd.lines)
+    await _items(uow, viewer, cmd.lines)
+    pricing = StockItemLinePricing()
+    lines = [
+        LineToPlace(
+            await pricing.price(
+                uow,
+                viewer,
+                LineRequest(LineKind.STOCK_ITEM, None, None, line.quantity, {}, line.stock_item_id),
+            ),
+            0,
+        )
+        for line in cmd.lines
+    ]
     binding = places_binding(viewer)
-    number = await uow.scalar(select(text("nextval('order_number_seq')")))
-    order = Order(
-        number=f"c-{number}",
-        kind=CALL_OFF,
+    draft = OrderDraft(
+        kind=OrderKind.CALL_OFF,
         company_id=viewer.company_id,
         orderer_id=viewer.user_id,
         status=OrderStatus.RELEASED if binding else OrderStatus.PENDING_APPROVAL,
         idempotency_key=cmd.idempotency_key,
-        customer_reference=cmd.customer_reference.strip(),
+        customer_reference=cmd.customer_reference,
         desired_delivery_date=cmd.desired_delivery_date,
-        delivery_address=await _address(uow, viewer.company_id, cmd.delivery_address),
-        remarks=cmd.remarks.strip(),
+        delivery_address=await delivery_address(
+            uow,
+            viewer.company_id,
+            cmd.delivery_address,
+            missing_code=StockErrorCode.INVALID_ADDRESS,
+        ),
+        remarks=cmd.remarks,
         # The stock is the customer's own: a call-off costs nothing by itself.
         currency=await _currency(uow),
-        net_amount=0,
-        vat_amount=0,
-        gross_amount=0,
     )
-    uow.session.add(order)
-    await uow.session.flush()
-    for position, line in enumerate(cmd.lines, start=1):
-        item = items[line.stock_item_id]
-        uow.session.add(
-            OrderLine(
-                order_id=order.id,
-                position=position,
-                stock_item_id=item.id,
-                title=f"{item.sku} {item.name}",
-                quantity=line.quantity,
-                specification={
-                    "stockItem": {"sku": item.sku, "name": item.name, "unit": item.unit.value}
-                },
-                net_amount=0,
-                vat_amount=0,
-                vat_rate_percent=Decimal(0),
-                price_lines=[],
-            )
-        )
+    order = await add_order(uow, draft, lines)
     await _reserve(uow, viewer, order, cmd.lines)
     await record_placed(uow, viewer, order, "called off" if binding else "proposed")
     return order
@@ -216,36 +202,6 @@ async def _reserve(
     errors.raise_if_any()
 
 
-async def _address(
-    uow: UnitOfWork, company_id: int, given: DeliveryAddress | None
-) -> dict[str, Any]:
-    if given is not None:
-        return {
-            "name": given.name,
-            "street": given.street,
-            "postalCode": given.postal_code,
-            "city": given.city,
-            "country": given.country.upper(),
-        }
-    address: Address | None = await uow.scalar(
-        select(Address)
-        .where(Address.company_id == company_id)
-        .order_by((Address.kind == "SHIPPING").desc(), Address.is_default.desc(), Address.id)
-        .limit(1)
-    )
-    if address is None:
-        raise DomainError.single(
-            StockErrorCode.INVALID_ADDRESS, "Give a delivery address.", "deliveryAddress"
-        )
-    return {
-        "name": address.name,
-        "street": address.street,
-        "postalCode": address.postal_code,
-        "city": address.city,
-        "country": address.country,
-    }
-
-
 async def _currency(uow: UnitOfWork) -> str:
     currency: str | None = await uow.scalar(
         select(Channel.currency).where(Channel.is_active.is_(True)).order_by(Channel.id).limit(1)
@@ -253,12 +209,24 @@ async def _currency(uow: UnitOfWork) -> str:
     return currency or "EUR"
 
 
+async def on_order_status(uow: UnitOfWork, event: OrderStatusChanged) -> None:
+    """Subscribed at start-up to every order's status change (see `subscribe`): a call-off
+    follows its order."""
+    if event.order.kind == OrderKind.CALL_OFF and event.previous is not None:
+        await follow_call_off(uow, event.viewer, event.order, event.status, system=event.system)
+
+
+def subscribe() -> None:
+    """Register the call-off's handler (idempotent)."""
+    domain_events.subscribe(OrderStatusChanged, on_order_status)
+
+
 async def follow_call_off(
     uow: UnitOfWork, viewer: Viewer, order: Order, target: OrderStatus, *, system: bool = False
 ) -> None:
-    """Called by the order state machine for every transition of a call-off: rejected or
-    cancelled releases what the order still holds, delivered issues it (the reservation
-    becomes a withdrawal). Unlimited items issue from the shelf down to zero at most."""
+    """Every transition of a call-off: rejected or cancelled releases what the order still
+    holds, delivered issues it (the reservation becomes a withdrawal). Unlimited items issue
+    from the shelf down to zero at most."""
     if target in (OrderStatus.REJECTED, OrderStatus.CANCELLED):
         kind = MovementKind.RELEASE
     elif target is OrderStatus.DELIVERED:

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import strawberry
 
+from domain.catalog import prices as pricing
 from domain.catalog import services
 from domain.catalog.errors import CatalogErrorCode
 from domain.catalog.models import Channel as ChannelModel
-from domain.pricing import service as pricing
 from domain.shared.errors import DomainError
 from domain.shared.pagination import fetch_page
 from resolvers.context import Info

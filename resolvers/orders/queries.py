@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import strawberry
 
 from domain.orders import cart as carts
 from domain.orders import queries
+from domain.production import queries as production_queries
 from domain.shared.pagination import fetch_page
 from resolvers.context import Info
 from resolvers.pagination import page_window
@@ -18,8 +21,8 @@ from schema.pricing.types import Money, Price
 
 async def cart_line_view(info: Info, line: object) -> CartLine:
     ctx = info.context
-    priced = await carts.price_cart_line(ctx.uow, ctx.viewer, line)  # type: ignore[arg-type]
-    model = priced.line
+    model: Any = line
+    priced = await carts.price_cart_line(ctx.uow, ctx.viewer, model)
     currency = priced.result.currency if priced.result else "EUR"
     return CartLine(
         id=model.id,
@@ -91,7 +94,7 @@ class OrdersQuery:
         after: str | None = None,
     ) -> Connection[Job]:
         offset, limit = page_window(info, first, after)
-        stmt = queries.jobs_query(
+        stmt = production_queries.jobs_query(
             info.context.viewer, [s.value for s in statuses] if statuses else None
         )
         page = await fetch_page(info.context.uow, stmt, offset, limit)

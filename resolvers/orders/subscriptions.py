@@ -16,7 +16,8 @@ from graphql import GraphQLError
 from domain.accounts.rights import Right
 from domain.accounts.viewer import Viewer
 from domain.events.ports import StoredEvent
-from domain.orders.state import JobStatus, OrderStatus, TaskStatus
+from domain.orders.state import OrderStatus
+from domain.production.state import JobStatus, TaskStatus
 from resolvers.context import Info
 from resolvers.loaders import Loaders
 from resolvers.permissions import IsAuthenticated, IsStaff

@@ -14,11 +14,11 @@ from strawberry.scalars import JSON
 
 from domain.catalog import models as m
 from domain.catalog.errors import CatalogErrorCode as _CatalogCode
-from domain.catalog.parameters import ExcludesRule, ParameterDef, RangeWhenRule
-from domain.catalog.parameters import ParameterKind as _ParameterKind
 from domain.catalog.services import spec_for
-from domain.catalog.spec import ProductSpec
 from domain.pricing.errors import PricingErrorCode as _PricingCode
+from domain.pricing.parameters import ExcludesRule, ParameterDef, RangeWhenRule
+from domain.pricing.parameters import ParameterKind as _ParameterKind
+from domain.pricing.spec import ProductSpec
 from resolvers.context import Info
 from schema.accounts.types import _resolve_by_loader
 from schema.core import UserError

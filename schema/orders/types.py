@@ -15,6 +15,7 @@ from domain.orders import state
 from domain.orders.errors import OrderErrorCode as _OrderErrorCode
 from domain.orders.policies import sees_prices
 from domain.production import models as pm
+from domain.production import state as production_state
 from resolvers.context import Info
 from schema.accounts.types import Company, PortalUser, _resolve_by_loader
 from schema.catalog.types import Channel, Product
@@ -24,8 +25,10 @@ from schema.pricing.types import Money, Price
 OrderStatus = strawberry.enum(state.OrderStatus, description="Where an order stands.")
 OrderKind = strawberry.enum(state.OrderKind, description="How an order came in.")
 Actor = strawberry.enum(state.Actor, description="Who made a change.")
-JobStatus = strawberry.enum(state.JobStatus, description="Where a production job stands.")
-TaskStatus = strawberry.enum(state.TaskStatus, description="Where a task stands.")
+JobStatus = strawberry.enum(
+    production_state.JobStatus, description="Where a production job stands."
+)
+TaskStatus = strawberry.enum(production_state.TaskStatus, description="Where a task stands.")
 OrderErrorCode = strawberry.enum(_OrderErrorCode, description="Why an order mutation failed.")
 
 

@@ -35,6 +35,34 @@ async def upload(
     )
 
 
+CANCEL = """mutation($id: ID!) { orderCancel(id: $id, reason: "No new file") {
+  order { status } errors { code } } }"""
+
+
+async def test_file_problem_on_a_released_order_does_not_start_production(client, as_user) -> None:  # type: ignore[no-untyped-def]
+    """A held job is no work begun: the order stays RELEASED (its history shows no
+    IN_PRODUCTION), so the customer may still cancel it."""
+    boss = await as_user("boss.acme")
+    maker = await as_user("maker@shop.example")
+    await _cart_with_leaflet(client, boss)
+    order = (await gql(client, PLACE, {"i": {"idempotencyKey": "held"}}, token=boss))["data"][
+        "orderPlace"
+    ]["order"]
+    assert order["status"] == "RELEASED"
+    job_id = order["lines"][0]["job"]["id"]
+    flag = """mutation($i: OrderFileFlagProblemInput!) { orderFileFlagProblem(input: $i) {
+      job { status } errors { code } } }"""
+    flagged = (
+        await gql(client, flag, {"i": {"jobId": job_id, "problem": "No artwork yet"}}, token=maker)
+    )["data"]["orderFileFlagProblem"]
+    assert flagged == {"job": {"status": "ON_HOLD"}, "errors": []}
+    state = (await gql(client, ORDER, {"id": order["id"]}, token=boss))["data"]["node"]
+    assert state["status"] == "RELEASED"
+    assert [h["toStatus"] for h in state["history"]] == ["RELEASED"]
+    cancelled = (await gql(client, CANCEL, {"id": order["id"]}, token=boss))["data"]["orderCancel"]
+    assert cancelled == {"order": {"status": "CANCELLED"}, "errors": []}
+
+
 async def test_file_problem_holds_the_job_and_reupload_releases_it(client, as_user, engine) -> None:  # type: ignore[no-untyped-def]
     boss = await as_user("boss.acme")
     maker = await as_user("maker@shop.example")
@@ -72,7 +100,7 @@ async def test_file_problem_holds_the_job_and_reupload_releases_it(client, as_us
     )["data"]["orderFileFlagProblem"]
     assert flagged["errors"] == [] and flagged["job"]["status"] == "ON_HOLD"
     state = (await gql(client, ORDER, {"id": order["id"]}, token=boss))["data"]["node"]
-    assert state["status"] == "IN_PRODUCTION" and state["jobs"][0]["status"] == "ON_HOLD"
+    assert state["status"] == "RELEASED" and state["jobs"][0]["status"] == "ON_HOLD"
     tasks = (
         await gql(
             client,

@@ -30,8 +30,8 @@ from domain.accounts.models import (
     PortalUser,
 )
 from domain.accounts.rights import LegalForm
+from domain.catalog import prices as pricing
 from domain.catalog.models import channel_product
-from domain.pricing import service as pricing
 from domain.shared.read_cache import CACHE_CHANNEL, CACHES, WATCHED_TABLES, ReadCache, ReadCaches
 
 # pg_trigger.tgtype bits (src/include/catalog/pg_trigger.h).

@@ -12,7 +12,7 @@ from sqlalchemy.dialects import postgresql
 from domain.accounts.rights import Right, StaffRole
 from domain.accounts.viewer import ANONYMOUS, Viewer, ViewerKind
 from domain.events.ports import StoredEvent
-from domain.orders.checkout import DeliveryAddress
+from domain.orders.delivery import DeliveryAddress
 from domain.shared.errors import DomainError, ErrorCollector
 from domain.stock.calloff import CallOffCreate, CallOffLine, validate_call_off
 from domain.stock.errors import StockErrorCode

@@ -11,6 +11,7 @@ from strawberry.scalars import JSON
 
 from domain.orders import entry, files
 from domain.orders.errors import OrderErrorCode
+from domain.production import holds
 from domain.shared.errors import DomainError
 from resolvers.context import Info
 from resolvers.ids import optional_pk, require_pk
@@ -113,7 +114,7 @@ async def order_file_flag_problem(
         job_id = optional_pk(input.job_id, Job, "jobId", NF)
         if (file_id is None) == (job_id is None):
             raise DomainError.single(OrderErrorCode.REQUIRED, "Give a file or a job.", "fileId")
-        return await files.order_file_flag_problem(
+        return await holds.order_file_flag_problem(
             ctx.uow, ctx.viewer, file_id, job_id, input.problem
         )
 

@@ -6,6 +6,7 @@ from strawberry import relay
 
 from domain.orders import cart as carts
 from domain.orders import checkout, lifecycle
+from domain.orders.delivery import DeliveryAddress
 from domain.orders.errors import OrderErrorCode
 from domain.production import services as production
 from resolvers.catalog.mutations.configuration_mutations import configuration_uuid
@@ -81,7 +82,7 @@ async def order_place(info: Info, input: OrderPlaceInput) -> OrderPayload:
         address = None
         if input.delivery_address is not None:
             a = input.delivery_address
-            address = checkout.DeliveryAddress(
+            address = DeliveryAddress(
                 name=a.name,
                 street=a.street,
                 postal_code=a.postal_code,

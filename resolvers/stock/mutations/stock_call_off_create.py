@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from domain.orders.checkout import DeliveryAddress
+from domain.orders.delivery import DeliveryAddress
 from domain.stock import calloff
 from resolvers.context import Info
 from resolvers.mutation import run

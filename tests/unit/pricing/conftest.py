@@ -4,9 +4,9 @@ from decimal import Decimal
 
 import pytest
 
-from domain.catalog.spec import ProductSpec
 from domain.pricing.demo_products import DEMO_PRODUCTS
 from domain.pricing.engine import CompiledPricing, compile_pricing
+from domain.pricing.spec import ProductSpec
 
 
 def compiled_demo(name: str) -> CompiledPricing:

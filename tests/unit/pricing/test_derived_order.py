@@ -7,10 +7,10 @@ import itertools
 
 import pytest
 
-from domain.catalog.spec import ProductSpec
 from domain.pricing.context import PriceContext
 from domain.pricing.demo_products import DEMO_PRODUCTS
 from domain.pricing.engine import compile_pricing, evaluate
+from domain.pricing.spec import ProductSpec
 from domain.shared.errors import DomainError
 
 

@@ -10,7 +10,6 @@ from decimal import Decimal as D
 
 import pytest
 
-from domain.catalog.spec import ProductSpec
 from domain.pricing.context import CostLine, PriceContext
 from domain.pricing.demo_products import DEMO_PRODUCTS
 from domain.pricing.engine import (
@@ -23,6 +22,7 @@ from domain.pricing.engine import (
     price_table,
 )
 from domain.pricing.errors import PricingErrorCode as P
+from domain.pricing.spec import ProductSpec
 from domain.shared.errors import DomainError
 from domain.shared.money import Money
 

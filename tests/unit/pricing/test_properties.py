@@ -9,10 +9,10 @@ from typing import Any
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from domain.catalog.spec import ProductSpec
 from domain.pricing.context import PriceContext
 from domain.pricing.engine import CompiledPricing, compile_pricing, evaluate, price_table
 from domain.pricing.result import PriceResult
+from domain.pricing.spec import ProductSpec
 
 from .conftest import compiled_demo
 

@@ -8,12 +8,12 @@ from typing import Any
 
 import pytest
 
-from domain.catalog.spec import ProductSpec
 from domain.pricing import rules
 from domain.pricing.context import PriceContext
 from domain.pricing.demo_products import LEAFLET_SPEC
 from domain.pricing.engine import compile_pricing, evaluate
 from domain.pricing.errors import PricingErrorCode as P
+from domain.pricing.spec import ProductSpec
 from domain.shared.errors import DomainError
 
 SPEC = ProductSpec.from_json(

@@ -8,8 +8,8 @@ from typing import Any
 import pytest
 
 from domain.catalog.errors import CatalogErrorCode as C
-from domain.catalog.spec import ProductSpec
 from domain.pricing.demo_products import DEMO_PRODUCTS
+from domain.pricing.spec import ProductSpec
 from domain.shared.errors import DomainError
 
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from enum import Enum
 
-from domain.catalog.errors import CatalogErrorCode
+from domain.pricing.spec_errors import CatalogErrorCode
 
 ParamValue = str | int | Decimal | bool
 Issue = tuple[CatalogErrorCode, str]

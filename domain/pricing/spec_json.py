@@ -13,8 +13,7 @@ from dataclasses import replace
 from decimal import Decimal
 from typing import Any
 
-from domain.catalog.errors import CatalogErrorCode as Code
-from domain.catalog.parameters import (
+from domain.pricing.parameters import (
     NUMERIC_KINDS,
     ExcludesRule,
     OptionDef,
@@ -26,6 +25,7 @@ from domain.catalog.parameters import (
     coerce_value,
     to_decimal,
 )
+from domain.pricing.spec_errors import CatalogErrorCode as Code
 from domain.shared.errors import DomainError, ErrorCollector
 
 Path = tuple[str, ...]

@@ -1,4 +1,5 @@
-"""Price requests with I/O: build the price context from who asks, load the product version,
+"""Price requests with I/O (catalog owns them: the pure engine in domain.pricing knows no product
+tables): build the price context from who asks, load the product version,
 and call the one pure engine. Every entry point (storefront query, live subscription, cart,
 checkout, staff estimator, quote) comes through here, so the same spec gets the same price."""
 

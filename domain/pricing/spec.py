@@ -12,8 +12,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from domain.catalog.errors import CatalogErrorCode as Code
-from domain.catalog.parameters import (
+from domain.pricing.parameters import (
     ExcludesRule,
     OptionDef,
     ParameterDef,
@@ -24,7 +23,8 @@ from domain.catalog.parameters import (
     coerce_value,
     fast_acceptor,
 )
-from domain.catalog.spec_json import dump_spec, parse_spec
+from domain.pricing.spec_errors import CatalogErrorCode as Code
+from domain.pricing.spec_json import dump_spec, parse_spec
 from domain.shared.errors import ErrorDetail
 
 __all__ = [
