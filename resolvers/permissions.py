@@ -6,7 +6,7 @@ from typing import Any
 
 from strawberry.permission import BasePermission
 
-from resolvers.context import Info
+from schema.context import Info
 
 
 class IsAuthenticated(BasePermission):

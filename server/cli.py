@@ -108,7 +108,7 @@ def export_schema(
     ),
 ) -> None:
     """Write the GraphQL SDL (the committed schema/schema.graphql)."""
-    from schema.build import build_schema
+    from server.schema import build_schema
 
     output.write_text(str(build_schema()).rstrip() + "\n")
     typer.echo(f"wrote {output}")

@@ -10,12 +10,12 @@ from domain.catalog.models import Channel as ChannelModel
 from domain.pricing import service as pricing
 from domain.shared.errors import DomainError
 from domain.shared.pagination import fetch_page
-from resolvers.context import Info
 from resolvers.ids import optional_pk, require_pk
 from resolvers.pagination import page_window
 from schema.accounts.types import Company as CompanyType
 from schema.catalog.inputs import PriceQuoteInput
 from schema.catalog.types import Channel, PriceQuote, Product, ProductKind, ProductVersion
+from schema.context import Info
 from schema.core import Connection, build_connection
 from schema.pricing.types import Price
 

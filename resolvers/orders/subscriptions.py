@@ -17,9 +17,8 @@ from domain.accounts.rights import Right
 from domain.accounts.viewer import Viewer
 from domain.events.ports import StoredEvent
 from domain.orders.state import JobStatus, OrderStatus, TaskStatus
-from resolvers.context import Info
-from resolvers.loaders import Loaders
 from resolvers.permissions import IsAuthenticated, IsStaff
+from schema.context import Info, Loaders
 from schema.orders.types import Job, JobStatusEvent, Order, OrderStatusEvent, TaskChange
 from schema.shared_subscriptions import EventMemo, share_stream
 

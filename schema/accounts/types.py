@@ -13,8 +13,8 @@ from domain.accounts import models as m
 from domain.accounts.policies import can_see_finances
 from domain.accounts.queries import current_user
 from domain.accounts.rights import Right as DomainRight
-from resolvers.context import Info
 from schema.accounts.enums import AccountErrorCode, AddressKind, LegalForm, Right, StaffRole
+from schema.context import Info
 from schema.core import UserError
 
 

@@ -19,8 +19,8 @@ from domain.catalog.parameters import ParameterKind as _ParameterKind
 from domain.catalog.services import spec_for
 from domain.catalog.spec import ProductSpec
 from domain.pricing.errors import PricingErrorCode as _PricingCode
-from resolvers.context import Info
 from schema.accounts.types import _resolve_by_loader
+from schema.context import Info
 from schema.core import UserError
 from schema.pricing.types import Price
 

@@ -19,8 +19,8 @@ from domain.laser.part_quotes import PartQuote as DomainQuote
 from domain.laser.part_quotes import quote_saved_part
 from domain.laser.svg import contours_to_svg
 from domain.shared.errors import DomainError
-from resolvers.context import Info
 from schema.accounts.types import Company, _resolve_by_loader
+from schema.context import Info
 from schema.laser.types import DrawingUnits, LaserMaterial, PartSource
 from schema.pricing.types import Price
 

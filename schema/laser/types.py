@@ -16,7 +16,7 @@ from domain.laser.part_geometry import LengthUnit
 from domain.laser.parts import PartSource as _PartSource
 from domain.laser.shop import ShopMaterial
 from domain.laser.template_shapes import TemplateDef
-from resolvers.context import Info
+from schema.context import Info
 from schema.core import UserError
 
 # Drawing faults and library/import failures in one enum: a client handles one list.

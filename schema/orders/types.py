@@ -15,9 +15,9 @@ from domain.orders import state
 from domain.orders.errors import OrderErrorCode as _OrderErrorCode
 from domain.orders.policies import sees_prices
 from domain.production import models as pm
-from resolvers.context import Info
 from schema.accounts.types import Company, PortalUser, _resolve_by_loader
 from schema.catalog.types import Channel, Product
+from schema.context import Info
 from schema.core import UserError
 from schema.pricing.types import Money, Price
 

@@ -12,9 +12,9 @@ from strawberry import relay
 from domain.stock import models as sm
 from domain.stock.errors import StockErrorCode as _StockErrorCode
 from domain.stock.rules import available as available_of
-from resolvers.context import Info
 from schema.accounts.types import Company, PortalUser, StaffUser
 from schema.catalog.types import Product
+from schema.context import Info
 from schema.core import UserError
 from schema.orders.types import Order
 

@@ -5,12 +5,12 @@ import strawberry
 from domain.accounts import companies
 from domain.accounts.errors import AccountErrorCode
 from domain.shared.unset import UNSET
-from resolvers.context import Info
 from resolvers.ids import optional_pk, require_pk
 from resolvers.mutation import run
 from schema.accounts.inputs import CompanyUpdateInput
 from schema.accounts.payloads import CompanyUpdatePayload
 from schema.accounts.types import AccountError, Company, CustomerGroup
+from schema.context import Info
 
 _PLAIN = (
     "name",

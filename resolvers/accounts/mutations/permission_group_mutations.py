@@ -8,7 +8,6 @@ from domain.accounts import users
 from domain.accounts.errors import AccountErrorCode
 from domain.shared.errors import DomainError
 from domain.shared.unset import UNSET
-from resolvers.context import Info
 from resolvers.ids import require_pk
 from resolvers.mutation import run
 from schema.accounts.inputs import PermissionGroupCreateInput, PermissionGroupUpdateInput
@@ -18,6 +17,7 @@ from schema.accounts.payloads import (
     PermissionGroupUpdatePayload,
 )
 from schema.accounts.types import AccountError, Company, PermissionGroup
+from schema.context import Info
 from schema.core import to_gid
 
 NF = AccountErrorCode.NOT_FOUND

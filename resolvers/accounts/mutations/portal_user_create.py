@@ -2,12 +2,12 @@ from __future__ import annotations
 
 from domain.accounts import users
 from domain.accounts.errors import AccountErrorCode
-from resolvers.context import Info
 from resolvers.ids import require_pk
 from resolvers.mutation import run
 from schema.accounts.inputs import PortalUserCreateInput
 from schema.accounts.payloads import PortalUserCreatePayload
 from schema.accounts.types import AccountError, Company, PermissionGroup, PortalUser
+from schema.context import Info
 
 
 async def portal_user_create(info: Info, input: PortalUserCreateInput) -> PortalUserCreatePayload:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from domain.accounts import registration as reg
 from domain.accounts.errors import AccountErrorCode
-from resolvers.context import Info
 from resolvers.ids import optional_pk, require_pk
 from resolvers.mutation import run
 from schema.accounts.inputs import (
@@ -24,6 +23,7 @@ from schema.accounts.payloads import (
     StaffUserCreatePayload,
 )
 from schema.accounts.types import AccountError, CustomerGroup, StaffUser
+from schema.context import Info
 
 NF = AccountErrorCode.NOT_FOUND
 

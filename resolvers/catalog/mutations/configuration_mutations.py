@@ -9,12 +9,12 @@ import strawberry
 from domain.catalog import configurations as configs
 from domain.catalog.errors import CatalogErrorCode
 from domain.shared.errors import DomainError
-from resolvers.context import Info
 from resolvers.ids import require_pk
 from resolvers.mutation import run
 from schema.catalog.inputs import ConfigurationCreateInput, ConfigurationUpdateInput
 from schema.catalog.payloads import ConfigurationCreatePayload, ConfigurationUpdatePayload
 from schema.catalog.types import CatalogError, Configuration, Product
+from schema.context import Info
 from schema.pricing.types import Price
 
 NF = CatalogErrorCode.NOT_FOUND

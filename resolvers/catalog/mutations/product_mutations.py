@@ -7,12 +7,12 @@ import strawberry
 from domain.catalog import services
 from domain.catalog.errors import CatalogErrorCode
 from domain.shared.errors import DomainError
-from resolvers.context import Info
 from resolvers.ids import require_pk
 from resolvers.mutation import run
 from schema.catalog.inputs import ChannelCreateInput, ProductCreateInput, ProductUpdateInput
 from schema.catalog.payloads import ChannelCreatePayload, ProductCreatePayload, ProductUpdatePayload
 from schema.catalog.types import CatalogError, Channel, Product
+from schema.context import Info
 
 NF = CatalogErrorCode.NOT_FOUND
 

@@ -12,12 +12,12 @@ from strawberry.scalars import JSON
 from domain.orders import entry, files
 from domain.orders.errors import OrderErrorCode
 from domain.shared.errors import DomainError
-from resolvers.context import Info
 from resolvers.ids import optional_pk, require_pk
 from resolvers.mutation import run
 from resolvers.orders.queries import cart_line_view
 from schema.accounts.types import Company
 from schema.catalog.types import Product
+from schema.context import Info
 from schema.orders.types import CartLine, Job, Order, OrderError, OrderFile
 
 NF = OrderErrorCode.NOT_FOUND

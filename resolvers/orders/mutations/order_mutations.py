@@ -9,10 +9,10 @@ from domain.orders import checkout, lifecycle
 from domain.orders.errors import OrderErrorCode
 from domain.production import services as production
 from resolvers.catalog.mutations.configuration_mutations import configuration_uuid
-from resolvers.context import Info
 from resolvers.ids import optional_pk, require_pk
 from resolvers.mutation import run
 from resolvers.orders.queries import cart_line_view
+from schema.context import Info
 from schema.core import to_gid
 from schema.laser.parts import Part
 from schema.orders.inputs import CartLineAddInput, CartLineUpdateInput, OrderPlaceInput

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from domain.orders.checkout import DeliveryAddress
 from domain.stock import calloff
-from resolvers.context import Info
 from resolvers.mutation import run
 from resolvers.stock.ids import line_pks
+from schema.context import Info
 from schema.orders.types import Order
 from schema.stock.inputs import StockCallOffCreateInput
 from schema.stock.payloads import StockCallOffCreatePayload
