@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import strawberry
 
+from domain.accounts.policies import may_price_for_other_companies
 from domain.catalog import services
 from domain.catalog.errors import CatalogErrorCode
 from domain.catalog.models import Channel as ChannelModel
@@ -80,7 +81,7 @@ class CatalogQuery:
             )
             company_id = (
                 optional_pk(input.company_id, CompanyType, "companyId", nf)
-                if ctx.viewer.is_staff
+                if may_price_for_other_companies(ctx.viewer)
                 else None
             )
             channel = await pricing.channel_for_read(ctx.uow, ctx.viewer, input.channel)

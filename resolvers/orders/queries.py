@@ -8,11 +8,11 @@ from domain.orders import cart as carts
 from domain.orders import queries
 from domain.shared.pagination import fetch_page
 from resolvers.pagination import page_window
-from resolvers.permissions import IsAuthenticated
 from schema.context import Info
 from schema.core import Connection, build_connection
 from schema.orders.inputs import OrderFilter, OrderSort
 from schema.orders.types import CartLine, Job, JobStatus, Order, OrderStatusCount
+from schema.permissions import IsAuthenticated
 from schema.pricing.types import Money, Price
 
 

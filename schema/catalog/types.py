@@ -22,6 +22,7 @@ from domain.pricing.errors import PricingErrorCode as _PricingCode
 from schema.accounts.types import _resolve_by_loader
 from schema.context import Info
 from schema.core import UserError
+from schema.permissions import IsStaff, hidden_unless
 from schema.pricing.types import Price
 
 ProductKind = strawberry.enum(m.ProductKind, description="What a product is.")
@@ -170,9 +171,12 @@ class ProductVersion(relay.Node):
     def parameter_rules(self) -> list[ParameterRule]:
         return _rules(self._spec())
 
-    @strawberry.field(description="The price rule document (staff only; null for others).")
-    def price_rules(self, info: Info) -> JSON | None:
-        return self._model.rules if info.context.viewer.is_staff else None
+    @strawberry.field(
+        description="The price rule document (staff only; null for others).",
+        extensions=hidden_unless(IsStaff()),
+    )
+    def price_rules(self) -> JSON | None:
+        return self._model.rules
 
 
 @strawberry.type(description="Something the shop sells.")

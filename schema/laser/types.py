@@ -18,6 +18,7 @@ from domain.laser.shop import ShopMaterial
 from domain.laser.template_shapes import TemplateDef
 from schema.context import Info
 from schema.core import UserError
+from schema.permissions import IsStaff, hidden_unless
 
 # Drawing faults and library/import failures in one enum: a client handles one list.
 LaserErrorCode = strawberry.enum(
@@ -89,9 +90,12 @@ class LaserMaterial(relay.Node):
             _price_per_kg=material.price_per_kg,
         )
 
-    @strawberry.field(description="The shop's price per kilogram (staff only; null for others).")
-    def price_per_kg(self, info: Info) -> Decimal | None:
-        return self._price_per_kg if info.context.viewer.is_staff else None
+    @strawberry.field(
+        description="The shop's price per kilogram (staff only; null for others).",
+        extensions=hidden_unless(IsStaff()),
+    )
+    def price_per_kg(self) -> Decimal | None:
+        return self._price_per_kg
 
     @classmethod
     async def resolve_nodes(  # type: ignore[override]
