@@ -166,8 +166,10 @@ class Context(Protocol):
 
     @property
     def request(self) -> Request | WebSocket: ...
-    @property
-    def viewer(self) -> Viewer: ...
+
+    # Settable: a login mutation goes on as the user who just logged in.
+    viewer: Viewer
+
     @property
     def uow(self) -> RequestUnitOfWork: ...
     @property

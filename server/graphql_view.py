@@ -266,8 +266,8 @@ class PressroomGraphQL(GraphQL[RequestContext, None]):
             # GraphQL over HTTP: a request that never executed (parse, validation, refused
             # for cost) answers 4xx and carries no `data` at all.
             if _is_request_error(response_data):
-                response_data = {k: v for k, v in response_data.items() if k != "data"}
-                response.body = self.encode_json(response_data).encode()
+                without_data = {k: v for k, v in response_data.items() if k != "data"}
+                response.body = self.encode_json(without_data).encode()
                 response.headers["content-length"] = str(len(response.body))
                 if not sub_response.status_code:
                     response.status_code = 400
@@ -349,5 +349,6 @@ async def _error(scope: Any, receive: Any, send: Any, status: int, code: str, me
 
 
 def _is_request_error(data: GraphQLHTTPResponse) -> bool:
-    errors = data.get("errors") or []
+    # strawberry types the errors as `object`; they are formatted errors (dicts) here.
+    errors = [e for e in data.get("errors") or [] if isinstance(e, dict)]
     return data.get("data") is None and bool(errors) and all(not e.get("path") for e in errors)

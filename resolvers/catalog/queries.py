@@ -8,6 +8,7 @@ from domain.accounts.policies import may_price_for_other_companies
 from domain.catalog import services
 from domain.catalog.errors import CatalogErrorCode
 from domain.catalog.models import Channel as ChannelModel
+from domain.catalog.models import Product as ProductModel
 from domain.pricing import service as pricing
 from domain.shared.errors import DomainError
 from domain.shared.pagination import fetch_page
@@ -44,7 +45,7 @@ class CatalogQuery:
         offset, limit = page_window(info, first, after)
         ctx = info.context
         try:
-            ch: ChannelModel | None = await services.channel_for(ctx.uow, ctx.viewer, channel)
+            ch: ChannelModel = await services.channel_for(ctx.uow, ctx.viewer, channel)
         except DomainError:
             return build_connection([], 0, 0, Product.from_model)
         stmt = services.products_query(ctx.viewer, ch, kind=kind, search=search)
@@ -62,7 +63,7 @@ class CatalogQuery:
         except DomainError:
             return None
         row = await ctx.uow.scalar(
-            services.products_query(ctx.viewer, ch).where(services.Product.code == code)
+            services.products_query(ctx.viewer, ch).where(ProductModel.code == code)
         )
         return Product.from_model(row, channel=ch.code) if row else None
 

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import strawberry
+from strawberry.scalars import JSON
 
 from domain.orders import cart as carts
+from domain.orders import models as om
 from domain.orders import queries
 from domain.shared.pagination import fetch_page
 from resolvers.pagination import page_window
@@ -16,24 +18,24 @@ from schema.permissions import IsAuthenticated
 from schema.pricing.types import Money, Price
 
 
-async def cart_line_view(info: Info, line: object) -> CartLine:
+async def cart_line_view(info: Info, line: om.CartLine) -> CartLine:
     ctx = info.context
-    priced = await carts.price_cart_line(ctx.uow, ctx.viewer, line)  # type: ignore[arg-type]
+    priced = await carts.price_cart_line(ctx.uow, ctx.viewer, line)
     model = priced.line
     currency = priced.result.currency if priced.result else "EUR"
     return CartLine(
         id=model.id,
         quantity=model.quantity,
-        values=model.values,
+        values=JSON(model.values),
         remarks=model.remarks,
-        personalisation=model.personalisation,
+        personalisation=JSON(model.personalisation),
         quoted_net=Money(amount=model.quoted_net, currency=currency)
         if model.quoted_net is not None
         else None,
         _model=model,
         _price=Price.of(priced.result) if priced.result else None,
         _title=priced.title,
-        _specification=priced.specification,
+        _specification=JSON(priced.specification),
     )
 
 

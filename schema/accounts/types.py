@@ -230,7 +230,7 @@ class PortalUser(relay.Node):
 
     @strawberry.field(description="The permission groups the user belongs to.")
     async def groups(self, info: Info) -> list[PermissionGroup]:
-        rows = await info.context.loaders.groups_by_user.load(self.id)  # type: ignore[arg-type]
+        rows = await info.context.loaders.groups_by_user.load(self.id)
         return [PermissionGroup.from_model(g) for g in rows]
 
     @strawberry.field(description="Effective rights: the union of the groups' rights.")
@@ -239,7 +239,7 @@ class PortalUser(relay.Node):
         if viewer.is_portal and viewer.user_id == self.id:
             # The viewer's own rights, read with the token (fresh: domain/accounts/auth.py).
             return [DomainRight(x) for x in sorted(viewer.rights)]
-        rows = await info.context.loaders.groups_by_user.load(self.id)  # type: ignore[arg-type]
+        rows = await info.context.loaders.groups_by_user.load(self.id)
         granted = {x for g in rows for x in g.rights if x in DomainRight.__members__}
         return [DomainRight(x) for x in sorted(granted)]
 

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from domain.accounts import companies
+from domain.accounts import models as am
 from domain.accounts.errors import AccountErrorCode
 from resolvers.ids import optional_pk
 from resolvers.mutation import run
@@ -13,7 +14,7 @@ from schema.context import Info
 async def company_create(info: Info, input: CompanyCreateInput) -> CompanyCreatePayload:
     ctx = info.context
 
-    async def action() -> object:
+    async def action() -> am.Company:
         cmd = companies.CompanyCreate(
             code=input.code.strip(),
             name=input.name,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import strawberry
 
+from domain.accounts import models as am
 from domain.accounts import users
 from domain.accounts.errors import AccountErrorCode
 from domain.shared.errors import DomainError
@@ -28,7 +29,7 @@ async def permission_group_create(
 ) -> PermissionGroupCreatePayload:
     ctx = info.context
 
-    async def action() -> object:
+    async def action() -> am.PermissionGroup:
         company_id = require_pk(input.company_id, Company, "companyId", NF)
         data = users.PermissionGroupData(name=input.name, rights=frozenset(input.rights))
         return await users.permission_group_create(ctx.uow, ctx.viewer, company_id, data)
@@ -46,7 +47,7 @@ async def permission_group_update(
 ) -> PermissionGroupUpdatePayload:
     ctx = info.context
 
-    async def action() -> object:
+    async def action() -> am.PermissionGroup:
         group_id = require_pk(input.id, PermissionGroup, "id", NF)
         if input.name is None or input.rights is None:
             raise DomainError.single(

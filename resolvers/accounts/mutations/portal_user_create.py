@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from domain.accounts import models as am
 from domain.accounts import users
 from domain.accounts.errors import AccountErrorCode
 from resolvers.ids import require_pk
@@ -13,7 +14,7 @@ from schema.context import Info
 async def portal_user_create(info: Info, input: PortalUserCreateInput) -> PortalUserCreatePayload:
     ctx = info.context
 
-    async def action() -> object:
+    async def action() -> am.PortalUser:
         nf = AccountErrorCode.NOT_FOUND
         cmd = users.PortalUserCreate(
             company_id=require_pk(input.company_id, Company, "companyId", nf),

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import strawberry
 
+from domain.accounts import models as am
 from domain.accounts import users
 from domain.accounts.errors import AccountErrorCode
 from domain.shared.errors import DomainError, camel
@@ -16,7 +17,7 @@ from schema.context import Info
 async def portal_user_update(info: Info, input: PortalUserUpdateInput) -> PortalUserUpdatePayload:
     ctx = info.context
 
-    async def action() -> object:
+    async def action() -> am.PortalUser:
         nf = AccountErrorCode.NOT_FOUND
         cmd = users.PortalUserUpdate()
         for name in ("full_name", "email", "is_active", "password"):

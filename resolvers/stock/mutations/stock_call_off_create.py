@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from domain.orders import models as om
 from domain.orders.checkout import DeliveryAddress
 from domain.stock import calloff
 from resolvers.mutation import run
@@ -18,7 +19,7 @@ async def stock_call_off_create(
 ) -> StockCallOffCreatePayload:
     ctx = info.context
 
-    async def action() -> object:
+    async def action() -> om.Order:
         a = input.delivery_address
         cmd = calloff.CallOffCreate(
             idempotency_key=input.idempotency_key,
