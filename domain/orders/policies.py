@@ -30,7 +30,7 @@ def sees_order(viewer: Viewer, company_id: int | None, orderer_id: int | None) -
     """The row-by-row form of ``order_scope`` (for events and objects already loaded)."""
     if viewer.is_staff:
         return True
-    if not viewer.is_portal or viewer.company_id != company_id:
+    if not viewer.is_portal or viewer.company_id is None or viewer.company_id != company_id:
         return False
     return Right.VIEW_COMPANY_ORDERS in viewer.rights or orderer_id == viewer.user_id
 
@@ -40,6 +40,8 @@ def order_audience(viewer: Viewer) -> Hashable:
     sharing what was loaded for one of them with the others."""
     if viewer.is_staff:
         return "staff"
+    if not viewer.is_portal or viewer.company_id is None:
+        return "nobody"
     if Right.VIEW_COMPANY_ORDERS in viewer.rights:
         return ("company", viewer.company_id)
     return ("orderer", viewer.company_id, viewer.user_id)
