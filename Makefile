@@ -39,7 +39,7 @@ run: $(STAMP) storefront
 test: $(STAMP) storefront
 	$(BIN)/lint-imports --no-cache
 	$(BIN)/ruff check .
-	$(BIN)/mypy domain
+	$(BIN)/mypy domain schema resolvers server adapters
 	$(BIN)/pytest -q
 
 test-unit: $(STAMP)
@@ -57,7 +57,7 @@ test-e2e: $(STAMP) storefront
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/mypy domain
+	$(BIN)/mypy domain schema resolvers server adapters
 	$(BIN)/lint-imports --no-cache
 
 format: $(STAMP)

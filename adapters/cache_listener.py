@@ -11,11 +11,13 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from collections.abc import AsyncIterator
 from typing import Any
 
 import asyncpg
 
 from adapters.events import asyncpg_dsn, cancel_and_wait
+from adapters.reconnect import keep_connected
 from domain.shared.read_cache import CACHE_CHANNEL, ReadCaches
 
 logger = logging.getLogger("pressroom.cache")
@@ -40,40 +42,38 @@ class CacheInvalidationListener:
             self._task = None
 
     async def _run(self) -> None:
-        backoff = 0.2
-        while True:
-            conn: asyncpg.Connection | None = None
-            live = False
-            try:
-                conn = await asyncpg.connect(self.dsn)
-                self._lost.clear()
-                conn.add_termination_listener(lambda _c: self._lost.set())
-                await conn.add_listener(CACHE_CHANNEL, self._notified)
-                self.caches.listener_connected()
-                live = True
-                self._connected.set()
-                backoff = 0.2
-                while not conn.is_closed():
-                    with contextlib.suppress(TimeoutError):
-                        async with asyncio.timeout(self.ping_interval_s):
-                            await self._lost.wait()
-                    if self._lost.is_set():
-                        break
-                    async with asyncio.timeout(self.ping_interval_s):
-                        await conn.fetchval("SELECT 1")
-                logger.warning("cache invalidation listener lost its connection; reconnecting")
-            except asyncio.CancelledError:
-                raise
-            except Exception:
-                logger.exception("cache invalidation listener failed; reconnecting")
-                await asyncio.sleep(backoff)
-                backoff = min(backoff * 2, 5.0)
-            finally:
-                if live:
-                    self.caches.listener_lost()
-                if conn is not None and not conn.is_closed():
-                    with contextlib.suppress(Exception):
-                        await conn.close()
+        await keep_connected(logger, "cache invalidation listener", self._listening, self._watch)
+
+    @contextlib.asynccontextmanager
+    async def _listening(self) -> AsyncIterator[asyncpg.Connection]:
+        conn = await asyncpg.connect(self.dsn)
+        live = False
+        try:
+            self._lost.clear()
+            conn.add_termination_listener(lambda _c: self._lost.set())
+            await conn.add_listener(CACHE_CHANNEL, self._notified)
+            self.caches.listener_connected()
+            live = True
+            self._connected.set()
+            yield conn
+        finally:
+            if live:
+                self.caches.listener_lost()
+            if not conn.is_closed():
+                with contextlib.suppress(Exception):
+                    await conn.close()
+
+    async def _watch(self, conn: asyncpg.Connection) -> None:
+        """Until the connection ends or a ping goes unanswered."""
+        while not conn.is_closed():
+            with contextlib.suppress(TimeoutError):
+                async with asyncio.timeout(self.ping_interval_s):
+                    await self._lost.wait()
+            if self._lost.is_set():
+                break
+            async with asyncio.timeout(self.ping_interval_s):
+                await conn.fetchval("SELECT 1")
+        logger.warning("cache invalidation listener lost its connection; reconnecting")
 
     def _notified(self, _conn: Any, _pid: int, _channel: str, payload: str) -> None:
         self.caches.invalidate((payload,))

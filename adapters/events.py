@@ -20,6 +20,7 @@ from typing import Any
 import asyncpg
 
 from adapters.db import EVENT_CHANNEL
+from adapters.reconnect import keep_connected
 from domain.events.ports import EventFilter, StoredEvent
 
 logger = logging.getLogger("pressroom.events")
@@ -98,34 +99,30 @@ class EventHub:
         return len(self._subscribers)
 
     async def _run(self) -> None:
-        backoff = 0.2
-        while True:
-            try:
-                self._conn = await asyncpg.connect(self.dsn)
-                await self._conn.add_listener(EVENT_CHANNEL, self._notified)
-                if not self._ready.is_set():
-                    self.last_id = int(
-                        await self._conn.fetchval("SELECT coalesce(max(id), 0) FROM event")
-                    )
-                    self._ready.set()
-                backoff = 0.2
-                await self._dispatch()  # anything committed while we were away
-                while not self._conn.is_closed():
-                    with contextlib.suppress(TimeoutError):
-                        async with asyncio.timeout(self.poll_interval_s):
-                            await self._wake.wait()
-                    self._wake.clear()
-                    await self._dispatch()
-            except asyncio.CancelledError:
-                raise
-            except Exception:
-                logger.exception("event relay lost its connection; reconnecting")
-                await asyncio.sleep(backoff)
-                backoff = min(backoff * 2, 5.0)
-            finally:
-                if self._conn is not None and not self._conn.is_closed():
-                    with contextlib.suppress(Exception):
-                        await self._conn.close()
+        await keep_connected(logger, "event relay", self._listening, self._relay)
+
+    @contextlib.asynccontextmanager
+    async def _listening(self) -> AsyncIterator[asyncpg.Connection]:
+        conn = self._conn = await asyncpg.connect(self.dsn)
+        try:
+            await conn.add_listener(EVENT_CHANNEL, self._notified)
+            if not self._ready.is_set():
+                self.last_id = int(await conn.fetchval("SELECT coalesce(max(id), 0) FROM event"))
+                self._ready.set()
+            yield conn
+        finally:
+            if not conn.is_closed():
+                with contextlib.suppress(Exception):
+                    await conn.close()
+
+    async def _relay(self, conn: asyncpg.Connection) -> None:
+        await self._dispatch()  # anything committed while we were away
+        while not conn.is_closed():
+            with contextlib.suppress(TimeoutError):
+                async with asyncio.timeout(self.poll_interval_s):
+                    await self._wake.wait()
+            self._wake.clear()
+            await self._dispatch()
 
     def _notified(self, *_: Any) -> None:
         self._wake.set()

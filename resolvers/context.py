@@ -1,14 +1,18 @@
-"""The typed request context: session (unit of work), viewer, loaders and app services."""
+"""The concrete request context: unit of work, viewer, loaders and app services.
+
+It fills schema/context.py's ``Context`` Protocol (what fields may reach); the server builds
+one per request and injects how to open another unit of work, so nothing here knows the
+database adapter."""
 
 from __future__ import annotations
 
 import contextlib
-from collections.abc import AsyncIterator
+import dataclasses
+from collections.abc import AsyncIterator, Callable
 from contextvars import ContextVar
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-import strawberry
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.websockets import WebSocket
@@ -20,9 +24,7 @@ from domain.events.ports import EventStream
 from domain.pricing.tokens import PriceTokenConfig
 from domain.shared.ports import FileStorage
 from resolvers.loaders import Loaders
-
-if TYPE_CHECKING:
-    from adapters.db import SqlUnitOfWork
+from schema.context import RequestUnitOfWork
 
 
 @dataclass
@@ -51,11 +53,13 @@ EVENT_LOADERS: ContextVar[Loaders | None] = ContextVar("event_loaders", default=
 
 
 @dataclass
-class Context:
+class RequestContext:
     request: Request | WebSocket
     response: Response | WebSocket | None
-    uow: SqlUnitOfWork
+    uow: RequestUnitOfWork
     services: AppServices
+    # Opens another unit of work on the same database (an event's own session, a fork).
+    new_uow: Callable[[], RequestUnitOfWork]
     viewer: Viewer = ANONYMOUS
     connection_params: dict[str, Any] | None = None
     _loaders: Loaders | None = None
@@ -74,9 +78,7 @@ class Context:
         """A fresh session and loaders for one subscription event. Wrap the `yield` of the
         event in it: the session closes when the generator resumes, i.e. once the event's
         fields are resolved and sent, so no connection is held while waiting."""
-        from adapters.db import SqlUnitOfWork
-
-        uow = SqlUnitOfWork(self.uow._sessions)
+        uow = self.new_uow()
         loaders = Loaders(uow, self.viewer)
         token = EVENT_LOADERS.set(loaders)
         try:
@@ -85,10 +87,12 @@ class Context:
             EVENT_LOADERS.reset(token)
             await uow.close()
 
+    def fork(self) -> RequestContext:
+        """The same viewer, services and session factory; a unit of work and loaders of its
+        own and nothing tied to the websocket's lifetime but the (read-only) request."""
+        return dataclasses.replace(self, uow=self.new_uow(), _loaders=None)
+
     @property
     def client_address(self) -> str | None:
         client = self.request.client
         return client.host if client else None
-
-
-Info = strawberry.Info[Context, None]

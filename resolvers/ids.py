@@ -5,6 +5,7 @@ from __future__ import annotations
 from enum import Enum
 
 from strawberry import relay
+from strawberry.types.base import get_object_definition
 
 from domain.shared.errors import DomainError
 from schema.core import decode_gid
@@ -13,7 +14,7 @@ from schema.core import decode_gid
 def require_pk(gid: relay.GlobalID, node_type: type, field: str, code: Enum) -> int:
     pk = decode_gid(gid, node_type)
     if pk is None:
-        name = node_type.__strawberry_definition__.name
+        name = get_object_definition(node_type, strict=True).name
         raise DomainError.single(code, f"{name} not found.", field)
     return pk
 

@@ -100,7 +100,8 @@ class Loaders:
 
     @cached_property
     def customer_group(self) -> DataLoader[int, CustomerGroup | None]:
-        return self._by_id(CustomerGroup)
+        # Terms of customers are the shop's business, as are its staff accounts.
+        return self._by_id(CustomerGroup, lambda: staff_only(self.viewer))
 
     @cached_property
     def addresses_by_company(self) -> DataLoader[int, list[Address]]:

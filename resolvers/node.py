@@ -13,7 +13,7 @@ from typing import Any
 import strawberry
 from strawberry import relay
 
-from resolvers.context import Info
+from schema.context import Info
 
 
 def _node_type(info: Info, type_name: str) -> Any | None:

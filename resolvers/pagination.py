@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from graphql import GraphQLError
 
-from resolvers.context import Info
+from schema.context import Info
 from schema.core import decode_cursor
 
 

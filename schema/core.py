@@ -9,6 +9,7 @@ from typing import Any, Generic, TypeVar
 
 import strawberry
 from strawberry import relay
+from strawberry.types.base import get_object_definition
 
 from domain.shared.errors import DomainError, ErrorDetail
 
@@ -114,7 +115,7 @@ def build_connection(
 
 def decode_gid(gid: relay.GlobalID, *types: type) -> int | None:
     """The primary key if ``gid`` names one of ``types``; None otherwise (treated as not found)."""
-    names = {t.__strawberry_definition__.name for t in types}
+    names = {get_object_definition(t, strict=True).name for t in types}
     if gid.type_name not in names:
         return None
     try:

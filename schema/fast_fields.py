@@ -70,7 +70,7 @@ def _make_plan(parent_type: GraphQLObjectType, field_name: str) -> Any:
 
 
 class FastLeafExecutor(StrawberryGraphQLCoreExecutionContext):
-    def execute_field(  # type: ignore[override]
+    def execute_field(
         self,
         parent_type: GraphQLObjectType,
         source: Any,

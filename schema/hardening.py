@@ -117,7 +117,7 @@ class CostCalculator:
 
 # Estimates per (document text, operation name, default page size): an estimate depends on the
 # document only, unless a page size is a variable (then it is computed for every request).
-_COSTS: dict[tuple[str, str | None, int], tuple[int, frozenset[str]]] = {}
+_COSTS: dict[tuple[str | None, str | None, int], tuple[int, frozenset[str]]] = {}
 _COSTS_MAX = 1024
 
 
@@ -194,7 +194,7 @@ class ProductionErrors(SchemaExtension):
     def on_operation(self) -> Iterator[None]:
         yield
         result = self.execution_context.result
-        if result is None or not getattr(result, "errors", None):
+        if result is None or not result.errors:
             return
         context = self.execution_context.context
         request_id = getattr(getattr(context, "request", None), "state", None)

@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import dataclasses
 import functools
 import logging
 from collections import OrderedDict, deque
@@ -37,7 +36,7 @@ import strawberry
 from graphql import GraphQLError, OperationDefinitionNode, OperationType, parse
 from strawberry.types.execution import ExecutionResult, PreExecutionError
 
-from resolvers.context import Context
+from schema.context import Context
 
 logger = logging.getLogger("pressroom.subscriptions")
 
@@ -109,6 +108,7 @@ def _is_subscription(query: str, operation_name: str | None) -> bool:
 
 
 def share_key(
+    context_type: type[Context],
     query: str | None,
     variable_values: dict[str, Any] | None,
     context: object,
@@ -117,8 +117,8 @@ def share_key(
     operation_extensions: dict[str, Any] | None,
 ) -> Hashable | None:
     """The key of subscribers whose results are identical, or None when this operation is
-    not a candidate (not a subscription, not our context, anything we cannot compare)."""
-    if not isinstance(context, Context) or root_value is not None or operation_extensions:
+    not a candidate (not a subscription, not a `context_type`, anything we cannot compare)."""
+    if not isinstance(context, context_type) or root_value is not None or operation_extensions:
         return None
     if context.request.scope.get("type") != "websocket":
         # Only the websocket transports always aclose() what they iterate, which is how a
@@ -332,26 +332,22 @@ class SubscriptionGroups:
         return sum(len(g.members) for g in self.groups.values())
 
 
-def fork_context(context: Context) -> Context:
-    """The same viewer, services and session factory; a unit of work and loaders of its own and
-    nothing tied to the websocket's lifetime but the (read-only) request it came in on."""
-    uow = type(context.uow)(context.uow._sessions)
-    return dataclasses.replace(context, uow=uow, _loaders=None)
-
-
 class SharedSubscriptionSchema(strawberry.Schema):
     """A strawberry Schema whose subscriptions are executed once per group of subscribers that
-    would receive identical results (see the module docstring)."""
+    would receive identical results (see the module docstring). Only operations whose context
+    is a `context_type` (the server's request context) are shared."""
 
     def __init__(
         self,
         *args: Any,
+        context_type: type[Context],
         member_queue_size: int = 1_000,
         history_size: int = 100,
         join_wait_s: float = 5.0,
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
+        self.context_type = context_type
         self.shared = SubscriptionGroups(
             member_queue_size=member_queue_size,
             history_size=history_size,
@@ -380,7 +376,13 @@ class SharedSubscriptionSchema(strawberry.Schema):
             )
 
         key = share_key(
-            query, variable_values, context_value, root_value, operation_name, operation_extensions
+            self.context_type,
+            query,
+            variable_values,
+            context_value,
+            root_value,
+            operation_name,
+            operation_extensions,
         )
         if key is None:
             return await upstream(context_value)
@@ -399,7 +401,7 @@ class SharedSubscriptionSchema(strawberry.Schema):
             if group.settled.done() and group.settled.result():
                 return group.add_member()
             return await upstream(context)  # still undecided after waiting: on its own
-        group = _Group(self.shared, key, fork_context(context))
+        group = _Group(self.shared, key, context.fork())
         groups[key] = group
         try:
             source = await upstream(group.context)

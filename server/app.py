@@ -31,13 +31,13 @@ from domain.accounts.tokens import TokenConfig
 from domain.pricing.tokens import PriceTokenConfig
 from domain.shared.read_cache import CACHES
 from resolvers.context import AppServices
-from schema.build import SchemaOptions, build_schema
 from server.domain_wiring import wire_domain
 from server.file_routes import order_file_download
 from server.graphql_view import PressroomGraphQL
 from server.memory import pin_malloc_thresholds
 from server.part_files import part_file_endpoint
 from server.response_cache import ResponseCache
+from server.schema import SchemaOptions, build_schema
 from server.settings import Settings
 
 logger = logging.getLogger("pressroom")

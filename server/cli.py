@@ -5,13 +5,19 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
+from collections.abc import Awaitable, Callable
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, TypeVar
 
 import typer
 
 from server.database import resolve_database_url
 from server.settings import Settings
+
+if TYPE_CHECKING:
+    from adapters.db import SqlUnitOfWork
+
+T = TypeVar("T")
 
 app = typer.Typer(
     help="Pressroom: a headless GraphQL commerce backend for print shops.", no_args_is_help=True
@@ -33,7 +39,7 @@ def _settings(data_dir: Path | None) -> Settings:
     return Settings.from_env()
 
 
-async def _with_uow(url: str, fn):  # type: ignore[no-untyped-def]
+async def _with_uow(url: str, fn: Callable[[SqlUnitOfWork], Awaitable[T]]) -> T:
     from adapters.db import SqlUnitOfWork, create_engine, session_factory
 
     engine = create_engine(url, pool_size=2)
@@ -108,7 +114,7 @@ def export_schema(
     ),
 ) -> None:
     """Write the GraphQL SDL (the committed schema/schema.graphql)."""
-    from schema.build import build_schema
+    from server.schema import build_schema
 
     output.write_text(str(build_schema()).rstrip() + "\n")
     typer.echo(f"wrote {output}")

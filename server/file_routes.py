@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from urllib.parse import quote
 
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
@@ -15,11 +17,13 @@ from resolvers.context import AppServices
 from server.graphql_view import bearer
 
 
-def order_file_download(services: AppServices, sessions: object):  # type: ignore[no-untyped-def]
+def order_file_download(
+    services: AppServices, sessions: async_sessionmaker[AsyncSession]
+) -> Callable[[Request], Awaitable[Response]]:
     async def endpoint(request: Request) -> Response:
         from strawberry import relay
 
-        uow = SqlUnitOfWork(sessions)  # type: ignore[arg-type]
+        uow = SqlUnitOfWork(sessions)
         try:
             viewer = await viewer_from_token(
                 uow, services.tokens, bearer(request.headers.get("authorization"))

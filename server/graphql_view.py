@@ -19,7 +19,7 @@ from strawberry.types.graphql import OperationType
 from adapters.db import SqlUnitOfWork
 from domain.accounts.auth import viewer_from_token
 from domain.stock.supplier_feed import is_supplier_key, supplier_viewer
-from resolvers.context import AppServices, Context
+from resolvers.context import AppServices, RequestContext
 from server.response_cache import CachedResponse, CacheKey, ResponseCache
 
 GRAPHQL_RESPONSE_JSON = "application/graphql-response+json"
@@ -40,7 +40,7 @@ def bearer(value: str | None) -> str | None:
     return token.strip() if scheme.lower() == "bearer" and token.strip() else ""
 
 
-class PressroomGraphQL(GraphQL[Context, None]):
+class PressroomGraphQL(GraphQL[RequestContext, None]):
     def __init__(
         self,
         schema: Any,
@@ -202,17 +202,26 @@ class PressroomGraphQL(GraphQL[Context, None]):
 
     async def get_context(
         self, request: Request | WebSocket, response: Response | WebSocket
-    ) -> Context:
+    ) -> RequestContext:
         state = request.scope.setdefault("state", {})
         uow = state.get("uow")
         if uow is None:
             uow = state["uow"] = SqlUnitOfWork(self.sessions)
-        context = Context(request=request, response=response, uow=uow, services=self.services)
+        context = RequestContext(
+            request=request,
+            response=response,
+            uow=uow,
+            services=self.services,
+            new_uow=self._new_uow,
+        )
         if isinstance(request, Request):
             context.viewer = await self._viewer(request.scope, request.headers.get("authorization"))
         return context
 
-    async def on_ws_connect(self, context: Context) -> Any:
+    def _new_uow(self) -> SqlUnitOfWork:
+        return SqlUnitOfWork(self.sessions)
+
+    async def on_ws_connect(self, context: RequestContext) -> Any:
         """The token comes in the connection_init payload (`authorization` or `token`)."""
         params = context.connection_params or {}
         raw = params.get("authorization") or params.get("Authorization") or params.get("token")
@@ -257,8 +266,8 @@ class PressroomGraphQL(GraphQL[Context, None]):
             # GraphQL over HTTP: a request that never executed (parse, validation, refused
             # for cost) answers 4xx and carries no `data` at all.
             if _is_request_error(response_data):
-                response_data = {k: v for k, v in response_data.items() if k != "data"}
-                response.body = self.encode_json(response_data).encode()
+                without_data = {k: v for k, v in response_data.items() if k != "data"}
+                response.body = self.encode_json(without_data).encode()
                 response.headers["content-length"] = str(len(response.body))
                 if not sub_response.status_code:
                     response.status_code = 400
@@ -340,5 +349,6 @@ async def _error(scope: Any, receive: Any, send: Any, status: int, code: str, me
 
 
 def _is_request_error(data: GraphQLHTTPResponse) -> bool:
-    errors = data.get("errors") or []
+    # strawberry types the errors as `object`; they are formatted errors (dicts) here.
+    errors = [e for e in data.get("errors") or [] if isinstance(e, dict)]
     return data.get("data") is None and bool(errors) and all(not e.get("path") for e in errors)

@@ -47,6 +47,11 @@ def can_see_finances(viewer: Viewer, company_id: int) -> bool:
     )
 
 
+def may_price_for_other_companies(viewer: Viewer) -> bool:
+    """Staff may ask for any customer's price; everyone else always gets their own terms."""
+    return viewer.is_staff
+
+
 def is_staff_with(viewer: Viewer, roles: frozenset[StaffRole]) -> bool:
     return viewer.is_staff and viewer.role in roles
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Hashable
+
 from sqlalchemy import ColumnElement, and_, false, true
 
 from domain.accounts.rights import Right, StaffRole
@@ -24,12 +26,25 @@ def order_scope(viewer: Viewer) -> ColumnElement[bool]:
     return and_(Order.company_id == viewer.company_id, Order.orderer_id == viewer.user_id)
 
 
-def sees_order(viewer: Viewer, company_id: int, orderer_id: int | None) -> bool:
+def sees_order(viewer: Viewer, company_id: int | None, orderer_id: int | None) -> bool:
+    """The row-by-row form of ``order_scope`` (for events and objects already loaded)."""
     if viewer.is_staff:
         return True
-    if not viewer.is_portal or viewer.company_id != company_id:
+    if not viewer.is_portal or viewer.company_id is None or viewer.company_id != company_id:
         return False
     return Right.VIEW_COMPANY_ORDERS in viewer.rights or orderer_id == viewer.user_id
+
+
+def order_audience(viewer: Viewer) -> Hashable:
+    """Viewers with equal values see exactly the same orders under ``order_scope``: a key for
+    sharing what was loaded for one of them with the others."""
+    if viewer.is_staff:
+        return "staff"
+    if not viewer.is_portal or viewer.company_id is None:
+        return "nobody"
+    if Right.VIEW_COMPANY_ORDERS in viewer.rights:
+        return ("company", viewer.company_id)
+    return ("orderer", viewer.company_id, viewer.user_id)
 
 
 def sees_prices(viewer: Viewer, orderer_id: int | None) -> bool:

@@ -24,7 +24,7 @@ from resolvers.accounts.mutations.registration_mutations import (
 )
 from resolvers.accounts.mutations.token_create import token_create, token_refresh
 from resolvers.accounts.mutations.token_revoke import token_revoke
-from resolvers.permissions import IsAuthenticated, IsStaff
+from schema.permissions import IsAuthenticated, IsStaff
 
 # Anonymous callers are told to log in (UNAUTHENTICATED), portal users FORBIDDEN.
 STAFF_ONLY = [IsAuthenticated, IsStaff]

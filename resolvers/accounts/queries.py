@@ -6,12 +6,12 @@ import strawberry
 
 from domain.accounts import queries
 from domain.shared.pagination import fetch_page
-from resolvers.context import Info
 from resolvers.pagination import page_window
-from resolvers.permissions import IsAuthenticated, IsStaff
 from schema.accounts.payloads import RegistrationRequest, RegistrationStatus
 from schema.accounts.types import Company, CustomerGroup, Me, StaffUser, resolve_me
+from schema.context import Info
 from schema.core import Connection, build_connection
+from schema.permissions import IsAuthenticated, IsStaff
 
 # Anonymous callers are told to log in (UNAUTHENTICATED), portal users FORBIDDEN.
 STAFF_ONLY = [IsAuthenticated, IsStaff]

@@ -13,7 +13,7 @@ from resolvers.catalog.mutations.product_mutations import (
     product_create,
     product_update,
 )
-from resolvers.permissions import IsStaff
+from schema.permissions import IsStaff
 
 
 @strawberry.type

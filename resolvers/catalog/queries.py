@@ -4,18 +4,20 @@ from __future__ import annotations
 
 import strawberry
 
+from domain.accounts.policies import may_price_for_other_companies
 from domain.catalog import prices as pricing
 from domain.catalog import services
 from domain.catalog.errors import CatalogErrorCode
 from domain.catalog.models import Channel as ChannelModel
+from domain.catalog.models import Product as ProductModel
 from domain.shared.errors import DomainError
 from domain.shared.pagination import fetch_page
-from resolvers.context import Info
 from resolvers.ids import optional_pk, require_pk
 from resolvers.pagination import page_window
 from schema.accounts.types import Company as CompanyType
 from schema.catalog.inputs import PriceQuoteInput
 from schema.catalog.types import Channel, PriceQuote, Product, ProductKind, ProductVersion
+from schema.context import Info
 from schema.core import Connection, build_connection
 from schema.pricing.types import Price
 
@@ -43,7 +45,7 @@ class CatalogQuery:
         offset, limit = page_window(info, first, after)
         ctx = info.context
         try:
-            ch: ChannelModel | None = await services.channel_for(ctx.uow, ctx.viewer, channel)
+            ch: ChannelModel = await services.channel_for(ctx.uow, ctx.viewer, channel)
         except DomainError:
             return build_connection([], 0, 0, Product.from_model)
         stmt = services.products_query(ctx.viewer, ch, kind=kind, search=search)
@@ -61,7 +63,7 @@ class CatalogQuery:
         except DomainError:
             return None
         row = await ctx.uow.scalar(
-            services.products_query(ctx.viewer, ch).where(services.Product.code == code)
+            services.products_query(ctx.viewer, ch).where(ProductModel.code == code)
         )
         return Product.from_model(row, channel=ch.code) if row else None
 
@@ -80,7 +82,7 @@ class CatalogQuery:
             )
             company_id = (
                 optional_pk(input.company_id, CompanyType, "companyId", nf)
-                if ctx.viewer.is_staff
+                if may_price_for_other_companies(ctx.viewer)
                 else None
             )
             channel = await pricing.channel_for_read(ctx.uow, ctx.viewer, input.channel)

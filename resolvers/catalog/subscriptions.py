@@ -13,8 +13,8 @@ from domain.catalog.models import Configuration as ConfigurationModel
 from domain.events.ports import StoredEvent
 from domain.shared.errors import DomainError
 from resolvers.catalog.mutations.configuration_mutations import configuration_uuid
-from resolvers.context import Info, Loaders
 from schema.catalog.types import Configuration, LivePrice
+from schema.context import Info, Loaders
 from schema.pricing.types import Price
 
 # Events that can change a draft's price, and the reason the push names.

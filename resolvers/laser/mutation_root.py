@@ -8,7 +8,7 @@ from resolvers.laser.mutations.laser_rates import laser_machine_update, laser_ma
 from resolvers.laser.mutations.part_change import part_copy, part_delete, part_update
 from resolvers.laser.mutations.part_create import part_create_from_dxf, part_create_from_template
 from resolvers.laser.mutations.part_import import part_import_confirm, part_import_preview
-from resolvers.permissions import IsAuthenticated, IsStaff
+from schema.permissions import IsAuthenticated, IsStaff
 
 _LIBRARY = (
     "Open to every portal user of the company (no right needed: the library holds drawings, "

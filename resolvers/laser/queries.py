@@ -11,14 +11,14 @@ from domain.laser.parts import parts_query
 from domain.laser.templates import TEMPLATES
 from domain.shared.errors import DomainError
 from domain.shared.pagination import fetch_page
-from resolvers.context import Info
 from resolvers.ids import optional_pk
 from resolvers.pagination import page_window
-from resolvers.permissions import IsAuthenticated, IsStaff
+from schema.context import Info
 from schema.core import Connection, build_connection
 from schema.laser.inputs import PartQuoteInput
 from schema.laser.parts import Part, PartQuote
 from schema.laser.types import LaserMachine, LaserMaterial, PartTemplate
+from schema.permissions import IsAuthenticated, IsStaff
 
 
 @strawberry.type

@@ -6,7 +6,7 @@ import strawberry
 
 from resolvers.orders.mutations import order_files as f
 from resolvers.orders.mutations import order_mutations as m
-from resolvers.permissions import IsAuthenticated, IsPortalUser, IsStaff
+from schema.permissions import IsAuthenticated, IsPortalUser, IsStaff
 
 
 @strawberry.type

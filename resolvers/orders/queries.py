@@ -2,41 +2,41 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import strawberry
+from strawberry.scalars import JSON
 
 from domain.orders import cart as carts
+from domain.orders import models as om
 from domain.orders import queries
 from domain.production import queries as production_queries
 from domain.shared.pagination import fetch_page
-from resolvers.context import Info
 from resolvers.pagination import page_window
-from resolvers.permissions import IsAuthenticated
+from schema.context import Info
 from schema.core import Connection, build_connection
 from schema.orders.inputs import OrderFilter, OrderSort
 from schema.orders.types import CartLine, Job, JobStatus, Order, OrderStatusCount
+from schema.permissions import IsAuthenticated
 from schema.pricing.types import Money, Price
 
 
-async def cart_line_view(info: Info, line: object) -> CartLine:
+async def cart_line_view(info: Info, line: om.CartLine) -> CartLine:
     ctx = info.context
-    model: Any = line
-    priced = await carts.price_cart_line(ctx.uow, ctx.viewer, model)
+    model = line
+    priced = await carts.price_cart_line(ctx.uow, ctx.viewer, line)
     currency = priced.result.currency if priced.result else "EUR"
     return CartLine(
         id=model.id,
         quantity=model.quantity,
-        values=model.values,
+        values=JSON(model.values),
         remarks=model.remarks,
-        personalisation=model.personalisation,
+        personalisation=JSON(model.personalisation),
         quoted_net=Money(amount=model.quoted_net, currency=currency)
         if model.quoted_net is not None
         else None,
         _model=model,
         _price=Price.of(priced.result) if priced.result else None,
         _title=priced.title,
-        _specification=priced.specification,
+        _specification=JSON(priced.specification),
     )
 
 

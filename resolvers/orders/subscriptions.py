@@ -13,15 +13,14 @@ from typing import Any
 import strawberry
 from graphql import GraphQLError
 
-from domain.accounts.rights import Right
 from domain.accounts.viewer import Viewer
 from domain.events.ports import StoredEvent
+from domain.orders.policies import order_audience, sees_order
 from domain.orders.state import OrderStatus
 from domain.production.state import JobStatus, TaskStatus
-from resolvers.context import Info
-from resolvers.loaders import Loaders
-from resolvers.permissions import IsAuthenticated, IsStaff
+from schema.context import Info, Loaders
 from schema.orders.types import Job, JobStatusEvent, Order, OrderStatusEvent, TaskChange
+from schema.permissions import IsAuthenticated, IsStaff
 from schema.shared_subscriptions import EventMemo, share_stream
 
 ORDER_TOPICS = frozenset({"order.placed", "order.status_changed"})
@@ -32,15 +31,8 @@ def tenant_filter(viewer: Viewer, topics: frozenset[str]) -> Callable[[StoredEve
     unless they hold VIEW_COMPANY_ORDERS."""
 
     def accept(event: StoredEvent) -> bool:
-        if event.topic not in topics:
-            return False
-        if viewer.is_staff:
-            return True
-        if not viewer.is_portal or event.company_id != viewer.company_id:
-            return False
-        return (
-            Right.VIEW_COMPANY_ORDERS in viewer.rights
-            or event.payload.get("ordererId") == viewer.user_id
+        return event.topic in topics and sees_order(
+            viewer, event.company_id, event.payload.get("ordererId")
         )
 
     return accept
@@ -69,13 +61,7 @@ _EVENT_LOADS = EventMemo()
 
 
 def _visibility(info: Info) -> Hashable:
-    """Viewers with equal values see exactly the same orders (mirrors order_scope)."""
-    viewer = info.context.viewer
-    if viewer.is_staff:
-        return "staff"
-    if Right.VIEW_COMPANY_ORDERS in viewer.rights:
-        return ("company", viewer.company_id)
-    return ("orderer", viewer.company_id, viewer.user_id)
+    return order_audience(info.context.viewer)
 
 
 async def _event_job(info: Info, loaders: Loaders, event: StoredEvent) -> Job | None:

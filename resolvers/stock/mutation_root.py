@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import strawberry
 
-from resolvers.permissions import IsAuthenticated, IsPortalUser, IsStaff
 from resolvers.stock.mutations import purchasing_mutations as p
 from resolvers.stock.mutations import stock_item_mutations as s
 from resolvers.stock.mutations.stock_call_off_create import stock_call_off_create
 from resolvers.stock.mutations.supplier_stock_update import supplier_stock_update
-from resolvers.stock.permissions import IsSupplier
+from schema.permissions import IsAuthenticated, IsPortalUser, IsStaff, IsSupplier
 
 STAFF = [IsAuthenticated, IsStaff]
 

@@ -8,12 +8,12 @@ from strawberry import relay
 
 from domain.shared.pagination import fetch_page
 from domain.stock import purchasing, queries
-from resolvers.context import Info
 from resolvers.pagination import page_window
-from resolvers.permissions import IsAuthenticated, IsStaff
 from schema.accounts.types import Company
+from schema.context import Info
 from schema.core import Connection, build_connection, decode_gid
 from schema.orders.types import Order, OrderStatus
+from schema.permissions import IsAuthenticated, IsStaff
 from schema.stock.inputs import PurchaseOrderFilter, StockItemFilter
 from schema.stock.types import (
     PurchaseOrder,

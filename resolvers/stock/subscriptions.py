@@ -15,10 +15,9 @@ from domain.events.ports import StoredEvent
 from domain.stock.ledger import TOPIC
 from domain.stock.models import MovementKind
 from domain.stock.policies import sees_stock_of
-from resolvers.context import Info
-from resolvers.loaders import Loaders
-from resolvers.permissions import IsAuthenticated
+from schema.context import Info, Loaders
 from schema.core import decode_gid
+from schema.permissions import IsAuthenticated
 from schema.shared_subscriptions import EventMemo, share_stream
 from schema.stock.types import StockItem, StockLevelEvent
 

@@ -2,18 +2,25 @@
 
 from __future__ import annotations
 
+from typing import TypeAlias
+
 import strawberry
 
 from domain.accounts import rights as r
 from domain.accounts.errors import AccountErrorCode as _AccountErrorCode
 
-Right = strawberry.enum(
-    r.Right,
+# GraphQL enums are the domain enums themselves: strawberry.enum registers a class in place,
+# and the alias lets mypy read the name as a type.
+Right: TypeAlias = r.Right
+strawberry.enum(
+    Right,
     description="A right in a customer's portal; a user holds the union of their groups' rights.",
 )
-StaffRole = strawberry.enum(r.StaffRole, description="Role of a member of the shop's staff.")
-LegalForm = strawberry.enum(r.LegalForm, description="Whether a customer is a company or a person.")
-AddressKind = strawberry.enum(r.AddressKind, description="What an address is used for.")
-AccountErrorCode = strawberry.enum(
-    _AccountErrorCode, description="Why an accounts mutation failed."
-)
+StaffRole: TypeAlias = r.StaffRole
+strawberry.enum(StaffRole, description="Role of a member of the shop's staff.")
+LegalForm: TypeAlias = r.LegalForm
+strawberry.enum(LegalForm, description="Whether a customer is a company or a person.")
+AddressKind: TypeAlias = r.AddressKind
+strawberry.enum(AddressKind, description="What an address is used for.")
+AccountErrorCode: TypeAlias = _AccountErrorCode
+strawberry.enum(AccountErrorCode, description="Why an accounts mutation failed.")

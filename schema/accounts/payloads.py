@@ -10,7 +10,6 @@ import strawberry
 from strawberry import relay
 
 from domain.accounts import models as m
-from resolvers.context import Info
 from schema.accounts.enums import LegalForm
 from schema.accounts.types import (
     AccountError,
@@ -23,6 +22,7 @@ from schema.accounts.types import (
     _resolve_by_loader,
     resolve_me,
 )
+from schema.context import Info
 
 
 @strawberry.type

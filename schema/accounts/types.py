@@ -10,12 +10,12 @@ import strawberry
 from strawberry import relay
 
 from domain.accounts import models as m
-from domain.accounts.policies import can_see_finances
 from domain.accounts.queries import current_user
 from domain.accounts.rights import Right as DomainRight
-from resolvers.context import Info
 from schema.accounts.enums import AccountErrorCode, AddressKind, LegalForm, Right, StaffRole
+from schema.context import Info
 from schema.core import UserError
+from schema.permissions import IsStaff, SeesCompanyFinances, hidden_unless
 
 
 async def _resolve_by_loader(
@@ -52,10 +52,8 @@ class CustomerGroup(relay.Node):
     async def resolve_nodes(  # type: ignore[override]
         cls, *, info: Info, node_ids: Iterable[str], required: bool = False
     ) -> list[CustomerGroup | None]:
-        # Terms of other customers are the shop's business: portal users see only their own.
-        rows = await _resolve_by_loader(cls, info, node_ids, "customer_group", required)
-        viewer = info.context.viewer
-        return [r if viewer.is_staff else None for r in rows]
+        # Staff only: the `customer_group` loader is scoped like staff accounts.
+        return await _resolve_by_loader(cls, info, node_ids, "customer_group", required)
 
 
 @strawberry.type(description="A postal address of a customer.")
@@ -128,19 +126,23 @@ class Company(relay.Node):
     ) -> list[Company | None]:
         return await _resolve_by_loader(cls, info, node_ids, "company", required)
 
-    @strawberry.field(description="Bank details; null without VIEW_FINANCES or MANAGE_COMPANY.")
-    def bank_details(self, info: Info) -> BankDetails | None:
-        if not can_see_finances(info.context.viewer, self._model.id):
-            return None
+    @strawberry.field(
+        description="Bank details; null without VIEW_FINANCES or MANAGE_COMPANY.",
+        extensions=hidden_unless(SeesCompanyFinances()),
+    )
+    def bank_details(self) -> BankDetails | None:
         return BankDetails(
             account_holder=self._model.bank_account_holder,
             iban=self._model.bank_iban,
             bic=self._model.bank_bic,
         )
 
-    @strawberry.field(description="The customer group with its terms; null for portal users.")
+    @strawberry.field(
+        description="The customer group with its terms; null for portal users.",
+        extensions=hidden_unless(IsStaff()),
+    )
     async def customer_group(self, info: Info) -> CustomerGroup | None:
-        if self._model.customer_group_id is None or not info.context.viewer.is_staff:
+        if self._model.customer_group_id is None:
             return None
         g = await info.context.loaders.customer_group.load(self._model.customer_group_id)
         return CustomerGroup.from_model(g) if g else None
@@ -228,7 +230,7 @@ class PortalUser(relay.Node):
 
     @strawberry.field(description="The permission groups the user belongs to.")
     async def groups(self, info: Info) -> list[PermissionGroup]:
-        rows = await info.context.loaders.groups_by_user.load(self.id)  # type: ignore[arg-type]
+        rows = await info.context.loaders.groups_by_user.load(self.id)
         return [PermissionGroup.from_model(g) for g in rows]
 
     @strawberry.field(description="Effective rights: the union of the groups' rights.")
@@ -237,7 +239,7 @@ class PortalUser(relay.Node):
         if viewer.is_portal and viewer.user_id == self.id:
             # The viewer's own rights, read with the token (fresh: domain/accounts/auth.py).
             return [DomainRight(x) for x in sorted(viewer.rights)]
-        rows = await info.context.loaders.groups_by_user.load(self.id)  # type: ignore[arg-type]
+        rows = await info.context.loaders.groups_by_user.load(self.id)
         granted = {x for g in rows for x in g.rights if x in DomainRight.__members__}
         return [DomainRight(x) for x in sorted(granted)]
 

@@ -6,7 +6,7 @@ import datetime as dt
 from collections.abc import Iterable
 from decimal import Decimal
 from enum import Enum
-from typing import Any
+from typing import Any, TypeAlias
 
 import strawberry
 from strawberry import relay
@@ -19,17 +19,23 @@ from domain.pricing.errors import PricingErrorCode as _PricingCode
 from domain.pricing.parameters import ExcludesRule, ParameterDef, RangeWhenRule
 from domain.pricing.parameters import ParameterKind as _ParameterKind
 from domain.pricing.spec import ProductSpec
-from resolvers.context import Info
 from schema.accounts.types import _resolve_by_loader
+from schema.context import Info
 from schema.core import UserError
+from schema.permissions import IsStaff, hidden_unless
 from schema.pricing.types import Price
 
-ProductKind = strawberry.enum(m.ProductKind, description="What a product is.")
-ParameterKind = strawberry.enum(_ParameterKind, description="The kind of value a parameter takes.")
+# GraphQL enums are the domain enums themselves: strawberry.enum registers a class in place,
+# and the alias lets mypy read the name as a type.
+ProductKind: TypeAlias = m.ProductKind
+strawberry.enum(ProductKind, description="What a product is.")
+ParameterKind: TypeAlias = _ParameterKind
+strawberry.enum(ParameterKind, description="The kind of value a parameter takes.")
 
 # Product mutations fail on catalog rules (codes, specs) or on price rules: one enum for both.
-CatalogErrorCode = strawberry.enum(
-    Enum(  # type: ignore[misc]
+# Members computed from the domain enums: mypy cannot type that, so CatalogErrorCode is Any to it.
+CatalogErrorCode = strawberry.enum(  # type: ignore[call-overload]
+    Enum(
         "CatalogErrorCode",
         {c.name: c.name for c in (*_CatalogCode, *_PricingCode)},
     ),
@@ -170,9 +176,12 @@ class ProductVersion(relay.Node):
     def parameter_rules(self) -> list[ParameterRule]:
         return _rules(self._spec())
 
-    @strawberry.field(description="The price rule document (staff only; null for others).")
-    def price_rules(self, info: Info) -> JSON | None:
-        return self._model.rules if info.context.viewer.is_staff else None
+    @strawberry.field(
+        description="The price rule document (staff only; null for others).",
+        extensions=hidden_unless(IsStaff()),
+    )
+    def price_rules(self) -> JSON | None:
+        return JSON(self._model.rules)
 
 
 @strawberry.type(description="Something the shop sells.")
@@ -254,7 +263,7 @@ class Configuration(relay.Node):
     def from_model(cls, c: m.Configuration) -> Configuration:
         return cls(
             id=str(c.id),
-            values=c.values,
+            values=JSON(c.values),
             quantity=c.quantity,
             revision=c.revision,
             updated_at=c.updated_at,

@@ -19,7 +19,7 @@ class PartImportProblem:
     column: str | None = strawberry.field(
         description="name, material, thickness, quantity or file; null for the whole row."
     )
-    code: LaserErrorCode  # type: ignore[valid-type]
+    code: LaserErrorCode
     message: str
     x: float | None = strawberry.field(description="Drawing problems: mm in the drawing.")
     y: float | None
@@ -30,7 +30,7 @@ class PartImportProblem:
     def of(cls, p: RowProblem) -> PartImportProblem:
         return cls(
             column=p.column,
-            code=LaserErrorCode[p.code.name],  # type: ignore[misc]
+            code=LaserErrorCode[p.code.name],
             message=p.message,
             x=p.x,
             y=p.y,

@@ -23,7 +23,7 @@ class PartCreateFromDxfInput:
     thickness_mm: Decimal
     quantity: int = 1
     notes: str = ""
-    units: DrawingUnits | None = strawberry.field(  # type: ignore[valid-type]
+    units: DrawingUnits | None = strawberry.field(
         default=None,
         description="Units to read a drawing in that does not declare any; ignored otherwise.",
     )

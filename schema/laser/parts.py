@@ -19,8 +19,8 @@ from domain.laser.part_quotes import PartQuote as DomainQuote
 from domain.laser.part_quotes import quote_saved_part
 from domain.laser.svg import contours_to_svg
 from domain.shared.errors import DomainError
-from resolvers.context import Info
 from schema.accounts.types import Company, _resolve_by_loader
+from schema.context import Info
 from schema.laser.types import DrawingUnits, LaserMaterial, PartSource
 from schema.pricing.types import Price
 
@@ -61,7 +61,7 @@ class PartDrawing:
     net_area_mm2: float = strawberry.field(description="Outline minus holes.")
     hole_count: int
     weight_kg: float = strawberry.field(description="One part, in the chosen material.")
-    source_units: DrawingUnits  # type: ignore[valid-type]
+    source_units: DrawingUnits
     _geometry: strawberry.Private[PartGeometry]
 
     @classmethod
@@ -115,7 +115,7 @@ class Part(relay.Node):
             file_name=p.file_name,
             notes=p.notes,
             template=p.template_key,
-            template_parameters=p.template_params,
+            template_parameters=None if p.template_params is None else JSON(p.template_params),
             thickness_mm=p.thickness_mm,
             quantity=p.quantity,
             dxf_sha256=p.dxf_sha256,
@@ -173,7 +173,7 @@ class Part(relay.Node):
         return contours_to_svg(self._geometry())
 
     @strawberry.field(description="The units the drawing was read in.")
-    def source_units(self) -> DrawingUnits:  # type: ignore[valid-type]
+    def source_units(self) -> DrawingUnits:
         return self._geometry().source_units
 
     @strawberry.field
@@ -267,7 +267,7 @@ class PartQuote:
             drawing=drawing,
             material=LaserMaterial.from_shop(q.material) if q.material else None,
             thickness_mm=q.thickness.thickness_mm if q.thickness else None,
-            template_parameters=q.template_params,
+            template_parameters=None if q.template_params is None else JSON(q.template_params),
             price=Price.of(q.result),
             table=[Price.of(r) for r in q.table],
             price_token=q.price_token,

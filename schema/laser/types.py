@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from decimal import Decimal
 from enum import Enum
+from typing import TypeAlias
 
 import strawberry
 from strawberry import relay
@@ -16,23 +17,29 @@ from domain.laser.part_geometry import LengthUnit
 from domain.laser.parts import PartSource as _PartSource
 from domain.laser.shop import ShopMaterial
 from domain.laser.template_shapes import TemplateDef
-from resolvers.context import Info
+from schema.context import Info
 from schema.core import UserError
+from schema.permissions import IsStaff, hidden_unless
 
 # Drawing faults and library/import failures in one enum: a client handles one list.
-LaserErrorCode = strawberry.enum(
-    Enum(  # type: ignore[misc]
+# Members computed from the domain enums: mypy cannot type that, so LaserErrorCode is Any to it.
+LaserErrorCode = strawberry.enum(  # type: ignore[call-overload]
+    Enum(
         "LaserErrorCode",
         {c.name: c.name for c in (*_DrawingCode, *_PartCode)},
     ),
     description="Why a laser part, its drawing, an import or a laser price change failed.",
 )
-DrawingUnits = strawberry.enum(
-    LengthUnit,
+# GraphQL enums are the domain enums themselves: strawberry.enum registers a class in place,
+# and the alias lets mypy read the name as a type.
+DrawingUnits: TypeAlias = LengthUnit
+strawberry.enum(
+    DrawingUnits,
     name="DrawingUnits",
     description="Units a drawing without declared units ($INSUNITS 0) is read in.",
 )
-PartSource = strawberry.enum(_PartSource, description="Where a part's drawing came from.")
+PartSource: TypeAlias = _PartSource
+strawberry.enum(PartSource, description="Where a part's drawing came from.")
 
 
 @strawberry.type(
@@ -89,9 +96,12 @@ class LaserMaterial(relay.Node):
             _price_per_kg=material.price_per_kg,
         )
 
-    @strawberry.field(description="The shop's price per kilogram (staff only; null for others).")
-    def price_per_kg(self, info: Info) -> Decimal | None:
-        return self._price_per_kg if info.context.viewer.is_staff else None
+    @strawberry.field(
+        description="The shop's price per kilogram (staff only; null for others).",
+        extensions=hidden_unless(IsStaff()),
+    )
+    def price_per_kg(self) -> Decimal | None:
+        return self._price_per_kg
 
     @classmethod
     async def resolve_nodes(  # type: ignore[override]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from decimal import Decimal
+from typing import TypeAlias
 
 import strawberry
 from strawberry import relay
@@ -16,20 +17,26 @@ from domain.orders.errors import OrderErrorCode as _OrderErrorCode
 from domain.orders.policies import sees_prices
 from domain.production import models as pm
 from domain.production import state as production_state
-from resolvers.context import Info
 from schema.accounts.types import Company, PortalUser, _resolve_by_loader
 from schema.catalog.types import Channel, Product
+from schema.context import Info
 from schema.core import UserError
 from schema.pricing.types import Money, Price
 
-OrderStatus = strawberry.enum(state.OrderStatus, description="Where an order stands.")
-OrderKind = strawberry.enum(state.OrderKind, description="How an order came in.")
-Actor = strawberry.enum(state.Actor, description="Who made a change.")
-JobStatus = strawberry.enum(
-    production_state.JobStatus, description="Where a production job stands."
-)
-TaskStatus = strawberry.enum(production_state.TaskStatus, description="Where a task stands.")
-OrderErrorCode = strawberry.enum(_OrderErrorCode, description="Why an order mutation failed.")
+# GraphQL enums are the domain enums themselves: strawberry.enum registers a class in place,
+# and the alias lets mypy read the name as a type.
+OrderStatus: TypeAlias = state.OrderStatus
+strawberry.enum(OrderStatus, description="Where an order stands.")
+OrderKind: TypeAlias = state.OrderKind
+strawberry.enum(OrderKind, description="How an order came in.")
+Actor: TypeAlias = state.Actor
+strawberry.enum(Actor, description="Who made a change.")
+JobStatus: TypeAlias = production_state.JobStatus
+strawberry.enum(JobStatus, description="Where a production job stands.")
+TaskStatus: TypeAlias = production_state.TaskStatus
+strawberry.enum(TaskStatus, description="Where a task stands.")
+OrderErrorCode: TypeAlias = _OrderErrorCode
+strawberry.enum(OrderErrorCode, description="Why an order mutation failed.")
 
 
 @strawberry.type(description="A failure of an order, cart or production mutation.")
@@ -112,8 +119,8 @@ class Job(relay.Node):
             title=j.title,
             status=j.status,
             quantity=j.quantity,
-            specification=j.specification,
-            personalisation=j.personalisation,
+            specification=JSON(j.specification),
+            personalisation=JSON(j.personalisation),
             remarks=j.remarks,
             due_date=j.due_date,
             hold_reason=j.hold_reason,
@@ -129,12 +136,12 @@ class Job(relay.Node):
 
     @strawberry.field
     async def tasks(self, info: Info) -> list[Task]:
-        rows = await info.context.loaders.tasks_by_job.load(self.id)  # type: ignore[arg-type]
+        rows = await info.context.loaders.tasks_by_job.load(self.id)
         return [Task.from_model(t) for t in rows]
 
     @strawberry.field
     async def requisitions(self, info: Info) -> list[Requisition]:
-        rows = await info.context.loaders.requisitions_by_job.load(self.id)  # type: ignore[arg-type]
+        rows = await info.context.loaders.requisitions_by_job.load(self.id)
         return [Requisition(material=r.material, quantity=r.quantity, unit=r.unit) for r in rows]
 
     @strawberry.field
@@ -304,8 +311,8 @@ class Order(relay.Node):
                 position=line.position,
                 title=line.title,
                 quantity=line.quantity,
-                specification=line.specification,
-                personalisation=line.personalisation,
+                specification=JSON(line.specification),
+                personalisation=JSON(line.personalisation),
                 remarks=line.remarks,
                 net=Money(amount=line.net_amount, currency=self._model.currency) if show else None,
                 vat_rate_percent=line.vat_rate_percent,
@@ -372,7 +379,7 @@ class CartLine(relay.Node):
         "labels and displays (`parameters`), or a part's figures."
     )
     def specification(self) -> JSON:
-        return self._specification or {}
+        return self._specification or JSON({})
 
     @classmethod
     async def resolve_nodes(  # type: ignore[override]

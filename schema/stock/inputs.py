@@ -14,7 +14,7 @@ class StockItemCreateInput:
     company_id: relay.GlobalID
     sku: str = strawberry.field(description="Unique per company; stored in upper case.")
     name: str
-    unit: StockUnit = StockUnit.PIECE  # type: ignore[attr-defined]
+    unit: StockUnit = StockUnit.PIECE
     reorder_point: int = 0
     order_multiple: int = 1
     supplier_id: relay.GlobalID | None = None

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, TypeAlias
 
 import strawberry
 from strawberry import relay
@@ -12,23 +12,26 @@ from strawberry import relay
 from domain.stock import models as sm
 from domain.stock.errors import StockErrorCode as _StockErrorCode
 from domain.stock.rules import available as available_of
-from resolvers.context import Info
 from schema.accounts.types import Company, PortalUser, StaffUser
 from schema.catalog.types import Product
+from schema.context import Info
 from schema.core import UserError
 from schema.orders.types import Order
 
-StockUnit = strawberry.enum(sm.StockUnit, description="The unit a stock item is counted in.")
-StockMovementKind = strawberry.enum(
-    sm.MovementKind, name="StockMovementKind", description="What a ledger row records."
+# GraphQL enums are the domain enums themselves: strawberry.enum registers a class in place,
+# and the alias lets mypy read the name as a type.
+StockUnit: TypeAlias = sm.StockUnit
+strawberry.enum(StockUnit, description="The unit a stock item is counted in.")
+StockMovementKind: TypeAlias = sm.MovementKind
+strawberry.enum(
+    StockMovementKind, name="StockMovementKind", description="What a ledger row records."
 )
-StockMovementActor = strawberry.enum(
-    sm.MovementActor, name="StockMovementActor", description="Who caused a movement."
-)
-PurchaseOrderStatus = strawberry.enum(
-    sm.PurchaseOrderStatus, description="Where a purchase order to a supplier stands."
-)
-StockErrorCode = strawberry.enum(_StockErrorCode, description="Why a stock mutation failed.")
+StockMovementActor: TypeAlias = sm.MovementActor
+strawberry.enum(StockMovementActor, name="StockMovementActor", description="Who caused a movement.")
+PurchaseOrderStatus: TypeAlias = sm.PurchaseOrderStatus
+strawberry.enum(PurchaseOrderStatus, description="Where a purchase order to a supplier stands.")
+StockErrorCode: TypeAlias = _StockErrorCode
+strawberry.enum(StockErrorCode, description="Why a stock mutation failed.")
 
 
 @strawberry.type(description="A failure of a stock, call-off or purchasing mutation.")

@@ -26,7 +26,7 @@ from adapters.db import SqlUnitOfWork
 from domain.accounts.auth import viewer_from_token
 from domain.accounts.rights import Right, StaffRole
 from domain.accounts.viewer import Viewer, ViewerKind
-from resolvers.context import Context
+from resolvers.context import RequestContext
 from resolvers.orders import subscriptions as order_subscriptions
 from schema.shared_subscriptions import SharedSubscriptionSchema
 from tests.api.test_order_events import place_leaflet_order, wait_for
@@ -397,11 +397,12 @@ async def test_an_overflowing_member_is_ended_alone(served: Served, engine: Asyn
     uow = SqlUnitOfWork(served.app.state.sessions)
     viewer = await viewer_from_token(cast(Any, uow), services.tokens, boss)
     assert viewer is not None
-    context = Context(
+    context = RequestContext(
         request=WebSocket({"type": "websocket", "headers": [], "state": {}}, _never, _never),
         response=None,
         uow=uow,
         services=services,
+        new_uow=lambda: SqlUnitOfWork(served.app.state.sessions),
         viewer=viewer,
     )
     served.schema.shared.member_queue_size = 2

@@ -44,7 +44,7 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 from strawberry import relay
 
-from schema.build import build_schema
+from server.schema import build_schema
 from tests.factories import gql, login
 
 A, B = "acme", "globex"

@@ -7,6 +7,7 @@ import asyncio
 from collections.abc import AsyncIterator
 
 import pytest
+from sqlalchemy import text
 
 from adapters.db import SqlUnitOfWork, session_factory
 from adapters.events import EventHub
@@ -92,3 +93,21 @@ async def test_filter_by_company(hub, engine) -> None:  # type: ignore[no-untype
     await _emit(engine, "test.x", 42)
     (got,) = await consumer
     assert got.company_id == 42
+
+
+async def test_relay_reconnects_after_losing_its_connection(database_url, clean_db, engine) -> None:  # type: ignore[no-untyped-def]
+    hub = EventHub(database_url, poll_interval_s=0.2)
+    await hub.start()
+    try:
+        stream = hub.subscribe(lambda e: e.topic.startswith("test."))
+        consumer = asyncio.create_task(_take(stream, 2, timeout=15))
+        await _emit(engine, "test.before", 1)
+        assert hub._conn is not None
+        listener = hub._conn.get_server_pid()
+        async with engine.begin() as conn:
+            await conn.execute(text("SELECT pg_terminate_backend(:p)"), {"p": listener})
+        await _emit(engine, "test.after", 1)
+        got = await consumer
+        assert [e.topic for e in got] == ["test.before", "test.after"]
+    finally:
+        await hub.stop()

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 import schema.document_cache as document_cache
-from schema.build import SchemaOptions, build_schema
+from server.schema import SchemaOptions, build_schema
 
 # Valid but for its depth: seven levels under a limit of five.
 DEEP = (

@@ -7,8 +7,8 @@ from typing import Any
 import pytest
 from graphql import FragmentDefinitionNode, OperationDefinitionNode, parse
 
-from schema.build import build_schema
 from schema.hardening import CostCalculator
+from server.schema import build_schema
 
 SCHEMA = build_schema()._schema
 

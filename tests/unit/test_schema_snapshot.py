@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from schema.build import SchemaOptions, build_schema
+from server.schema import SchemaOptions, build_schema
 
 SDL = Path(__file__).resolve().parents[2] / "schema" / "schema.graphql"
 

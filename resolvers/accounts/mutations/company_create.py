@@ -1,19 +1,20 @@
 from __future__ import annotations
 
 from domain.accounts import companies
+from domain.accounts import models as am
 from domain.accounts.errors import AccountErrorCode
-from resolvers.context import Info
 from resolvers.ids import optional_pk
 from resolvers.mutation import run
 from schema.accounts.inputs import CompanyCreateInput
 from schema.accounts.payloads import CompanyCreatePayload
 from schema.accounts.types import AccountError, Company, CustomerGroup
+from schema.context import Info
 
 
 async def company_create(info: Info, input: CompanyCreateInput) -> CompanyCreatePayload:
     ctx = info.context
 
-    async def action() -> object:
+    async def action() -> am.Company:
         cmd = companies.CompanyCreate(
             code=input.code.strip(),
             name=input.name,

@@ -3,14 +3,15 @@ from __future__ import annotations
 import strawberry
 
 from domain.accounts import companies
+from domain.accounts import models as am
 from domain.accounts.errors import AccountErrorCode
 from domain.shared.unset import UNSET
-from resolvers.context import Info
 from resolvers.ids import optional_pk, require_pk
 from resolvers.mutation import run
 from schema.accounts.inputs import CompanyUpdateInput
 from schema.accounts.payloads import CompanyUpdatePayload
 from schema.accounts.types import AccountError, Company, CustomerGroup
+from schema.context import Info
 
 _PLAIN = (
     "name",
@@ -31,7 +32,7 @@ _PLAIN = (
 async def company_update(info: Info, input: CompanyUpdateInput) -> CompanyUpdatePayload:
     ctx = info.context
 
-    async def action() -> object:
+    async def action() -> am.Company:
         company_id = require_pk(input.id, Company, "id", AccountErrorCode.NOT_FOUND)
         cmd = companies.CompanyUpdate()
         for name in _PLAIN:

@@ -1,11 +1,11 @@
 from __future__ import annotations
 
 from domain.accounts import companies
-from resolvers.context import Info
 from resolvers.mutation import run
 from schema.accounts.inputs import CustomerGroupCreateInput
 from schema.accounts.payloads import CustomerGroupCreatePayload
 from schema.accounts.types import AccountError, CustomerGroup
+from schema.context import Info
 
 
 async def customer_group_create(

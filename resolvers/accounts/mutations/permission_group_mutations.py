@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import strawberry
 
+from domain.accounts import models as am
 from domain.accounts import users
 from domain.accounts.errors import AccountErrorCode
 from domain.shared.errors import DomainError
 from domain.shared.unset import UNSET
-from resolvers.context import Info
 from resolvers.ids import require_pk
 from resolvers.mutation import run
 from schema.accounts.inputs import PermissionGroupCreateInput, PermissionGroupUpdateInput
@@ -18,6 +18,7 @@ from schema.accounts.payloads import (
     PermissionGroupUpdatePayload,
 )
 from schema.accounts.types import AccountError, Company, PermissionGroup
+from schema.context import Info
 from schema.core import to_gid
 
 NF = AccountErrorCode.NOT_FOUND
@@ -28,7 +29,7 @@ async def permission_group_create(
 ) -> PermissionGroupCreatePayload:
     ctx = info.context
 
-    async def action() -> object:
+    async def action() -> am.PermissionGroup:
         company_id = require_pk(input.company_id, Company, "companyId", NF)
         data = users.PermissionGroupData(name=input.name, rights=frozenset(input.rights))
         return await users.permission_group_create(ctx.uow, ctx.viewer, company_id, data)
@@ -46,7 +47,7 @@ async def permission_group_update(
 ) -> PermissionGroupUpdatePayload:
     ctx = info.context
 
-    async def action() -> object:
+    async def action() -> am.PermissionGroup:
         group_id = require_pk(input.id, PermissionGroup, "id", NF)
         if input.name is None or input.rights is None:
             raise DomainError.single(

@@ -1,19 +1,20 @@
 from __future__ import annotations
 
+from domain.accounts import models as am
 from domain.accounts import users
 from domain.accounts.errors import AccountErrorCode
-from resolvers.context import Info
 from resolvers.ids import require_pk
 from resolvers.mutation import run
 from schema.accounts.inputs import PortalUserCreateInput
 from schema.accounts.payloads import PortalUserCreatePayload
 from schema.accounts.types import AccountError, Company, PermissionGroup, PortalUser
+from schema.context import Info
 
 
 async def portal_user_create(info: Info, input: PortalUserCreateInput) -> PortalUserCreatePayload:
     ctx = info.context
 
-    async def action() -> object:
+    async def action() -> am.PortalUser:
         nf = AccountErrorCode.NOT_FOUND
         cmd = users.PortalUserCreate(
             company_id=require_pk(input.company_id, Company, "companyId", nf),

@@ -2,21 +2,22 @@ from __future__ import annotations
 
 import strawberry
 
+from domain.accounts import models as am
 from domain.accounts import users
 from domain.accounts.errors import AccountErrorCode
 from domain.shared.errors import DomainError, camel
-from resolvers.context import Info
 from resolvers.ids import require_pk
 from resolvers.mutation import run
 from schema.accounts.inputs import PortalUserUpdateInput
 from schema.accounts.payloads import PortalUserUpdatePayload
 from schema.accounts.types import AccountError, PermissionGroup, PortalUser
+from schema.context import Info
 
 
 async def portal_user_update(info: Info, input: PortalUserUpdateInput) -> PortalUserUpdatePayload:
     ctx = info.context
 
-    async def action() -> object:
+    async def action() -> am.PortalUser:
         nf = AccountErrorCode.NOT_FOUND
         cmd = users.PortalUserUpdate()
         for name in ("full_name", "email", "is_active", "password"):

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from domain.accounts import models as am
 from domain.accounts import registration as reg
 from domain.accounts.errors import AccountErrorCode
-from resolvers.context import Info
 from resolvers.ids import optional_pk, require_pk
 from resolvers.mutation import run
 from schema.accounts.inputs import (
@@ -24,6 +24,7 @@ from schema.accounts.payloads import (
     StaffUserCreatePayload,
 )
 from schema.accounts.types import AccountError, CustomerGroup, StaffUser
+from schema.context import Info
 
 NF = AccountErrorCode.NOT_FOUND
 
@@ -54,7 +55,7 @@ async def registration_request_approve(
 ) -> RegistrationRequestDecidePayload:
     ctx = info.context
 
-    async def action() -> object:
+    async def action() -> am.RegistrationRequest:
         return await reg.registration_request_approve(
             ctx.uow,
             ctx.viewer,
@@ -77,7 +78,7 @@ async def registration_request_reject(
 ) -> RegistrationRequestDecidePayload:
     ctx = info.context
 
-    async def action() -> object:
+    async def action() -> am.RegistrationRequest:
         request_id = require_pk(input.id, RegistrationRequest, "id", NF)
         return await reg.registration_request_reject(ctx.uow, ctx.viewer, request_id, input.reason)
 

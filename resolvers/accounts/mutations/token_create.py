@@ -1,11 +1,11 @@
 from __future__ import annotations
 
 from domain.accounts import auth
-from resolvers.context import Info
 from resolvers.mutation import run
 from schema.accounts.inputs import TokenCreateInput
 from schema.accounts.payloads import TokenCreatePayload, TokenRefreshPayload
 from schema.accounts.types import AccountError
+from schema.context import Info
 
 
 def _tokens(info: Info, pair: auth.TokenPair) -> dict[str, object]:

@@ -1,10 +1,10 @@
 from __future__ import annotations
 
 from domain.accounts import auth
-from resolvers.context import Info
 from resolvers.mutation import run
 from schema.accounts.payloads import TokenRevokePayload
 from schema.accounts.types import AccountError
+from schema.context import Info
 
 
 async def token_revoke(info: Info, refresh_token: str) -> TokenRevokePayload:

@@ -7,14 +7,15 @@ import uuid
 import strawberry
 
 from domain.catalog import configurations as configs
+from domain.catalog import models as cm
 from domain.catalog.errors import CatalogErrorCode
 from domain.shared.errors import DomainError
-from resolvers.context import Info
 from resolvers.ids import require_pk
 from resolvers.mutation import run
 from schema.catalog.inputs import ConfigurationCreateInput, ConfigurationUpdateInput
 from schema.catalog.payloads import ConfigurationCreatePayload, ConfigurationUpdatePayload
 from schema.catalog.types import CatalogError, Configuration, Product
+from schema.context import Info
 from schema.pricing.types import Price
 
 NF = CatalogErrorCode.NOT_FOUND
@@ -28,12 +29,12 @@ def _values(value: object) -> dict[str, object]:
     return value
 
 
-async def _with_price(info: Info, config: object) -> dict[str, object]:
+async def _with_price(info: Info, config: cm.Configuration) -> dict[str, object]:
     ctx = info.context
     priced = await configs.configuration_price(
         ctx.uow, ctx.viewer, ctx.services.price_tokens, config
-    )  # type: ignore[arg-type]
-    return {"configuration": Configuration.from_model(config), "price": Price.of(priced.result)}  # type: ignore[arg-type]
+    )
+    return {"configuration": Configuration.from_model(config), "price": Price.of(priced.result)}
 
 
 async def configuration_create(

@@ -4,15 +4,16 @@ from __future__ import annotations
 
 import strawberry
 
+from domain.catalog import models as cm
 from domain.catalog import services
 from domain.catalog.errors import CatalogErrorCode
 from domain.shared.errors import DomainError
-from resolvers.context import Info
 from resolvers.ids import require_pk
 from resolvers.mutation import run
 from schema.catalog.inputs import ChannelCreateInput, ProductCreateInput, ProductUpdateInput
 from schema.catalog.payloads import ChannelCreatePayload, ProductCreatePayload, ProductUpdatePayload
 from schema.catalog.types import CatalogError, Channel, Product
+from schema.context import Info
 
 NF = CatalogErrorCode.NOT_FOUND
 
@@ -37,7 +38,7 @@ async def channel_create(info: Info, input: ChannelCreateInput) -> ChannelCreate
 async def product_create(info: Info, input: ProductCreateInput) -> ProductCreatePayload:
     ctx = info.context
 
-    async def action() -> object:
+    async def action() -> cm.Product:
         data = services.ProductData(
             code=input.code.strip(),
             kind=input.kind,
@@ -58,7 +59,7 @@ async def product_create(info: Info, input: ProductCreateInput) -> ProductCreate
 async def product_update(info: Info, input: ProductUpdateInput) -> ProductUpdatePayload:
     ctx = info.context
 
-    async def action() -> object:
+    async def action() -> cm.Product:
         cmd = services.ProductUpdate()
         for name in ("name", "description", "image_urls", "is_active"):
             value = getattr(input, name)

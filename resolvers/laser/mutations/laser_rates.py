@@ -9,9 +9,9 @@ from domain.laser import materials
 from domain.laser.part_errors import PartErrorCode
 from domain.laser.shop import load_shop
 from domain.shared.errors import DomainError
-from resolvers.context import Info
 from resolvers.ids import require_pk
 from resolvers.laser.errors import run_laser
+from schema.context import Info
 from schema.laser.inputs import LaserMachineUpdateInput, LaserMaterialUpdateInput
 from schema.laser.payloads import LaserMachineUpdatePayload, LaserMaterialUpdatePayload
 from schema.laser.types import LaserMachine, LaserMaterial

@@ -8,9 +8,9 @@ from domain.laser import part_library as library
 from domain.laser.part_errors import PartErrorCode
 from domain.shared.errors import DomainError
 from domain.shared.unset import UNSET
-from resolvers.context import Info
 from resolvers.ids import require_pk
 from resolvers.laser.errors import run_laser
+from schema.context import Info
 from schema.core import to_gid
 from schema.laser.inputs import PartCopyInput, PartDeleteInput, PartUpdateInput
 from schema.laser.parts import Part

@@ -8,11 +8,11 @@ from domain.laser import part_library as library
 from domain.laser.part_drawings import MAX_DXF_BYTES
 from domain.laser.part_errors import PartErrorCode
 from domain.shared.errors import DomainError
-from resolvers.context import Info
 from resolvers.ids import optional_pk
 from resolvers.laser.errors import run_laser
 from resolvers.laser.uploads import read_upload
 from schema.accounts.types import Company
+from schema.context import Info
 from schema.laser.inputs import PartCreateFromDxfInput, PartCreateFromTemplateInput
 from schema.laser.parts import Part
 from schema.laser.payloads import PartCreateFromDxfPayload, PartCreateFromTemplatePayload

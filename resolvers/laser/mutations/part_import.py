@@ -8,11 +8,11 @@ from domain.laser import part_import as imports
 from domain.laser.import_files import MAX_ARCHIVE_BYTES, MAX_SHEET_BYTES
 from domain.laser.part_errors import PartErrorCode
 from domain.shared.errors import DomainError
-from resolvers.context import Info
 from resolvers.ids import optional_pk
 from resolvers.laser.errors import run_laser
 from resolvers.laser.uploads import read_upload
 from schema.accounts.types import Company
+from schema.context import Info
 from schema.laser.imports import PartImport, PartImportInvalidRow
 from schema.laser.inputs import PartImportConfirmInput, PartImportPreviewInput
 from schema.laser.parts import Part

@@ -10,15 +10,17 @@ from strawberry.file_uploads import Upload
 from strawberry.scalars import JSON
 
 from domain.orders import entry, files
+from domain.orders import models as om
 from domain.orders.errors import OrderErrorCode
 from domain.production import holds
+from domain.production import models as pm
 from domain.shared.errors import DomainError
-from resolvers.context import Info
 from resolvers.ids import optional_pk, require_pk
 from resolvers.mutation import run
 from resolvers.orders.queries import cart_line_view
 from schema.accounts.types import Company
 from schema.catalog.types import Product
+from schema.context import Info
 from schema.orders.types import CartLine, Job, Order, OrderError, OrderFile
 
 NF = OrderErrorCode.NOT_FOUND
@@ -85,7 +87,7 @@ class OrderEnterPayload:
 async def order_file_attach(info: Info, input: OrderFileAttachInput) -> OrderFileAttachPayload:
     ctx = info.context
 
-    async def action() -> object:
+    async def action() -> om.OrderFile:
         assert ctx.services.files is not None
         data = await input.file.read()  # type: ignore[attr-defined]
         return await files.order_file_attach(
@@ -109,7 +111,7 @@ async def order_file_flag_problem(
 ) -> OrderFileFlagProblemPayload:
     ctx = info.context
 
-    async def action() -> object:
+    async def action() -> pm.Job:
         file_id = optional_pk(input.file_id, OrderFile, "fileId", NF)
         job_id = optional_pk(input.job_id, Job, "jobId", NF)
         if (file_id is None) == (job_id is None):
@@ -138,7 +140,7 @@ async def order_enter_for_customer(
 ) -> OrderEnterPayload:
     ctx = info.context
 
-    async def action() -> object:
+    async def action() -> om.Order:
         lines = [
             entry.StaffOrderLine(
                 product_id=require_pk(line.product_id, Product, "productId", NF),

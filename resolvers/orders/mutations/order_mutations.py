@@ -6,14 +6,16 @@ from strawberry import relay
 
 from domain.orders import cart as carts
 from domain.orders import checkout, lifecycle
+from domain.orders import models as om
 from domain.orders.delivery import DeliveryAddress
 from domain.orders.errors import OrderErrorCode
+from domain.production import models as pm
 from domain.production import services as production
 from resolvers.catalog.mutations.configuration_mutations import configuration_uuid
-from resolvers.context import Info
 from resolvers.ids import optional_pk, require_pk
 from resolvers.mutation import run
 from resolvers.orders.queries import cart_line_view
+from schema.context import Info
 from schema.core import to_gid
 from schema.laser.parts import Part
 from schema.orders.inputs import CartLineAddInput, CartLineUpdateInput, OrderPlaceInput
@@ -78,7 +80,7 @@ async def cart_line_remove(info: Info, id: relay.GlobalID) -> CartLineRemovePayl
 async def order_place(info: Info, input: OrderPlaceInput) -> OrderPayload:
     ctx = info.context
 
-    async def action() -> object:
+    async def action() -> om.Order:
         address = None
         if input.delivery_address is not None:
             a = input.delivery_address
@@ -124,7 +126,7 @@ async def order_approve(info: Info, id: relay.GlobalID) -> OrderPayload:
 async def order_reject(info: Info, id: relay.GlobalID, reason: str) -> OrderPayload:
     ctx = info.context
 
-    async def action() -> object:
+    async def action() -> om.Order:
         return await lifecycle.order_reject(
             ctx.uow, ctx.viewer, require_pk(id, Order, "id", NF), reason
         )
@@ -135,7 +137,7 @@ async def order_reject(info: Info, id: relay.GlobalID, reason: str) -> OrderPayl
 async def order_cancel(info: Info, id: relay.GlobalID, reason: str = "") -> OrderPayload:
     ctx = info.context
 
-    async def action() -> object:
+    async def action() -> om.Order:
         return await lifecycle.order_cancel(
             ctx.uow, ctx.viewer, require_pk(id, Order, "id", NF), reason
         )
@@ -146,7 +148,7 @@ async def order_cancel(info: Info, id: relay.GlobalID, reason: str = "") -> Orde
 async def order_deliver(info: Info, id: relay.GlobalID) -> OrderPayload:
     ctx = info.context
 
-    async def action() -> object:
+    async def action() -> om.Order:
         return await lifecycle.order_deliver(ctx.uow, ctx.viewer, require_pk(id, Order, "id", NF))
 
     return await run(OrderPayload, OrderError, action, lambda o: {"order": Order.from_model(o)})
@@ -155,7 +157,7 @@ async def order_deliver(info: Info, id: relay.GlobalID) -> OrderPayload:
 async def task_start(info: Info, id: relay.GlobalID) -> TaskPayload:
     ctx = info.context
 
-    async def action() -> object:
+    async def action() -> pm.Task:
         return await production.task_start(ctx.uow, ctx.viewer, require_pk(id, Task, "id", NF))
 
     return await run(TaskPayload, OrderError, action, lambda t: {"task": Task.from_model(t)})
@@ -164,7 +166,7 @@ async def task_start(info: Info, id: relay.GlobalID) -> TaskPayload:
 async def task_complete(info: Info, id: relay.GlobalID) -> TaskPayload:
     ctx = info.context
 
-    async def action() -> object:
+    async def action() -> pm.Task:
         return await production.task_complete(ctx.uow, ctx.viewer, require_pk(id, Task, "id", NF))
 
     return await run(TaskPayload, OrderError, action, lambda t: {"task": Task.from_model(t)})

@@ -11,10 +11,10 @@ from strawberry.utils.str_converters import to_camel_case
 from domain.shared.errors import DomainError
 from domain.stock import purchasing, supplier_feed
 from domain.stock.errors import StockErrorCode
-from resolvers.context import Info
 from resolvers.ids import require_pk
 from resolvers.mutation import run
 from resolvers.stock.ids import line_pks
+from schema.context import Info
 from schema.stock.inputs import (
     PurchaseOrderCreateInput,
     PurchaseOrderReceiveInput,

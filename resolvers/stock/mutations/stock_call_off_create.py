@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from domain.orders import models as om
 from domain.orders.delivery import DeliveryAddress
 from domain.stock import calloff
-from resolvers.context import Info
 from resolvers.mutation import run
 from resolvers.stock.ids import line_pks
+from schema.context import Info
 from schema.orders.types import Order
 from schema.stock.inputs import StockCallOffCreateInput
 from schema.stock.payloads import StockCallOffCreatePayload
@@ -18,7 +19,7 @@ async def stock_call_off_create(
 ) -> StockCallOffCreatePayload:
     ctx = info.context
 
-    async def action() -> object:
+    async def action() -> om.Order:
         a = input.delivery_address
         cmd = calloff.CallOffCreate(
             idempotency_key=input.idempotency_key,

@@ -10,11 +10,11 @@ from strawberry.utils.str_converters import to_camel_case
 from domain.shared.errors import DomainError
 from domain.stock import items
 from domain.stock.errors import StockErrorCode
-from resolvers.context import Info
 from resolvers.ids import optional_pk, require_pk
 from resolvers.mutation import run
 from schema.accounts.types import Company
 from schema.catalog.types import Product
+from schema.context import Info
 from schema.stock.inputs import (
     StockAdjustInput,
     StockItemCreateInput,

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from domain.stock import supplier_feed
-from resolvers.context import Info
 from resolvers.mutation import run
+from schema.context import Info
 from schema.stock.inputs import SupplierStockUpdateInput
 from schema.stock.payloads import SupplierStockUpdatePayload
 from schema.stock.types import StockError, SupplierStockItemResult

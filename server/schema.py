@@ -1,4 +1,5 @@
-"""Assembles the Schema from the areas' query, mutation and subscription roots."""
+"""Assembles the Schema from schema/'s types and the areas' query, mutation and subscription
+roots in resolvers/: the one module that names them all, so it sits above both."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from resolvers.accounts.queries import AccountsQuery
 from resolvers.catalog.mutation_root import CatalogMutation
 from resolvers.catalog.queries import CatalogQuery
 from resolvers.catalog.subscriptions import CatalogSubscription
+from resolvers.context import RequestContext
 from resolvers.laser.mutation_root import LaserMutation
 from resolvers.laser.queries import LaserQuery
 from resolvers.node import NodeQuery
@@ -83,7 +85,8 @@ def build_schema(options: SchemaOptions | None = None) -> strawberry.Schema:
         query=Query,
         mutation=Mutation,
         subscription=Subscription,
-        extensions=extensions,  # type: ignore[arg-type]
+        extensions=extensions,
         config=StrawberryConfig(auto_camel_case=True),
         execution_context_class=FastLeafExecutor,
+        context_type=RequestContext,
     )
