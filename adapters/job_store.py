@@ -45,7 +45,9 @@ _DEFER = text(
 )
 _KEY_LOCK = text("SELECT pg_advisory_xact_lock(hashtextextended(:key, 7310002))")
 _BY_KEY = text("SELECT job_id FROM job_record WHERE idempotency_key = :key")
-_RECORD_KEY = text("INSERT INTO job_record (job_id, idempotency_key) VALUES (:job_id, :key)")
+_RECORD_KEY = text(
+    "INSERT INTO job_record (job_id, idempotency_key) VALUES (:job_id, :key) RETURNING job_id"
+)
 _COLUMNS = (
     "j.id, j.task_name, j.status::text AS status, j.attempts, j.scheduled_at, r.last_error, "
     "(SELECT min(e.at) FROM procrastinate_events e WHERE e.job_id = j.id) AS created_at "
