@@ -2,7 +2,7 @@
 
 Services queue mail with ``uow.send_mail()``; the unit of work writes it to ``mail_outbox`` and
 defers a ``mail.send`` job for the row in the business transaction (adapters/db.py). The job
-(``MailDelivery``) locks its row, skips it if it was already sent or given up, hands it to the
+(``MailDelivery``) locks its row, skips it if it was already sent, hands it to the
 sender and records the outcome on the row: ``sent_at``, or one more failed ``attempts`` with the
 ``last_error`` and, after the last attempt, ``failed_at``. A failed attempt is retried with
 exponential backoff by the job queue. Delivery is at least once: a crash between the hand-off
@@ -119,8 +119,9 @@ class MailDelivery:
     async def __call__(self, run: JobRun, payload: dict[str, Any]) -> None:
         async with self._sessions() as session:
             # Locked while sending: a second run of the same job waits and then sees sent_at.
+            # A row that was given up is sent again when staff retry its job.
             row = await session.get(OutgoingMail, int(payload["mail_id"]), with_for_update=True)
-            if row is None or row.sent_at is not None or row.failed_at is not None:
+            if row is None or row.sent_at is not None:
                 return
             try:
                 await self._sender.send(row)
@@ -141,6 +142,7 @@ class MailDelivery:
                 await session.commit()
                 raise
             row.sent_at = utcnow()
+            row.failed_at = None
             await session.commit()
 
 

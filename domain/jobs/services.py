@@ -41,7 +41,7 @@ async def job_retry(uow: UnitOfWork, viewer: Viewer, job_id: int | None) -> JobI
         if job.state is not JobState.FAILED or not await uow.jobs.retry(job.id):
             raise DomainError.single(
                 JobErrorCode.NOT_FAILED,
-                f"Only a failed job can be retried; this one is {job.state.value.lower()}.",
+                f"Only a failed job can be retried (this one: {job.state.value}).",
                 "id",
             )
         await uow.commit()

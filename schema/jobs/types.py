@@ -77,5 +77,5 @@ class BackgroundJobRetryInput:
 
 @strawberry.type
 class BackgroundJobRetryPayload:
-    background_job: BackgroundJob | None
+    background_job: BackgroundJob | None = None
     errors: list[BackgroundJobError]
