@@ -25,15 +25,16 @@ from adapters.cache_listener import CacheInvalidationListener
 from adapters.db import create_engine, dispose_engine, session_factory
 from adapters.events import EventHub, cancel_and_wait
 from adapters.files import LocalFileStorage
-from adapters.mail import MailDispatcher, SmtpConfig, SmtpSender
 from domain.accounts.auth import ThrottleConfig
 from domain.accounts.tokens import TokenConfig
 from domain.pricing.tokens import PriceTokenConfig
 from domain.shared.read_cache import CACHES
 from resolvers.context import AppServices
+from server.dev_mail import dev_mail_routes
 from server.domain_wiring import wire_domain
 from server.file_routes import order_file_download
 from server.graphql_view import PressroomGraphQL
+from server.jobs import job_worker, mail_folder, uses_mail_catcher
 from server.memory import pin_malloc_thresholds
 from server.part_files import part_file_endpoint
 from server.response_cache import ResponseCache
@@ -165,14 +166,12 @@ def create_app(settings: Settings | None = None, *, tune_gc: bool = False) -> St
         await hub.start()
         services.events = hub
         app.state.events = hub
-        # Also usable directly (tests, CLI); the loop runs only where mail is enabled.
-        mail = MailDispatcher(
-            sessions, SmtpSender(SmtpConfig.from_settings(settings)), str(settings.database_url)
-        )
-        app.state.mail_dispatcher = mail
-        mail_task = (
-            asyncio.create_task(mail.run_forever(), name="mail-dispatcher")
-            if settings.mail_enabled
+        # Also usable directly (tests: `await app.state.jobs.run_until_idle()`).
+        jobs = job_worker(settings, engine, sessions)
+        app.state.jobs = jobs
+        worker_task = (
+            asyncio.create_task(jobs.run_forever(), name="job-worker")
+            if settings.embedded_worker
             else None
         )
         if tune_gc:
@@ -181,8 +180,12 @@ def create_app(settings: Settings | None = None, *, tune_gc: bool = False) -> St
         try:
             yield
         finally:
-            if mail_task is not None:
-                await cancel_and_wait(mail_task)
+            if worker_task is not None:
+                jobs.stop()
+                # Running jobs get the worker's grace period, then it is cancelled.
+                await asyncio.wait({worker_task}, timeout=15)
+                await cancel_and_wait(worker_task)
+            await jobs.close()
             await hub.stop()
             await cache_listener.stop()
             await dispose_engine(engine)
@@ -212,6 +215,8 @@ def create_app(settings: Settings | None = None, *, tune_gc: bool = False) -> St
             Route("/graphql", graphql, methods=["GET", "POST"]),
             Route("/files/parts/{id}.dxf", part_file_endpoint(sessions, services), methods=["GET"]),
             WebSocketRoute("/graphql", graphql),
+            # Development only: the mail catcher's messages (no SMTP server configured).
+            *(dev_mail_routes(mail_folder(settings)) if uses_mail_catcher(settings) else []),
         ],
         middleware=middleware,
         lifespan=lifespan,

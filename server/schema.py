@@ -16,6 +16,8 @@ from resolvers.catalog.mutation_root import CatalogMutation
 from resolvers.catalog.queries import CatalogQuery
 from resolvers.catalog.subscriptions import CatalogSubscription
 from resolvers.context import RequestContext
+from resolvers.jobs.mutation_root import JobsMutation
+from resolvers.jobs.queries import JobsQuery
 from resolvers.laser.mutation_root import LaserMutation
 from resolvers.laser.queries import LaserQuery
 from resolvers.node import NodeQuery
@@ -45,12 +47,14 @@ class SchemaOptions:
 
 
 @strawberry.type(description="Read the shop's data; everything is scoped to who asks.")
-class Query(NodeQuery, AccountsQuery, CatalogQuery, OrdersQuery, LaserQuery, StockQuery):
+class Query(NodeQuery, AccountsQuery, CatalogQuery, OrdersQuery, LaserQuery, StockQuery, JobsQuery):
     pass
 
 
 @strawberry.type(description="Change data; each mutation says which right or role it needs.")
-class Mutation(AccountsMutation, CatalogMutation, OrdersMutation, LaserMutation, StockMutation):
+class Mutation(
+    AccountsMutation, CatalogMutation, OrdersMutation, LaserMutation, StockMutation, JobsMutation
+):
     pass
 
 

@@ -1,4 +1,4 @@
-"""The unit-of-work port: one transaction per command, events and mail written with it."""
+"""The unit-of-work port: one transaction per command, events, mail and jobs written with it."""
 
 from __future__ import annotations
 
@@ -8,6 +8,8 @@ from typing import Any, Protocol, TypeVar
 
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql import Executable
+
+from domain.shared.jobs import JobQueue
 
 T = TypeVar("T")
 
@@ -23,6 +25,11 @@ class UnitOfWork(Protocol):
     @property
     def session(self) -> AsyncSession:
         """The request's session (opened on first use); read-only: a unit of work keeps one."""
+        ...
+
+    @property
+    def jobs(self) -> JobQueue:
+        """Background jobs deferred in this unit of work's transaction (domain/shared/jobs.py)."""
         ...
 
     async def __aenter__(self) -> UnitOfWork: ...

@@ -29,10 +29,12 @@ def _members(cls: type) -> set[str]:
 def test_implements_every_member_of_the_port(impl: type) -> None:
     port = _members(UnitOfWork) - {"__annotations__"}
     assert port <= set(dir(impl)), port - set(dir(impl))
-    # The session is read-only on both sides: a unit of work keeps the one it opened.
-    assert isinstance(inspect.getattr_static(UnitOfWork, "session"), property)
-    assert isinstance(inspect.getattr_static(impl, "session"), property)
-    for name in port - {"session"}:
+    # The session and the job queue are read-only on both sides: a unit of work keeps the ones
+    # it opened.
+    for name in ("session", "jobs"):
+        assert isinstance(inspect.getattr_static(UnitOfWork, name), property), name
+        assert isinstance(inspect.getattr_static(impl, name), property), name
+    for name in port - {"session", "jobs"}:
         port_params = len(inspect.signature(getattr(UnitOfWork, name)).parameters)
         params = inspect.signature(getattr(impl, name)).parameters.values()
         takes_any = any(p.kind is p.VAR_POSITIONAL for p in params)

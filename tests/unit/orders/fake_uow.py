@@ -44,6 +44,26 @@ class FakeSession:
         raise NotImplementedError(f"the fake unit of work runs no SQL: {stmt}")
 
 
+class FakeJobQueue:
+    """Keeps deferred jobs in a list: the order services defer none today."""
+
+    def __init__(self) -> None:
+        self.deferred: list[tuple[str, dict[str, Any]]] = []
+
+    async def defer(self, task: str, payload: Any, **options: Any) -> int:
+        self.deferred.append((task, dict(payload)))
+        return len(self.deferred)
+
+    async def list_jobs(self, *args: Any) -> tuple[list[Any], int]:
+        return [], 0
+
+    async def get(self, job_id: int) -> None:
+        return None
+
+    async def retry(self, job_id: int) -> bool:
+        return False
+
+
 class FakeUnitOfWork:
     """Satisfies domain.shared.uow.UnitOfWork (mypy checks it in test_unit_of_work_port)."""
 
@@ -53,10 +73,15 @@ class FakeUnitOfWork:
         self.mail: list[tuple[str, str, str]] = []
         self.commits = 0
         self.order_numbers = itertools.count(1000)
+        self._jobs = FakeJobQueue()
 
     @property
     def session(self) -> Any:
         return self._session
+
+    @property
+    def jobs(self) -> FakeJobQueue:
+        return self._jobs
 
     async def __aenter__(self) -> FakeUnitOfWork:
         return self
