@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import logging
 import os
 from pathlib import Path
 from typing import Annotated
@@ -11,6 +10,7 @@ from typing import Annotated
 import typer
 
 from server.database import resolve_database_url
+from server.observability.logs import configure_logging
 from server.settings import Settings
 
 app = typer.Typer(
@@ -136,7 +136,9 @@ def serve(
 
     settings = _settings(data_dir)
     resolve_database_url(settings)  # sets DATABASE_URL for the workers
-    logging.basicConfig(level=log_level.upper())
+    configure_logging(json=settings.log_format == "json", level=log_level.upper())
+    if workers > 1:
+        _prepare_multiprocess_metrics(settings)
     typer.echo(f"Pressroom on http://{host}:{port}/graphql ({settings.environment})")
     if settings.debug and STOREFRONT_DIST.is_dir():
         typer.echo(
@@ -152,7 +154,22 @@ def serve(
         log_level=log_level,
         ws="websockets-sansio" if _has_sansio() else "auto",
         ws_per_message_deflate=ws_compression,
+        # Our request line (server/observability/requests.py) replaces uvicorn's access log,
+        # and our handler renders uvicorn's own messages (JSON in production).
+        access_log=False,
+        log_config=None,
     )
+
+
+def _prepare_multiprocess_metrics(settings: Settings) -> None:
+    """Several workers share their Prometheus samples through files in one folder
+    (server/observability/metrics.py); emptied at start, as prometheus-client requires."""
+    folder = os.environ.get("PROMETHEUS_MULTIPROC_DIR")
+    path = Path(folder) if folder else Path(settings.data_dir).resolve() / "prometheus"
+    path.mkdir(parents=True, exist_ok=True)
+    for stale in path.glob("*.db"):
+        stale.unlink()
+    os.environ["PROMETHEUS_MULTIPROC_DIR"] = str(path)
 
 
 def _has_sansio() -> bool:

@@ -8,7 +8,7 @@ from typing import Any
 import orjson
 from cross_web import HTTPException
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 from strawberry.exceptions import ConnectionRejectionError
@@ -20,6 +20,7 @@ from adapters.db import SqlUnitOfWork
 from domain.accounts.auth import viewer_from_token
 from domain.stock.supplier_feed import is_supplier_key, supplier_viewer
 from resolvers.context import AppServices, Context
+from server.graphiql import offline_page
 from server.response_cache import CachedResponse, CacheKey, ResponseCache
 
 GRAPHQL_RESPONSE_JSON = "application/graphql-response+json"
@@ -211,6 +212,10 @@ class PressroomGraphQL(GraphQL[Context, None]):
         if isinstance(request, Request):
             context.viewer = await self._viewer(request.scope, request.headers.get("authorization"))
         return context
+
+    async def render_graphql_ide(self, request: Request) -> Response:
+        """GraphiQL with its scripts served by the API itself (server/graphiql.py)."""
+        return HTMLResponse(offline_page(self.graphql_ide_html))
 
     async def on_ws_connect(self, context: Context) -> Any:
         """The token comes in the connection_init payload (`authorization` or `token`)."""

@@ -84,6 +84,8 @@ def settings(database_url: str, tmp_path: Path) -> Settings:
             "PRESSROOM_ENV": "development",
             # Tests that need mail start their own SMTP server and switch this on.
             "PRESSROOM_MAIL_ENABLED": "false",
+            # Tests of the rate limits switch them on with their own limits.
+            "PRESSROOM_RATE_LIMITS": "off",
         }
     )
     return s

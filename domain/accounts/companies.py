@@ -142,7 +142,9 @@ async def company_create(uow: UnitOfWork, viewer: Viewer, cmd: CompanyCreate) ->
             legal_form=cmd.legal_form,
             email=cmd.primary_email,
             full_name=cmd.primary_full_name.strip(),
-            password_hash=await hash_password_async(cmd.primary_password) if cmd.primary_password else "!",
+            password_hash=await hash_password_async(cmd.primary_password)
+            if cmd.primary_password
+            else "!",
             portal_enabled=cmd.portal_enabled,
             customer_group_id=cmd.customer_group_id,
             markup_percent=cmd.markup_percent,

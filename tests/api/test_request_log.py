@@ -1,0 +1,71 @@
+"""The request log of a production server, read from its output (issue #11, finding 7): one
+JSON line per request; client mistakes at INFO with their codes, never the document; an
+unexpected error at ERROR once, with its stack and the request id."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import httpx
+
+from tests.live_server import live_server
+
+SECRET = "log-test-secret-" + "x" * 40
+# A schema-guessing run sends documents like this one: unknown fields, a long body.
+PADDING = " ".join(f"field{i}" for i in range(400))
+BAD_DOCUMENT = "query Guess { nosuchfield { " + PADDING + " } products(first: 1) { bogus } }"
+
+
+def _lines(path: Path) -> list[dict]:
+    out = []
+    for raw in path.read_text().splitlines():
+        raw = raw.strip()
+        if raw.startswith("{"):
+            out.append(json.loads(raw))
+    return out
+
+
+def test_invalid_documents_log_one_small_info_line_without_the_document(
+    database_url: str, tmp_path: Path, clean_db: None
+) -> None:
+    log = tmp_path / "server.log"
+    env = {"PRESSROOM_ENV": "production"}
+    with live_server(database_url, tmp_path, secret=SECRET, extra_env=env, log_path=log) as base:
+        with httpx.Client(base_url=base, timeout=10) as http:
+            http.get("/healthz")  # let start-up lines be written first
+            before = log.stat().st_size
+            n = 20
+            for i in range(n):
+                resp = http.post(
+                    "/graphql",
+                    json={"query": BAD_DOCUMENT},
+                    headers={"x-request-id": f"bad-{i}"},
+                )
+                assert resp.status_code in (200, 400), resp.text
+                assert resp.json()["errors"]
+            http.post("/graphql", content=b"{not json", headers={"content-type": "application/json"})
+            ok = http.post("/graphql", json={"query": "{ __typename }"})
+            assert ok.status_code == 200
+    written = log.read_bytes()[before:].decode()
+    assert len(BAD_DOCUMENT) > 3000
+    assert "nosuchfield" not in written and "field399" not in written, written[:2000]
+    assert "bogus" not in written
+    lines = _lines(log)
+    bad = [line for line in lines if str(line.get("request_id", "")).startswith("bad-")]
+    assert len(bad) == n, lines[-5:]
+    for line in bad:
+        assert line["event"] == "request"
+        assert line["level"] == "info"
+        assert line["status"] in (200, 400)
+        assert line["operation"] == "graphql:invalid"
+        assert line["operation_name"] == "Guess"
+        assert "GRAPHQL_VALIDATION_FAILED" in line["error_codes"]
+        assert line["viewer"] == "anonymous"
+        assert isinstance(line["duration_ms"], float | int)
+    assert not [line for line in lines if line.get("level") in ("error", "critical")], lines
+    # Log bytes per bad request stay small (the issue's hostile-input target is 1 KB).
+    per_request = (len(written.encode())) / (n + 2)
+    assert per_request < 600, per_request
+    [good] = [line for line in lines if line.get("operation") == "query:__typename"]
+    assert good["error_codes"] == [] and good["status"] == 200
