@@ -43,6 +43,9 @@ from server.response_cache import ResponseCache
 from server.settings import Settings
 
 logger = logging.getLogger("pressroom")
+# Strawberry logs every GraphQL error at ERROR with a source excerpt of the document, client
+# mistakes included; the request log (server/observability/requests.py) replaces it.
+logging.getLogger("strawberry.execution").setLevel(logging.CRITICAL)
 
 # The example storefront's build (`make storefront`), served under /storefront/ in development.
 STOREFRONT_DIST = Path(__file__).resolve().parents[1] / "storefront-example" / "dist"

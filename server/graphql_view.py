@@ -21,6 +21,7 @@ from domain.accounts.auth import viewer_from_token
 from domain.stock.supplier_feed import is_supplier_key, supplier_viewer
 from resolvers.context import AppServices, Context
 from server.graphiql import offline_page
+from server.observability.requests import note_cached_answer
 from server.response_cache import CachedResponse, CacheKey, ResponseCache
 
 GRAPHQL_RESPONSE_JSON = "application/graphql-response+json"
@@ -127,6 +128,7 @@ class PressroomGraphQL(GraphQL[Context, None]):
             return
         hit = cache.get(key)
         if hit is not None:
+            note_cached_answer(request.get("query"), request.get("operationName"))
             await _send_cached(hit, send)
             return
         generation = cache.generation(key)

@@ -44,7 +44,7 @@ def live_server(
         "PRESSROOM_RATE_LIMITS": "off",
         **(extra_env or {}),
     }
-    log = open(log_path, "wb") if log_path is not None else None  # noqa: SIM115
+    log = open(log_path, "wb") if log_path is not None else None
     proc = subprocess.Popen(
         [
             sys.executable,

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import structlog
+from cachetools import LRUCache
 from graphql import FieldNode, GraphQLError, OperationDefinitionNode
 from strawberry.extensions import SchemaExtension
 from strawberry.types.execution import PreExecutionError
@@ -34,6 +35,7 @@ QUIET_PATHS = frozenset({"/healthz", "/metrics"})
 MAX_CODES = 10
 MAX_OPERATION_NAME = 64
 MAX_ROOT_FIELDS = 3
+MAX_LABELLED_QUERY = 20_000
 
 
 @dataclass(slots=True)
@@ -52,6 +54,19 @@ class RequestRecord:
 
 
 CURRENT: ContextVar[RequestRecord | None] = ContextVar("pressroom_request", default=None)
+# Labels of documents this process executed, for answers the response cache gives without
+# executing them again (bounded: a document is only cached after it ran here).
+_LABELS: LRUCache[tuple[str, str | None], str] = LRUCache(maxsize=1024)
+
+
+def note_cached_answer(query: object, operation_name: object) -> None:
+    """The current request is answered from the response cache: label it as when it ran."""
+    record = CURRENT.get()
+    if record is None or not isinstance(query, str):
+        return
+    name = operation_name if isinstance(operation_name, str) else None
+    record.operation = _LABELS.get((query, name))
+    record.operation_name = name[:MAX_OPERATION_NAME] if name else None
 
 
 class RequestObserver:
@@ -197,6 +212,9 @@ class GraphQLObservation(SchemaExtension):
         # A document that did not parse or validate may name any field: no label from it.
         refused = isinstance(result, PreExecutionError) or result is None
         record.operation = "graphql:invalid" if refused else _operation_label(ctx)
+        if not refused and ctx.query is not None and len(ctx.query) <= MAX_LABELLED_QUERY:
+            # Keyed as the client sent it (the cache hit sees the request, not the document).
+            _LABELS[(ctx.query, getattr(ctx, "_provided_operation_name", None))] = record.operation
         data = getattr(result, "data", None)
         if isinstance(data, dict):
             for value in data.values():

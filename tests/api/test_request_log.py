@@ -44,7 +44,9 @@ def test_invalid_documents_log_one_small_info_line_without_the_document(
                 )
                 assert resp.status_code in (200, 400), resp.text
                 assert resp.json()["errors"]
-            http.post("/graphql", content=b"{not json", headers={"content-type": "application/json"})
+            http.post(
+                "/graphql", content=b"{not json", headers={"content-type": "application/json"}
+            )
             ok = http.post("/graphql", json={"query": "{ __typename }"})
             assert ok.status_code == 200
     written = log.read_bytes()[before:].decode()

@@ -1,0 +1,80 @@
+"""Prometheus metrics at /metrics, scraped after real requests."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import AsyncIterator
+
+import httpx
+import pytest
+from prometheus_client.parser import text_string_to_metric_families
+
+from server.app import create_app
+from server.settings import Settings
+from tests.factories import gql
+
+PRODUCTS = 'query Shop { products(channel: "main", first: 2) { totalCount } }'
+
+
+def samples(text: str) -> dict[tuple[str, tuple[tuple[str, str], ...]], float]:
+    out = {}
+    for family in text_string_to_metric_families(text):
+        for s in family.samples:
+            out[(s.name, tuple(sorted(s.labels.items())))] = s.value
+    return out
+
+
+def value(found: dict, name: str, **labels: str) -> float:
+    return found.get((name, tuple(sorted(labels.items()))), 0.0)
+
+
+async def scrape(client: httpx.AsyncClient) -> dict:
+    resp = await client.get("/metrics")
+    assert resp.status_code == 200
+    assert resp.headers["content-type"].startswith("text/plain")
+    return samples(resp.text)
+
+
+async def test_requests_latency_caches_pool_and_outbox_are_exported(
+    client: httpx.AsyncClient, as_user
+) -> None:
+    token = await as_user("boss.acme")
+    before = await scrape(client)
+    for _ in range(3):
+        await gql(client, PRODUCTS)
+    await gql(client, "{ nosuchfield }", expect_errors=True)
+    await gql(client, "{ me { __typename } }", token=token)
+    after = await scrape(client)
+
+    ok = ("pressroom_requests_total", {"operation": "query:products", "outcome": "ok"})
+    assert value(after, ok[0], **ok[1]) - value(before, ok[0], **ok[1]) == 3
+    bad = {"operation": "graphql:invalid", "outcome": "client_error"}
+    assert value(after, "pressroom_requests_total", **bad) >= 1
+    count = value(after, "pressroom_request_duration_seconds_count", operation="query:products")
+    assert count >= 3
+    # The same catalog page three times: the response cache answered at least twice.
+    hits = value(after, "pressroom_cache_lookups_total", cache="catalog_response", result="hit")
+    assert hits >= 2
+    assert ("pressroom_db_pool_connections", (("state", "checked_out"),)) in after
+    assert ("pressroom_outbox_backlog", (("outbox", "mail"),)) in after
+    assert ("pressroom_subscriptions_open", ()) in after
+    assert ("pressroom_events_relayed_total", ()) in after
+    # Client-chosen operation names never become labels.
+    assert not [k for k in after if dict(k[1]).get("operation") == "Shop"]
+
+
+@pytest.fixture
+async def guarded(settings: Settings, clean_db: None) -> AsyncIterator[httpx.AsyncClient]:
+    app = create_app(dataclasses.replace(settings, metrics_token="scrape-me"))
+    async with app.router.lifespan_context(app):
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://t") as c:
+            yield c
+
+
+async def test_a_scrape_token_guards_the_endpoint(guarded: httpx.AsyncClient) -> None:
+    assert (await guarded.get("/metrics")).status_code == 401
+    wrong = await guarded.get("/metrics", headers={"authorization": "Bearer nope"})
+    assert wrong.status_code == 401
+    ok = await guarded.get("/metrics", headers={"authorization": "Bearer scrape-me"})
+    assert ok.status_code == 200 and "pressroom_requests_total" in ok.text
