@@ -31,6 +31,7 @@ def live_server(
     secret: str,
     extra_env: dict[str, str] | None = None,
     log_path: Path | None = None,
+    workers: int = 1,
 ) -> Iterator[str]:
     """Start `uvicorn server.asgi:app_factory` and yield its base URL; stop it afterwards.
     `log_path`: the server's output (stdout and stderr) goes to that file."""
@@ -58,6 +59,7 @@ def live_server(
             str(port),
             "--log-level",
             "warning",
+            *(["--workers", str(workers)] if workers > 1 else []),
         ],
         cwd=ROOT,
         env=env,

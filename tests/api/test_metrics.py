@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import AsyncIterator
+from pathlib import Path
 
 import httpx
 import pytest
@@ -12,6 +13,7 @@ from prometheus_client.parser import text_string_to_metric_families
 from server.app import create_app
 from server.settings import Settings
 from tests.factories import gql
+from tests.live_server import live_server
 
 PRODUCTS = 'query Shop { products(channel: "main", first: 2) { totalCount } }'
 
@@ -78,3 +80,27 @@ async def test_a_scrape_token_guards_the_endpoint(guarded: httpx.AsyncClient) ->
     assert wrong.status_code == 401
     ok = await guarded.get("/metrics", headers={"authorization": "Bearer scrape-me"})
     assert ok.status_code == 200 and "pressroom_requests_total" in ok.text
+
+
+def test_several_workers_report_together(
+    database_url: str, tmp_path: Path, clean_db: None
+) -> None:
+    """Multiprocess mode: whichever worker answers a scrape counts every worker's requests."""
+    folder = tmp_path / "prometheus"
+    folder.mkdir()
+    env = {"PROMETHEUS_MULTIPROC_DIR": str(folder)}
+    n = 40
+    with live_server(database_url, tmp_path, secret="m" * 48, extra_env=env, workers=2) as base:
+        with httpx.Client(base_url=base, timeout=10) as http:
+            for _ in range(n):
+                # A new connection each time, so both workers get some.
+                resp = httpx.post(f"{base}/graphql", json={"query": "{ __typename }"})
+                assert resp.status_code == 200
+            pids = {p.name.rsplit("_", 1)[-1] for p in folder.glob("counter_*.db")}
+            assert len(pids) == 2, sorted(p.name for p in folder.iterdir())
+            for _ in range(4):
+                found = samples(http.get("/metrics").text)
+                total = value(
+                    found, "pressroom_requests_total", operation="query:__typename", outcome="ok"
+                )
+                assert total == n
