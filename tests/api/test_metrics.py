@@ -82,9 +82,7 @@ async def test_a_scrape_token_guards_the_endpoint(guarded: httpx.AsyncClient) ->
     assert ok.status_code == 200 and "pressroom_requests_total" in ok.text
 
 
-def test_several_workers_report_together(
-    database_url: str, tmp_path: Path, clean_db: None
-) -> None:
+def test_several_workers_report_together(database_url: str, tmp_path: Path, clean_db: None) -> None:
     """Multiprocess mode: whichever worker answers a scrape counts every worker's requests."""
     folder = tmp_path / "prometheus"
     folder.mkdir()
