@@ -20,11 +20,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import structlog
-from cachetools import LRUCache
 from graphql import FieldNode, GraphQLError, OperationDefinitionNode
 from strawberry.extensions import SchemaExtension
 from strawberry.types.execution import PreExecutionError
 
+from domain.shared.sized_cache import SizedLRU
 from server.observability import metrics
 
 logger = logging.getLogger("pressroom.request")
@@ -56,7 +56,11 @@ class RequestRecord:
 CURRENT: ContextVar[RequestRecord | None] = ContextVar("pressroom_request", default=None)
 # Labels of documents this process executed, for answers the response cache gives without
 # executing them again (bounded: a document is only cached after it ran here).
-_LABELS: LRUCache[tuple[str, str | None], str] = LRUCache(maxsize=1024)
+_LABELS: SizedLRU[tuple[str, str | None], str] = SizedLRU(
+    2 * 1024 * 1024,
+    max_entries=1024,
+    sizer=lambda key, label: 200 + 2 * len(key[0]) + 2 * len(key[1] or ""),
+)
 
 
 def note_cached_answer(query: object, operation_name: object) -> None:
