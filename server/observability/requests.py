@@ -192,6 +192,13 @@ class GraphQLObservation(SchemaExtension):
 
     def on_operation(self) -> Iterator[None]:
         yield
+        try:
+            self._observe()
+        except Exception:
+            # Observing must never fail the request it observes.
+            error_logger.exception("request observation failed")
+
+    def _observe(self) -> None:
         record = CURRENT.get()
         ctx = self.execution_context
         errors: list[GraphQLError] = []
@@ -218,7 +225,8 @@ class GraphQLObservation(SchemaExtension):
         record.operation = "graphql:invalid" if refused else _operation_label(ctx)
         if not refused and ctx.query is not None and len(ctx.query) <= MAX_LABELLED_QUERY:
             # Keyed as the client sent it (the cache hit sees the request, not the document).
-            _LABELS[(ctx.query, getattr(ctx, "_provided_operation_name", None))] = record.operation
+            provided = getattr(ctx, "_provided_operation_name", None)
+            _LABELS.put((ctx.query, provided), record.operation)
         data = getattr(result, "data", None)
         if isinstance(data, dict):
             for value in data.values():

@@ -5,10 +5,12 @@ unexpected error at ERROR once, with its stack and the request id."""
 from __future__ import annotations
 
 import json
+import logging
 from pathlib import Path
 
 import httpx
 
+from domain.accounts import queries as account_queries
 from tests.live_server import live_server
 
 SECRET = "log-test-secret-" + "x" * 40
@@ -71,3 +73,33 @@ def test_invalid_documents_log_one_small_info_line_without_the_document(
     assert per_request < 600, per_request
     [good] = [line for line in lines if line.get("operation") == "query:__typename"]
     assert good["error_codes"] == [] and good["status"] == 200
+
+
+def _explode(*args: object, **kwargs: object) -> object:
+    raise RuntimeError("boom in companies")
+
+
+async def test_an_unexpected_error_is_logged_once_with_its_stack_and_request_id(
+    client, as_user, monkeypatch, caplog
+) -> None:  # type: ignore[no-untyped-def]
+    token = await as_user("admin@shop.example")
+    monkeypatch.setattr(account_queries, "companies_query", _explode)
+    caplog.set_level(logging.INFO)
+    caplog.clear()
+    resp = await client.post(
+        "/graphql",
+        json={"query": "{ companies { totalCount } }"},
+        headers={"authorization": f"Bearer {token}", "x-request-id": "oops-1"},
+    )
+    assert resp.json()["errors"][0]["path"] == ["companies"]
+    with_stack = [r for r in caplog.records if r.exc_info]
+    assert len(with_stack) == 1, [r.getMessage() for r in caplog.records]
+    assert with_stack[0].levelno == logging.ERROR
+    assert "oops-1" in with_stack[0].getMessage()
+    assert "boom in companies" in str(with_stack[0].exc_info[1])
+    [line] = [r for r in caplog.records if r.name == "pressroom.request"]
+    assert line.levelno == logging.ERROR
+    assert line.error_codes == ["INTERNAL_SERVER_ERROR"]  # type: ignore[attr-defined]
+    assert line.operation == "query:companies"  # type: ignore[attr-defined]
+    assert line.viewer == "staff"  # type: ignore[attr-defined]
+    assert not [r for r in caplog.records if r.name.startswith("strawberry")]
