@@ -21,6 +21,12 @@ _SILENCED = {"uvicorn.access": logging.WARNING, "strawberry.execution": logging.
 _HANDLER_NAME = "pressroom"
 
 
+def _drop_color_message(_: Any, __: str, event: dict[str, Any]) -> dict[str, Any]:
+    """uvicorn adds an ANSI-coloured copy of its message to its records."""
+    event.pop("color_message", None)
+    return event
+
+
 def configure_logging(
     *, json: bool, level: str | int = logging.INFO, stream: TextIO | None = None
 ) -> None:
@@ -30,6 +36,7 @@ def configure_logging(
         structlog.stdlib.add_log_level,
         structlog.stdlib.add_logger_name,
         structlog.stdlib.ExtraAdder(),
+        _drop_color_message,
         structlog.processors.TimeStamper(fmt="iso", utc=True),
     ]
     renderer: Any
