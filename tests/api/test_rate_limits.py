@@ -74,6 +74,10 @@ async def test_login_is_limited_per_account_then_per_address(limited: Factory) -
     assert (await send(client, LOGIN, l="globex")).status_code == 200
     assert (await send(client, HIDDEN_LOGIN, l="jdoe")).status_code == 200
     assert_refused(await send(client, HIDDEN_LOGIN, l="buyer.acme"))  # inside a fragment too
+    metrics = (await client.get("/metrics")).text
+    assert 'pressroom_requests_total{operation="mutation:tokenCreate",outcome="rate_limited"}' in (
+        metrics
+    )
 
 
 async def test_anonymous_quotes_are_limited_but_logged_in_buyers_are_not(limited: Factory) -> None:
