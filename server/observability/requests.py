@@ -19,6 +19,7 @@ from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Any
 
+import orjson
 import structlog
 from graphql import FieldNode, GraphQLError, OperationDefinitionNode
 from strawberry.extensions import SchemaExtension
@@ -171,10 +172,15 @@ def _request_id(scope: Any) -> str:
 
 
 async def _internal_error(send: Any, rid: str) -> None:
-    body = (
-        b'{"errors":[{"message":"Unexpected error. Quote request id '
-        + rid.encode()
-        + b' to the shop.","extensions":{"code":"INTERNAL_SERVER_ERROR"}}]}'
+    body = orjson.dumps(
+        {
+            "errors": [
+                {
+                    "message": f"Unexpected error. Quote request id {rid} to the shop.",
+                    "extensions": {"code": "INTERNAL_SERVER_ERROR", "requestId": rid},
+                }
+            ]
+        }
     )
     await send(
         {

@@ -11,6 +11,7 @@ from pathlib import Path
 import httpx
 
 from domain.accounts import queries as account_queries
+from server.graphql_view import PressroomGraphQL
 from tests.live_server import live_server
 
 SECRET = "log-test-secret-" + "x" * 40
@@ -103,3 +104,24 @@ async def test_an_unexpected_error_is_logged_once_with_its_stack_and_request_id(
     assert line.operation == "query:companies"  # type: ignore[attr-defined]
     assert line.viewer == "staff"  # type: ignore[attr-defined]
     assert not [r for r in caplog.records if r.name.startswith("strawberry")]
+
+
+async def test_an_error_outside_graphql_answers_500_with_the_request_id(
+    client, monkeypatch, caplog
+) -> None:  # type: ignore[no-untyped-def]
+    async def broken_context(self, request, response):  # type: ignore[no-untyped-def]
+        raise RuntimeError("context exploded")
+
+    monkeypatch.setattr(PressroomGraphQL, "get_context", broken_context)
+    caplog.set_level(logging.INFO)
+    resp = await client.post(
+        "/graphql", json={"query": "{ __typename }"}, headers={"x-request-id": 'q"1'}
+    )
+    assert resp.status_code == 500
+    [error] = resp.json()["errors"]
+    assert error["extensions"] == {"code": "INTERNAL_SERVER_ERROR", "requestId": 'q"1'}
+    assert "context exploded" not in resp.text
+    with_stack = [r for r in caplog.records if r.exc_info]
+    assert len(with_stack) == 1 and 'q"1' in with_stack[0].getMessage()
+    [line] = [r for r in caplog.records if r.name == "pressroom.request"]
+    assert line.levelno == logging.ERROR and line.status == 500  # type: ignore[attr-defined]
