@@ -290,8 +290,8 @@ def main() -> None:
     exit_cleanly_on_sigterm()
     raise_fd_limit()
     with fresh_database(args.products) as db:
-        env = {"PRESSROOM_RATE_LIMITS": "off", "PRESSROOM_LOG_LEVEL": "WARNING"}
-        with api_server(db, workers=args.workers, secret=new_secret(), extra_env=env) as server:
+        # bench/stack.py's server: production, rate limits off, request lines off (WARNING).
+        with api_server(db, workers=args.workers, secret=new_secret()) as server:
             fixtures = prepare(server.base)
             print(
                 f"soak: {args.minutes} min, {args.clients} clients, {args.subscribers} subscribers"
