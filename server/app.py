@@ -162,7 +162,7 @@ def create_app(
         await hub.start()
         services.events = hub
         app.state.events = hub
-        sampler.hub = hub
+        sampler.watch_hub(hub)
         if settings.metrics_enabled:
             await sampler.start()
         # Also usable directly (tests, CLI); the loop runs only where mail is enabled.

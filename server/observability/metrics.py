@@ -110,6 +110,12 @@ class Sampler:
         self._last_event_id: int | None = None
         self._task: asyncio.Task[None] | None = None
 
+    def watch_hub(self, hub: Any) -> None:
+        """The started event hub: events it relays from now on are counted (its `last_id` is
+        the newest event that existed when it started)."""
+        self.hub = hub
+        self._last_event_id = int(hub.last_id)
+
     async def sample(self) -> None:
         self._sample_pool()
         self._sample_caches()
@@ -142,12 +148,10 @@ class Sampler:
         if self.hub is None:
             return
         SUBSCRIPTIONS_OPEN.set(self.hub.subscriber_count)
-        last = int(getattr(self.hub, "last_id", 0) or 0)
+        last = int(self.hub.last_id)
         if self._last_event_id is not None and last > self._last_event_id:
             EVENTS_RELAYED.inc(last - self._last_event_id)
-        # The first reading is where the hub started (events before it were not relayed here).
-        if last:
-            self._last_event_id = last
+        self._last_event_id = last
 
     async def _sample_outbox(self) -> None:
         try:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -10,6 +11,7 @@ import httpx
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
+from adapters.db import SqlUnitOfWork, session_factory
 from server.app import create_app
 from server.settings import Settings
 from tests.factories import gql
@@ -102,3 +104,26 @@ def test_several_workers_report_together(database_url: str, tmp_path: Path, clea
                     found, "pressroom_requests_total", operation="query:__typename", outcome="ok"
                 )
                 assert total == n
+
+
+async def test_subscriptions_open_and_events_relayed(
+    app, client: httpx.AsyncClient, engine
+) -> None:  # type: ignore[no-untyped-def]
+    hub = app.state.events
+    await scrape(client)  # the sampler's first reading of the hub
+    stream = hub.subscribe(lambda event: True)
+    uow = SqlUnitOfWork(session_factory(engine))
+    try:
+        async with uow:
+            for i in range(3):
+                uow.record_event("order.status", None, {"i": i})
+            await uow.commit()
+    finally:
+        await uow.close()
+    received = [await asyncio.wait_for(anext(stream), 10) for _ in range(3)]
+    assert len(received) == 3
+    found = await scrape(client)
+    assert value(found, "pressroom_subscriptions_open") == 1
+    assert value(found, "pressroom_events_relayed_total") >= 3
+    await stream.aclose()
+    assert value(await scrape(client), "pressroom_subscriptions_open") == 0
