@@ -125,3 +125,22 @@ async def test_an_error_outside_graphql_answers_500_with_the_request_id(
     assert len(with_stack) == 1 and 'q"1' in with_stack[0].getMessage()
     [line] = [r for r in caplog.records if r.name == "pressroom.request"]
     assert line.levelno == logging.ERROR and line.status == 500  # type: ignore[attr-defined]
+
+
+async def test_payload_errors_are_codes_on_an_info_line(client, demo, caplog) -> None:  # type: ignore[no-untyped-def]
+    caplog.set_level(logging.INFO)
+    resp = await client.post(
+        "/graphql",
+        json={
+            "query": 'mutation Login { tokenCreate(input: {login: "acme", password: '
+            '"not-the-password"}) { errors { code } } }'
+        },
+    )
+    assert resp.json()["data"]["tokenCreate"]["errors"][0]["code"] == "INVALID_CREDENTIALS"
+    [line] = [r for r in caplog.records if r.name == "pressroom.request"]
+    assert line.levelno == logging.INFO
+    assert line.error_codes == ["INVALID_CREDENTIALS"]  # type: ignore[attr-defined]
+    assert line.operation == "mutation:tokenCreate"  # type: ignore[attr-defined]
+    assert line.operation_name == "Login"  # type: ignore[attr-defined]
+    assert "not-the-password" not in caplog.text
+    assert not [r for r in caplog.records if r.levelno >= logging.WARNING]
