@@ -16,6 +16,8 @@ import asyncpg
 
 _logger = logging.getLogger(__name__)
 DB_NAME = "pressroom"
+# Servers started by this process, by data folder, for `stop_embedded`.
+_SERVERS: dict[Path, object] = {}
 
 
 def start_embedded(data_dir: Path, *, database: str = DB_NAME, cleanup: str = "stop") -> str:
@@ -27,10 +29,23 @@ def start_embedded(data_dir: Path, *, database: str = DB_NAME, cleanup: str = "s
         data_dir = data_dir.resolve()
         data_dir.mkdir(parents=True, exist_ok=True)
         server = get_server(data_dir / "pg", cleanup_mode=cleanup)
+    _SERVERS[data_dir] = server
     info = server.get_postmaster_info()
     socket_dir = info.socket_dir
     ensure_database(f"postgresql://postgres@/postgres?host={socket_dir}&port={info.port}", database)
     return f"postgresql://postgres@/{database}?host={socket_dir}&port={info.port}"
+
+
+def stop_embedded(data_dir: Path) -> int | None:
+    """Stop the server that `start_embedded` started for ``data_dir`` now (``pg_ctl stop``, and
+    its files go too when it was started with ``cleanup="delete"``), instead of at interpreter
+    exit. Returns the postmaster's process id, so a caller can check that it is gone."""
+    server = _SERVERS.pop(data_dir.resolve(), None)
+    if server is None:
+        return None
+    pid: int | None = server.get_pid()  # type: ignore[attr-defined]
+    server.cleanup()  # type: ignore[attr-defined]
+    return pid
 
 
 def ensure_database(admin_url: str, database: str, *, drop_first: bool = False) -> None:
@@ -62,3 +77,13 @@ def ensure_database(admin_url: str, database: str, *, drop_first: bool = False) 
     thread.join()
     if errors:
         raise errors[0]
+
+
+def process_alive(pid: int) -> bool:
+    """Whether a process with this id still runs (a zombie counts as gone)."""
+    import psutil
+
+    try:
+        return bool(psutil.Process(pid).status() != psutil.STATUS_ZOMBIE)
+    except psutil.NoSuchProcess:
+        return False

@@ -21,7 +21,14 @@ def git_commit() -> str:
     """`git rev-parse --short HEAD`, read from .git directly (no git process)."""
     git = ROOT / ".git"
     try:
-        head = (git / "HEAD").read_text().strip()
+        if git.is_file():  # a worktree: `.git` names its folder, refs live in the common one
+            git = Path(git.read_text().split("gitdir:", 1)[1].strip())
+            head = (git / "HEAD").read_text().strip()
+            common = git / "commondir"
+            if common.exists():
+                git = (git / common.read_text().strip()).resolve()
+        else:
+            head = (git / "HEAD").read_text().strip()
         if not head.startswith("ref: "):
             return head[:7]
         ref = head[5:]

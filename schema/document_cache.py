@@ -9,25 +9,51 @@ validation cache hashes the whole parsed document on every request.
 
 from __future__ import annotations
 
-from collections import OrderedDict
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 from graphql import ASTValidationRule, DocumentNode, GraphQLError, parse, validate
 from strawberry.extensions import SchemaExtension
 
+from domain.shared.sized_cache import SizedLRU
+
+# A parsed document takes about 95 bytes per character of its text (measured with
+# domain.shared.sized_cache.approx_size, locations included): estimated from the text, so a
+# miss costs no walk over the tree.
+DOCUMENT_BYTES_PER_CHAR = 100
+ERROR_BYTES = 512
+
+
+def _document_bytes(query: str, document: DocumentNode) -> int:
+    return 2 * len(query) + DOCUMENT_BYTES_PER_CHAR * len(query)
+
+
+def _errors_bytes(query: str, errors: list[GraphQLError]) -> int:
+    return 2 * len(query) + 64 + sum(ERROR_BYTES + 2 * len(e.message) for e in errors)
+
 
 class DocumentCache:
-    """The per-schema store behind `DocumentCacheExtension` (LRU by query text)."""
+    """The per-schema store behind `DocumentCacheExtension` (LRU by query text, bounded by
+    entries and by estimated bytes)."""
 
     def __init__(
-        self, rules: Sequence[type[ASTValidationRule]], *, max_tokens: int, maxsize: int
+        self,
+        rules: Sequence[type[ASTValidationRule]],
+        *,
+        max_tokens: int,
+        maxsize: int,
+        max_bytes: int = 32 * 1024 * 1024,
     ) -> None:
         self.rules = tuple(rules)
         self.max_tokens = max_tokens
         self.maxsize = maxsize
-        self._parsed: OrderedDict[str, DocumentNode] = OrderedDict()
-        self._validated: OrderedDict[str, list[GraphQLError]] = OrderedDict()
+        entries = max(maxsize, 1)
+        self._parsed: SizedLRU[str, DocumentNode] = SizedLRU(
+            max_bytes, max_entries=entries, sizer=_document_bytes
+        )
+        self._validated: SizedLRU[str, list[GraphQLError]] = SizedLRU(
+            max_bytes // 4, max_entries=entries, sizer=_errors_bytes
+        )
 
     def extension(self) -> Callable[[], SchemaExtension]:
         """A factory for the schema's `extensions` (strawberry makes one per operation)."""
@@ -36,18 +62,15 @@ class DocumentCache:
     def parse(self, query: str) -> DocumentNode | None:
         """The parsed document; None when it does not parse (strawberry parses it again then
         and reports the syntax error as usual)."""
-        document = self._parsed.get(query)
+        document: DocumentNode | None = self._parsed.get(query)
         if document is not None:
-            self._parsed.move_to_end(query)
             return document
         try:
             document = parse(query, max_tokens=self.max_tokens)
         except GraphQLError:
             return None
         if self.maxsize > 0:
-            self._parsed[query] = document
-            if len(self._parsed) > self.maxsize:
-                self._parsed.popitem(last=False)
+            self._parsed.put(query, document)
         return document
 
     def validate(
@@ -55,14 +78,10 @@ class DocumentCache:
     ) -> list[GraphQLError]:
         if self._parsed.get(query) is not document:
             return validate(schema, document, rules)  # not the cached parse: nothing to reuse
-        errors = self._validated.get(query)
+        errors: list[GraphQLError] | None = self._validated.get(query)
         if errors is None:
             errors = validate(schema, document, rules)
-            self._validated[query] = errors
-            if len(self._validated) > self.maxsize:
-                self._validated.popitem(last=False)
-        else:
-            self._validated.move_to_end(query)
+            self._validated.put(query, errors)
         return errors
 
 

@@ -3,7 +3,6 @@ of unexpected errors with a request id, and no field suggestions in production."
 
 from __future__ import annotations
 
-import logging
 import re
 from collections.abc import Iterator
 from typing import Any
@@ -28,7 +27,6 @@ from graphql import (
 )
 from strawberry.extensions import SchemaExtension
 
-logger = logging.getLogger("pressroom.graphql")
 # graphql-core puts suggestions mid-message too ("... Did you mean 'login'? Found: {...}").
 _SUGGESTION = re.compile(r" Did you mean [^?]*\?")
 PAGE_ARGS = ("first", "last")
@@ -206,14 +204,8 @@ class ProductionErrors(SchemaExtension):
         if not is_unexpected(error):
             error.message = _SUGGESTION.sub("", error.message)
             return error
-        # The client only sees the request id: the log must have it next to the real error.
-        original = error.original_error
-        logger.error(
-            "Unexpected error in request %s at %s",
-            request_id,
-            ".".join(str(p) for p in error.path or ()),
-            exc_info=(type(original), original, original.__traceback__) if original else None,
-        )
+        # The client only sees the request id; the request log (server/observability) wrote
+        # the real error under it, once, before this runs.
         return GraphQLError(
             f"Unexpected error. Quote request id {request_id} to the shop.",
             nodes=error.nodes,

@@ -7,7 +7,6 @@ import contextlib
 import gc
 import hashlib
 import logging
-import uuid
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
@@ -18,7 +17,7 @@ from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse
-from starlette.routing import Route, WebSocketRoute
+from starlette.routing import Mount, Route, WebSocketRoute
 from starlette.staticfiles import StaticFiles
 
 from adapters.cache_listener import CacheInvalidationListener
@@ -33,40 +32,25 @@ from resolvers.context import AppServices
 from server.dev_mail import dev_mail_routes
 from server.domain_wiring import wire_domain
 from server.file_routes import order_file_download
+from server.graphiql import ASSETS_PATH, assets_app
 from server.graphql_view import PressroomGraphQL
 from server.jobs import job_worker, mail_folder, uses_mail_catcher
 from server.memory import pin_malloc_thresholds
+from server.observability.metrics import Sampler, metrics_endpoint
+from server.observability.requests import GraphQLObservation, RequestObserver
 from server.part_files import part_file_endpoint
+from server.rate_limits import RateLimiter
 from server.response_cache import ResponseCache
 from server.schema import SchemaOptions, build_schema
 from server.settings import Settings
 
 logger = logging.getLogger("pressroom")
+# Strawberry logs every GraphQL error at ERROR with a source excerpt of the document, client
+# mistakes included; the request log (server/observability/requests.py) replaces it.
+logging.getLogger("strawberry.execution").setLevel(logging.CRITICAL)
 
 # The example storefront's build (`make storefront`), served under /storefront/ in development.
 STOREFRONT_DIST = Path(__file__).resolve().parents[1] / "storefront-example" / "dist"
-
-
-class RequestId:
-    """Tags every request with an id (from X-Request-Id or new) for logs and masked errors."""
-
-    def __init__(self, app: Any) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
-        if scope["type"] not in ("http", "websocket"):
-            await self.app(scope, receive, send)
-            return
-        headers = dict(scope.get("headers") or [])
-        rid = headers.get(b"x-request-id", b"").decode()[:64] or uuid.uuid4().hex[:16]
-        scope.setdefault("state", {})["request_id"] = rid
-
-        async def send_with_id(message: Any) -> None:
-            if message["type"] == "http.response.start":
-                message.setdefault("headers", []).append((b"x-request-id", rid.encode()))
-            await send(message)
-
-        await self.app(scope, receive, send_with_id)
 
 
 def app_services(settings: Settings) -> AppServices:
@@ -114,7 +98,11 @@ def tune_gc_after_startup(thresholds: tuple[int, int, int] | None = None) -> Non
         gc.set_threshold(*thresholds)
 
 
-def create_app(settings: Settings | None = None, *, tune_gc: bool = False) -> Starlette:
+def create_app(
+    settings: Settings | None = None, *, tune_gc: bool = False, tracer_provider: Any = None
+) -> Starlette:
+    """The app. `tracer_provider`: trace on this OpenTelemetry provider (tests pass one with an
+    in-memory exporter); otherwise traces go over OTLP where `settings.tracing` says so."""
     settings = settings or Settings.from_env()
     wire_domain()
     if not settings.database_url:
@@ -123,6 +111,14 @@ def create_app(settings: Settings | None = None, *, tune_gc: bool = False) -> St
     sessions = session_factory(engine)
     services = app_services(settings)
     services.files = LocalFileStorage(Path(settings.data_dir).resolve() / "files")
+    tracing = _tracing(settings, tracer_provider)
+    extensions: list[object] = []
+    if settings.rate_limits:
+        extensions.append(RateLimiter(settings.rate_limits).extension())
+    if tracing is not None:
+        tracing.instrument_engine(engine)
+        extensions.append(tracing.schema_extension())
+    extensions.append(GraphQLObservation)  # last: it sees errors before they are masked
     schema = build_schema(
         SchemaOptions(
             production=not settings.debug,
@@ -131,6 +127,7 @@ def create_app(settings: Settings | None = None, *, tune_gc: bool = False) -> St
             max_tokens=settings.max_tokens,
             max_cost=settings.max_cost,
             default_page_size=settings.default_page_size,
+            extra_extensions=tuple(extensions),
         )
     )
     graphql = PressroomGraphQL(
@@ -155,6 +152,8 @@ def create_app(settings: Settings | None = None, *, tune_gc: bool = False) -> St
     async def root(request: Request) -> RedirectResponse:
         return RedirectResponse("/graphql")
 
+    sampler = Sampler(engine=engine, caches=CACHES, interval_s=settings.metrics_interval_s)
+
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         app.state.engine = engine
@@ -166,6 +165,9 @@ def create_app(settings: Settings | None = None, *, tune_gc: bool = False) -> St
         await hub.start()
         services.events = hub
         app.state.events = hub
+        sampler.watch_hub(hub)
+        if settings.metrics_enabled:
+            await sampler.start()
         # Also usable directly (tests: `await app.state.jobs.run_until_idle()`).
         jobs = job_worker(settings, engine, sessions)
         app.state.jobs = jobs
@@ -186,11 +188,16 @@ def create_app(settings: Settings | None = None, *, tune_gc: bool = False) -> St
                 await asyncio.wait({worker_task}, timeout=15)
                 await cancel_and_wait(worker_task)
             await jobs.close()
+            await sampler.stop()
             await hub.stop()
             await cache_listener.stop()
             await dispose_engine(engine)
+            if tracing is not None:
+                tracing.shutdown()
 
-    middleware = [Middleware(RequestId)]
+    middleware = [Middleware(RequestObserver)]
+    if tracing is not None:
+        middleware.append(tracing.middleware())
     if settings.cors_origins:
         middleware.append(
             Middleware(
@@ -207,23 +214,35 @@ def create_app(settings: Settings | None = None, *, tune_gc: bool = False) -> St
                 max_age=600,
             )
         )
-    app = Starlette(
-        routes=[
-            Route("/", root),
-            Route("/healthz", healthz),
-            Route("/files/order-files/{file_id}", order_file_download(services, sessions)),
-            Route("/graphql", graphql, methods=["GET", "POST"]),
-            Route("/files/parts/{id}.dxf", part_file_endpoint(sessions, services), methods=["GET"]),
-            WebSocketRoute("/graphql", graphql),
-            # Development only: the mail catcher's messages (no SMTP server configured).
-            *(dev_mail_routes(mail_folder(settings)) if uses_mail_catcher(settings) else []),
-        ],
-        middleware=middleware,
-        lifespan=lifespan,
-    )
+    routes = [
+        Route("/", root),
+        Route("/healthz", healthz),
+        Route("/files/order-files/{file_id}", order_file_download(services, sessions)),
+        Route("/graphql", graphql, methods=["GET", "POST"]),
+        Route("/files/parts/{id}.dxf", part_file_endpoint(sessions, services), methods=["GET"]),
+        WebSocketRoute("/graphql", graphql),
+        # Development only: the mail catcher's messages (no SMTP server configured).
+        *(dev_mail_routes(mail_folder(settings)) if uses_mail_catcher(settings) else []),
+    ]
+    if settings.metrics_enabled:
+        routes.append(Route("/metrics", metrics_endpoint(sampler, settings.metrics_token)))
+    if settings.debug:
+        # GraphiQL's scripts and styles, so the page works without internet (server/graphiql.py).
+        routes.append(Mount(ASSETS_PATH, assets_app(), name="graphiql-assets"))
+    app = Starlette(routes=routes, middleware=middleware, lifespan=lifespan)
     if settings.debug and STOREFRONT_DIST.is_dir():
         # Same origin as the API: the demo storefront needs no CORS settings.
         app.mount("/storefront", StaticFiles(directory=STOREFRONT_DIST, html=True), "storefront")
     app.state.schema = schema
     app.state.sessions = sessions
+    app.state.metrics = sampler
     return app
+
+
+def _tracing(settings: Settings, provider: Any) -> Any:
+    """The app's tracing, or None: the SDK is imported only where tracing is on."""
+    if provider is None and not settings.tracing:
+        return None
+    from server.observability.tracing import Tracing, otlp_tracer_provider
+
+    return Tracing(provider if provider is not None else otlp_tracer_provider())

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import logging
 import os
 import signal
 from collections.abc import Awaitable, Callable
@@ -13,6 +12,7 @@ from typing import TYPE_CHECKING, Annotated, TypeVar
 import typer
 
 from server.database import resolve_database_url
+from server.observability.logs import configure_logging
 from server.settings import Settings
 
 if TYPE_CHECKING:
@@ -152,7 +152,9 @@ def serve(
         os.environ["PRESSROOM_EMBEDDED_WORKER"] = "false"  # read by each served process
     settings = _settings(data_dir)
     resolve_database_url(settings)  # sets DATABASE_URL for the workers
-    logging.basicConfig(level=log_level.upper())
+    configure_logging(json=settings.log_format == "json", level=log_level.upper())
+    if workers > 1:
+        _prepare_multiprocess_metrics(settings)
     typer.echo(f"Pressroom on http://{host}:{port}/graphql ({settings.environment})")
     if settings.debug and STOREFRONT_DIST.is_dir():
         typer.echo(
@@ -174,6 +176,10 @@ def serve(
         log_level=log_level,
         ws="websockets-sansio" if _has_sansio() else "auto",
         ws_per_message_deflate=ws_compression,
+        # Our request line (server/observability/requests.py) replaces uvicorn's access log,
+        # and our handler renders uvicorn's own messages (JSON in production).
+        access_log=False,
+        log_config=None,
     )
 
 
@@ -192,7 +198,7 @@ def worker_command(
     if concurrency is not None:
         settings.worker_concurrency = concurrency
     resolve_database_url(settings)
-    logging.basicConfig(level=log_level.upper())
+    configure_logging(json=settings.log_format == "json", level=log_level.upper())
     typer.echo(f"Pressroom worker ({settings.environment}, {settings.worker_concurrency} at once)")
     asyncio.run(_run_worker(settings))
 
@@ -212,6 +218,17 @@ async def _run_worker(settings: Settings) -> None:
     finally:
         await worker.close()
         await dispose_engine(engine)
+
+
+def _prepare_multiprocess_metrics(settings: Settings) -> None:
+    """Several workers share their Prometheus samples through files in one folder
+    (server/observability/metrics.py); emptied at start, as prometheus-client requires."""
+    folder = os.environ.get("PROMETHEUS_MULTIPROC_DIR")
+    path = Path(folder) if folder else Path(settings.data_dir).resolve() / "prometheus"
+    path.mkdir(parents=True, exist_ok=True)
+    for stale in path.glob("*.db"):
+        stale.unlink()
+    os.environ["PROMETHEUS_MULTIPROC_DIR"] = str(path)
 
 
 def _has_sansio() -> bool:

@@ -8,7 +8,7 @@ from typing import Any
 import orjson
 from cross_web import HTTPException
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 from strawberry.exceptions import ConnectionRejectionError
@@ -20,6 +20,8 @@ from adapters.db import SqlUnitOfWork
 from domain.accounts.auth import viewer_from_token
 from domain.stock.supplier_feed import is_supplier_key, supplier_viewer
 from resolvers.context import AppServices, RequestContext
+from server.graphiql import offline_page
+from server.observability.requests import note_cached_answer
 from server.response_cache import CachedResponse, CacheKey, ResponseCache
 
 GRAPHQL_RESPONSE_JSON = "application/graphql-response+json"
@@ -126,6 +128,7 @@ class PressroomGraphQL(GraphQL[RequestContext, None]):
             return
         hit = cache.get(key)
         if hit is not None:
+            note_cached_answer(request.get("query"), request.get("operationName"))
             await _send_cached(hit, send)
             return
         generation = cache.generation(key)
@@ -220,6 +223,10 @@ class PressroomGraphQL(GraphQL[RequestContext, None]):
 
     def _new_uow(self) -> SqlUnitOfWork:
         return SqlUnitOfWork(self.sessions)
+
+    async def render_graphql_ide(self, request: Request) -> Response:
+        """GraphiQL with its scripts served by the API itself (server/graphiql.py)."""
+        return HTMLResponse(offline_page(self.graphql_ide_html))
 
     async def on_ws_connect(self, context: RequestContext) -> Any:
         """The token comes in the connection_init payload (`authorization` or `token`)."""

@@ -19,10 +19,9 @@ nested deeper, and every error answer go through the normal path.
 from __future__ import annotations
 
 import datetime as dt
-from collections import OrderedDict
 from collections.abc import Hashable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 import orjson
 from graphql import (
@@ -39,6 +38,7 @@ from graphql import (
 
 from domain.accounts.viewer import Viewer
 from domain.shared.read_cache import ReadCache, ReadCaches
+from domain.shared.sized_cache import SizedLRU
 
 CATALOG_ROOT_FIELDS = frozenset({"products", "product", "channels"})
 CATALOG_TABLES = (
@@ -68,11 +68,17 @@ class CachedResponse:
 class ResponseCache:
     def __init__(self, caches: ReadCaches, *, maxsize: int = 2048, documents: int = 512) -> None:
         self.families: dict[str, ReadCache] = {
-            "catalog": caches.cache("catalog_response", CATALOG_TABLES, maxsize),
-            "account": caches.cache("account_response", ACCOUNT_TABLES, maxsize * 4),
+            "catalog": caches.cache(
+                "catalog_response", CATALOG_TABLES, maxsize, max_bytes=32 * 1024 * 1024
+            ),
+            "account": caches.cache(
+                "account_response", ACCOUNT_TABLES, maxsize * 4, max_bytes=16 * 1024 * 1024
+            ),
         }
-        self._documents: OrderedDict[tuple[str, str | None], str | None] = OrderedDict()
-        self._documents_max = documents
+        # Which family a document belongs to, by its text (bounded by entries and bytes).
+        self._documents: SizedLRU[tuple[str, str | None], str | None] = SizedLRU(
+            4 * 1024 * 1024, max_entries=documents, sizer=_family_entry_bytes
+        )
 
     def key(self, request: dict[str, Any], viewer: Viewer, accept: bytes) -> CacheKey | None:
         """Where a parsed JSON request body would be cached, or None when it is not cacheable."""
@@ -120,13 +126,19 @@ class ResponseCache:
 
     def _family(self, query: str, op: str | None) -> str | None:
         doc_key = (query, op)
-        if doc_key in self._documents:
-            return self._documents[doc_key]
+        known = self._documents.get(doc_key, _UNKNOWN)
+        if known is not _UNKNOWN:
+            return cast(str | None, known)
         family = _family_of(query, op)
-        self._documents[doc_key] = family
-        if len(self._documents) > self._documents_max:
-            self._documents.popitem(last=False)
+        self._documents.put(doc_key, family)
         return family
+
+
+_UNKNOWN = object()
+
+
+def _family_entry_bytes(key: tuple[str, str | None], family: str | None) -> int:
+    return 200 + 2 * len(key[0]) + 2 * len(key[1] or "")
 
 
 @dataclass(frozen=True, slots=True)

@@ -44,6 +44,9 @@ class SchemaOptions:
     # Parsed and validated documents kept per process (LRU, by query text): clients send the
     # same few documents, and validation is the largest cost of a small query. 0 turns it off.
     document_cache_size: int = 256
+    # Extension factories added last (server/: request log, rate limits, tracing); the last
+    # one sees errors before ProductionErrors masks them.
+    extra_extensions: tuple[object, ...] = ()
 
 
 @strawberry.type(description="Read the shop's data; everything is scoped to who asks.")
@@ -85,6 +88,7 @@ def build_schema(options: SchemaOptions | None = None) -> strawberry.Schema:
     ]
     if options.production:
         extensions.append(ProductionErrors)
+    extensions.extend(options.extra_extensions)
     return SharedSubscriptionSchema(
         query=Query,
         mutation=Mutation,

@@ -9,6 +9,8 @@ import secrets
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from server.rate_limits import DEFAULT_LIMITS, parse_limits
+
 
 def _bool(value: str | None, default: bool) -> bool:
     if value is None or value == "":
@@ -70,6 +72,15 @@ class Settings:
     read_caches: bool = True
     # The garbage collector's generation thresholds in served processes (server/app.py).
     gc_thresholds: tuple[int, int, int] = (10_000, 20, 100)
+    # Operations (README, "Running in production")
+    log_format: str = "console"  # "json" (the default in production) or "console"
+    log_level: str = "INFO"
+    # Rate limits by "class.key" (server/rate_limits.py); None turns them off.
+    rate_limits: dict[str, str] | None = field(default_factory=lambda: dict(DEFAULT_LIMITS))
+    metrics_enabled: bool = True
+    metrics_token: str | None = None  # when set, /metrics wants `Authorization: Bearer <it>`
+    metrics_interval_s: float = 5.0
+    tracing: bool = False  # OTEL_EXPORTER_OTLP_ENDPOINT set, or PRESSROOM_TRACING=true
 
     @property
     def debug(self) -> bool:
@@ -101,7 +112,16 @@ class Settings:
             public_base_url=env.get("PRESSROOM_PUBLIC_URL", "http://127.0.0.1:8000"),
             read_caches=_bool(env.get("PRESSROOM_READ_CACHES"), True),
             gc_thresholds=_thresholds(env.get("PRESSROOM_GC_THRESHOLDS"), (10_000, 20, 100)),
+            log_format=env.get("PRESSROOM_LOG_FORMAT")
+            or ("json" if env.get("PRESSROOM_ENV") == "production" else "console"),
+            log_level=(env.get("PRESSROOM_LOG_LEVEL") or "INFO").upper(),
+            rate_limits=parse_limits(env.get("PRESSROOM_RATE_LIMITS")),
+            metrics_enabled=_bool(env.get("PRESSROOM_METRICS"), True),
+            metrics_token=env.get("PRESSROOM_METRICS_TOKEN") or None,
+            tracing=tracing_configured(env),
         )
+        if s.log_format not in {"json", "console"}:
+            raise ValueError("PRESSROOM_LOG_FORMAT must be 'json' or 'console'")
         if s.environment not in {"development", "production"}:
             raise ValueError("PRESSROOM_ENV must be 'development' or 'production'")
         if not s.jwt_secret:
@@ -109,6 +129,12 @@ class Settings:
                 raise ValueError("PRESSROOM_JWT_SECRET must be set in production")
             s.jwt_secret = _local_secret(data_dir, "jwt_secret")
         return s
+
+
+def tracing_configured(env: dict[str, str]) -> bool:
+    """Traces are exported only when an OTLP endpoint is set or PRESSROOM_TRACING is on."""
+    endpoints = ("OTEL_EXPORTER_OTLP_ENDPOINT", "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT")
+    return any(env.get(name) for name in endpoints) or _bool(env.get("PRESSROOM_TRACING"), False)
 
 
 def _thresholds(value: str | None, default: tuple[int, int, int]) -> tuple[int, int, int]:

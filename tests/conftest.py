@@ -14,7 +14,7 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from adapters.db import SqlUnitOfWork, create_engine, dispose_engine, session_factory
-from adapters.embedded_db import ensure_database, start_embedded
+from adapters.embedded_db import ensure_database, process_alive, start_embedded, stop_embedded
 from adapters.migrations import upgrade
 from server.domain_wiring import wire_domain
 from server.settings import Settings
@@ -41,8 +41,15 @@ def database_url() -> Iterator[str]:
         return
     with tempfile.TemporaryDirectory(prefix="pressroom-test-") as tmp:
         url = start_embedded(Path(tmp), database=TEST_DB, cleanup="delete")
-        upgrade(url)
-        yield url
+        try:
+            upgrade(url)
+            yield url
+        finally:
+            # Stopped here, before the folder goes: left to the wheel's exit hook, the server
+            # outlived the suite by a minute (its folder already removed under it).
+            pid = stop_embedded(Path(tmp))
+            if pid is not None and process_alive(pid):
+                raise RuntimeError(f"the test PostgreSQL (pid {pid}) is still running")
 
 
 @pytest.fixture(scope="session")
@@ -85,6 +92,8 @@ def settings(database_url: str, tmp_path: Path) -> Settings:
             "PRESSROOM_ENV": "development",
             # Tests run jobs themselves (app.state.jobs.run_until_idle) or switch this on.
             "PRESSROOM_EMBEDDED_WORKER": "false",
+            # Tests of the rate limits switch them on with their own limits.
+            "PRESSROOM_RATE_LIMITS": "off",
         }
     )
     return s

@@ -25,9 +25,16 @@ def free_port() -> int:
 
 @contextmanager
 def live_server(
-    database_url: str, data_dir: Path, *, secret: str, extra_env: dict[str, str] | None = None
+    database_url: str,
+    data_dir: Path,
+    *,
+    secret: str,
+    extra_env: dict[str, str] | None = None,
+    log_path: Path | None = None,
+    workers: int = 1,
 ) -> Iterator[str]:
-    """Start `uvicorn server.asgi:app_factory` and yield its base URL; stop it afterwards."""
+    """Start `uvicorn server.asgi:app_factory` and yield its base URL; stop it afterwards.
+    `log_path`: the server's output (stdout and stderr) goes to that file."""
     port = free_port()
     env = {
         **os.environ,
@@ -35,8 +42,10 @@ def live_server(
         "PRESSROOM_DATA_DIR": str(data_dir),
         "PRESSROOM_JWT_SECRET": secret,
         "PRESSROOM_EMBEDDED_WORKER": "false",
+        "PRESSROOM_RATE_LIMITS": "off",
         **(extra_env or {}),
     }
+    log = open(log_path, "wb") if log_path is not None else None
     proc = subprocess.Popen(
         [
             sys.executable,
@@ -50,9 +59,12 @@ def live_server(
             str(port),
             "--log-level",
             "warning",
+            *(["--workers", str(workers)] if workers > 1 else []),
         ],
         cwd=ROOT,
         env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT if log is not None else None,
     )
     base = f"http://127.0.0.1:{port}"
     try:
@@ -75,3 +87,6 @@ def live_server(
             proc.wait(10)
         except subprocess.TimeoutExpired:
             proc.kill()
+            proc.wait()
+        if log is not None:
+            log.close()

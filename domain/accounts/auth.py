@@ -21,7 +21,7 @@ from domain.accounts.models import (
     StaffUser,
     portal_user_group,
 )
-from domain.accounts.passwords import hash_password, needs_rehash, verify_password
+from domain.accounts.passwords import hash_password_async, needs_rehash, verify_password_async
 from domain.accounts.rights import Right, StaffRole
 from domain.accounts.tokens import (
     LEEWAY_S,
@@ -125,13 +125,13 @@ async def token_create(
                 .join(Company, Company.id == PortalUser.company_id)
                 .where(PortalUser.login == login, Company.portal_enabled.is_(True))
             )
-        ok = verify_password(user.password_hash if user else None, password)
+        ok = await verify_password_async(user.password_hash if user else None, password)
         if user is None or not ok or not user.is_active:
             await _record_failure(uow, list(keys), throttle)
             await uow.commit()
             raise _invalid_credentials()
         if needs_rehash(user.password_hash):
-            user.password_hash = hash_password(password)
+            user.password_hash = await hash_password_async(password)
         await uow.session.execute(
             delete(LoginThrottle).where(LoginThrottle.key == f"account:{login}")
         )

@@ -9,7 +9,7 @@ from sqlalchemy import delete, func, select
 
 from domain.accounts.errors import AccountErrorCode
 from domain.accounts.models import Address, Company, CustomerGroup, PermissionGroup, PortalUser
-from domain.accounts.passwords import check_password_policy, hash_password
+from domain.accounts.passwords import check_password_policy, hash_password_async
 from domain.accounts.policies import (
     CUSTOMER_ADMIN_ROLES,
     company_fields_for,
@@ -143,7 +143,9 @@ async def company_create(uow: UnitOfWork, viewer: Viewer, cmd: CompanyCreate) ->
             legal_form=cmd.legal_form,
             email=cmd.primary_email,
             full_name=cmd.primary_full_name.strip(),
-            password_hash=hash_password(cmd.primary_password) if cmd.primary_password else "!",
+            password_hash=await hash_password_async(cmd.primary_password)
+            if cmd.primary_password
+            else "!",
             portal_enabled=cmd.portal_enabled,
             customer_group_id=cmd.customer_group_id,
             markup_percent=cmd.markup_percent,

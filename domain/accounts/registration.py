@@ -18,7 +18,7 @@ from domain.accounts.models import (
     RegistrationRequest,
     StaffUser,
 )
-from domain.accounts.passwords import check_password_policy, hash_password
+from domain.accounts.passwords import check_password_policy, hash_password_async
 from domain.accounts.policies import CUSTOMER_ADMIN_ROLES, require_staff_role, staff_only
 from domain.accounts.rights import LegalForm, StaffRole
 from domain.accounts.tokens import new_opaque_token, token_digest
@@ -77,7 +77,7 @@ async def registration_request_create(
             phone=data.phone,
             vat_id=data.vat_id,
             message=data.message,
-            password_hash=hash_password(data.password),
+            password_hash=await hash_password_async(data.password),
             status=PENDING,
         )
         uow.session.add(req)
@@ -245,7 +245,7 @@ async def password_reset_confirm(uow: UnitOfWork, token: str, new_password: str)
             sessions = AuthSession.staff_user_id == row.staff_user_id
         if user is None or not user.is_active:
             raise invalid
-        user.password_hash = hash_password(new_password)
+        user.password_hash = await hash_password_async(new_password)
         await uow.session.execute(
             update(AuthSession)
             .where(sessions, AuthSession.revoked_at.is_(None))
@@ -292,7 +292,7 @@ async def staff_user_create(
             email=email,
             full_name=data.full_name.strip(),
             role=data.role,
-            password_hash=hash_password(data.password),
+            password_hash=await hash_password_async(data.password),
         )
         uow.session.add(user)
         await uow.session.flush()

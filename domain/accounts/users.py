@@ -12,7 +12,7 @@ from domain.accounts.auth import revoke_user_sessions
 from domain.accounts.companies import get_company
 from domain.accounts.errors import AccountErrorCode
 from domain.accounts.models import Company, PermissionGroup, PortalUser, portal_user_group
-from domain.accounts.passwords import check_password_policy, hash_password
+from domain.accounts.passwords import check_password_policy, hash_password_async
 from domain.accounts.policies import company_scope, require_grantable, require_right
 from domain.accounts.rights import LegalForm, Right
 from domain.accounts.validation import (
@@ -109,7 +109,7 @@ async def portal_user_create(uow: UnitOfWork, viewer: Viewer, cmd: PortalUserCre
             is_primary=False,
             full_name=cmd.full_name.strip(),
             email=cmd.email.strip(),
-            password_hash=hash_password(cmd.password) if cmd.password else "!",
+            password_hash=await hash_password_async(cmd.password) if cmd.password else "!",
             groups=groups,
         )
         uow.session.add(user)
@@ -149,7 +149,7 @@ async def portal_user_update(
             require_grantable(viewer, _rights_of(user.groups), "groupIds", "A chosen group")
         revoke = False
         if cmd.password is not UNSET:
-            user.password_hash = hash_password(cmd.password)
+            user.password_hash = await hash_password_async(cmd.password)
             revoke = True
         if cmd.is_active is not UNSET and cmd.is_active != user.is_active:
             user.is_active = cmd.is_active

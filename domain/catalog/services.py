@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections import OrderedDict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -23,6 +22,7 @@ from domain.catalog.models import (
 from domain.pricing.engine import compile_pricing
 from domain.pricing.spec import ProductSpec
 from domain.shared.errors import DomainError, ErrorCollector, ErrorDetail
+from domain.shared.sized_cache import SizedLRU
 from domain.shared.unset import UNSET, Unset
 from domain.shared.uow import UnitOfWork
 
@@ -313,17 +313,14 @@ def channels_query(viewer: Viewer) -> Select[Any]:
 # The most recently used parsed specs (versions never change). Catalog pages are answered from
 # the response cache once rendered, so this only serves misses, quotes and live prices: as many
 # as the compiled price rules keep (domain/pricing/engine.py), ~8 KiB each.
-_SPECS: OrderedDict[int, ProductSpec] = OrderedDict()
-_SPECS_SIZE = 256
+_SPECS: SizedLRU[int, ProductSpec] = SizedLRU(8 * 1024 * 1024, max_entries=256)
 
 
 def spec_for(version_id: int, spec_json: Mapping[str, Any]) -> ProductSpec:
-    """Parsed once per immutable product version while it is in use (an LRU)."""
-    spec = _SPECS.get(version_id)
+    """Parsed once per immutable product version while it is in use (an LRU bounded by
+    entries and bytes)."""
+    spec: ProductSpec | None = _SPECS.get(version_id)
     if spec is None:
-        spec = _SPECS[version_id] = ProductSpec.from_json(spec_json)
-        if len(_SPECS) > _SPECS_SIZE:
-            _SPECS.popitem(last=False)
-    else:
-        _SPECS.move_to_end(version_id)
+        spec = ProductSpec.from_json(spec_json)
+        _SPECS.put(version_id, spec)
     return spec

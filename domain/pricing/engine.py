@@ -36,9 +36,7 @@ memos per product version), so a repeated configuration costs one evaluation, no
 
 from __future__ import annotations
 
-import threading
 from bisect import bisect_right
-from collections import OrderedDict
 from collections.abc import Hashable, Mapping, Sequence
 from decimal import Decimal, localcontext
 from typing import Any
@@ -60,6 +58,7 @@ from domain.pricing.rules import parse_rules
 from domain.pricing.spec import ConfigurationCheck, ProductSpec
 from domain.shared.errors import ErrorDetail
 from domain.shared.money import Money
+from domain.shared.sized_cache import SizedLRU
 
 __all__ = [
     "CompiledPricing",
@@ -74,6 +73,7 @@ __all__ = [
 ]
 
 _CACHE_SIZE = 256
+_CACHE_BYTES = 16 * 1024 * 1024
 
 
 def compile_pricing(spec: ProductSpec, rules_json: Mapping[str, Any]) -> CompiledPricing:
@@ -84,8 +84,8 @@ def compile_pricing(spec: ProductSpec, rules_json: Mapping[str, Any]) -> Compile
     return CompiledPricing(spec, parse_rules(spec, rules_json))
 
 
-_CACHE: OrderedDict[Hashable, CompiledPricing] = OrderedDict()
-_CACHE_LOCK = threading.Lock()
+# Bounded by entries and estimated bytes (domain/shared/sized_cache.py); thread-safe.
+_CACHE: SizedLRU[Hashable, CompiledPricing] = SizedLRU(_CACHE_BYTES, max_entries=_CACHE_SIZE)
 
 
 def compiled_for(
@@ -96,24 +96,17 @@ def compiled_for(
     ``version_key`` must identify immutable content (a product version id, or a content hash):
     the JSON is only read on a cache miss. Bad data raises DomainError and is not cached.
     """
-    with _CACHE_LOCK:
-        hit = _CACHE.get(version_key)
-        if hit is not None:
-            _CACHE.move_to_end(version_key)
-            return hit
+    hit: CompiledPricing | None = _CACHE.get(version_key)
+    if hit is not None:
+        return hit
     compiled = compile_pricing(ProductSpec.from_json(spec_json), rules_json)
-    with _CACHE_LOCK:
-        _CACHE[version_key] = compiled
-        _CACHE.move_to_end(version_key)
-        while len(_CACHE) > _CACHE_SIZE:
-            _CACHE.popitem(last=False)
+    _CACHE.put(version_key, compiled)
     return compiled
 
 
 def clear_compiled_cache() -> None:
     """Forget every compiled version (tests, or after a bulk rules migration)."""
-    with _CACHE_LOCK:
-        _CACHE.clear()
+    _CACHE.clear()
 
 
 def evaluate(

@@ -15,14 +15,16 @@ while a table changes is not stored: `put` takes the generation read before the 
 
 from __future__ import annotations
 
-from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Hashable, Iterable
 from typing import Any, TypeVar, cast
 
+from domain.shared.sized_cache import SizedLRU
 from domain.shared.uow import UnitOfWork
 
 T = TypeVar("T")
 _ABSENT = object()
+# Each read cache's bound in estimated bytes unless it names its own (with its entry count).
+DEFAULT_MAX_BYTES = 8 * 1024 * 1024
 
 # Tables whose changes invalidate caches, with the trigger events that matter. New sessions
 # (INSERT into auth_session) never change a cached viewer; a revoked one (UPDATE) does.
@@ -46,11 +48,19 @@ CACHE_CHANNEL = "pressroom_cache"
 
 
 class ReadCache:
-    """A bounded LRU map whose entries are dropped when one of its tables changes."""
+    """An LRU map bounded by entries and by estimated bytes (domain/shared/sized_cache.py)
+    whose entries are dropped when one of its tables changes."""
 
     __slots__ = ("_data", "_owner", "hits", "maxsize", "misses", "name", "tables")
 
-    def __init__(self, owner: ReadCaches, name: str, tables: Iterable[str], maxsize: int) -> None:
+    def __init__(
+        self,
+        owner: ReadCaches,
+        name: str,
+        tables: Iterable[str],
+        maxsize: int,
+        max_bytes: int = DEFAULT_MAX_BYTES,
+    ) -> None:
         unknown = set(tables) - WATCHED_TABLES.keys()
         if unknown:
             raise ValueError(f"cache {name!r} depends on unwatched tables {sorted(unknown)}")
@@ -58,7 +68,7 @@ class ReadCache:
         self.name = name
         self.tables = frozenset(tables)
         self.maxsize = maxsize
-        self._data: OrderedDict[Hashable, Any] = OrderedDict()
+        self._data: SizedLRU[Hashable, Any] = SizedLRU(max_bytes, max_entries=maxsize)
         self.hits = 0
         self.misses = 0
 
@@ -70,12 +80,10 @@ class ReadCache:
     def get(self, key: Hashable, default: Any = None) -> Any:
         if not self._owner.live:
             return default
-        try:
-            value = self._data[key]
-        except KeyError:
+        value = self._data.get(key, _ABSENT)
+        if value is _ABSENT:
             self.misses += 1
             return default
-        self._data.move_to_end(key)
         self.hits += 1
         return value
 
@@ -85,11 +93,7 @@ class ReadCache:
         when stored."""
         if not self._owner.live or generation != self._owner.generation:
             return False
-        self._data[key] = value
-        self._data.move_to_end(key)
-        while len(self._data) > self.maxsize:
-            self._data.popitem(last=False)
-        return True
+        return self._data.put(key, value)
 
     async def read_through(
         self, key: Hashable, uow: UnitOfWork, read: Callable[[UnitOfWork], Awaitable[T]]
@@ -106,10 +110,15 @@ class ReadCache:
         return fresh
 
     def pop(self, key: Hashable) -> None:
-        self._data.pop(key, None)
+        self._data.pop(key)
 
     def clear(self) -> None:
         self._data.clear()
+
+    @property
+    def bytes(self) -> int:
+        """Estimated bytes held (what the byte bound counts)."""
+        return self._data.bytes
 
     def __len__(self) -> int:
         return len(self._data)
@@ -124,12 +133,19 @@ class ReadCaches:
         self.generation = 0
         self._listeners = 0
 
-    def cache(self, name: str, tables: Iterable[str], maxsize: int = 1024) -> ReadCache:
-        """The cache called `name` (made on first use; the same object afterwards)."""
+    def cache(
+        self,
+        name: str,
+        tables: Iterable[str],
+        maxsize: int = 1024,
+        max_bytes: int = DEFAULT_MAX_BYTES,
+    ) -> ReadCache:
+        """The cache called `name` (made on first use; the same object afterwards), holding
+        at most `maxsize` entries and about `max_bytes` bytes."""
         existing = self._caches.get(name)
         if existing is not None:
             return existing
-        cache = ReadCache(self, name, tables, maxsize)
+        cache = ReadCache(self, name, tables, maxsize, max_bytes)
         self._caches[name] = cache
         for table in cache.tables:
             self._by_table.setdefault(table, []).append(cache)
@@ -164,7 +180,7 @@ class ReadCaches:
 
     def stats(self) -> dict[str, dict[str, int]]:
         return {
-            c.name: {"size": len(c), "hits": c.hits, "misses": c.misses}
+            c.name: {"size": len(c), "bytes": c.bytes, "hits": c.hits, "misses": c.misses}
             for c in self._caches.values()
         }
 

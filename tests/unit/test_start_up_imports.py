@@ -17,6 +17,8 @@ import pytest
 
 # Top-level packages a request that prices or lists things never needs.
 LAZY = {"ezdxf", "numpy", "openpyxl", "fontTools", "stripe", "alembic", "matplotlib", "PIL"}
+# Loaded only where tracing is configured (server/observability/tracing.py).
+LAZY |= {"opentelemetry"}
 
 
 def _run(code: str) -> str:
