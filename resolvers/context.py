@@ -21,6 +21,8 @@ from domain.accounts.auth import ThrottleConfig
 from domain.accounts.tokens import TokenConfig
 from domain.accounts.viewer import ANONYMOUS, Viewer
 from domain.events.ports import EventStream
+from domain.fulfilment.delivery_dates import ShopCalendar
+from domain.fulfilment.turnaround import TurnaroundCatalogue
 from domain.pricing.tokens import PriceTokenConfig
 from domain.shared.ports import FileStorage
 from resolvers.loaders import Loaders
@@ -43,6 +45,10 @@ class AppServices:
     )
     events: EventStream | None = None
     files: FileStorage | None = None
+    calendar: ShopCalendar = field(default_factory=ShopCalendar)
+    turnarounds: TurnaroundCatalogue = field(
+        default_factory=lambda: TurnaroundCatalogue({"standard": 5, "express": 2})
+    )
     extras: dict[str, Any] = field(default_factory=dict)
 
 

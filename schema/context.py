@@ -30,6 +30,8 @@ from domain.accounts.tokens import TokenConfig
 from domain.accounts.viewer import Viewer
 from domain.catalog.models import Channel, Configuration, Product, ProductVersion
 from domain.events.ports import EventStream
+from domain.fulfilment.delivery_dates import ShopCalendar
+from domain.fulfilment.turnaround import TurnaroundCatalogue
 from domain.laser.models import Part
 from domain.laser.shop import LaserShop
 from domain.orders.models import Order, OrderFile, OrderLine, OrderStatusChange
@@ -69,6 +71,10 @@ class Services(Protocol):
     def events(self) -> EventStream | None: ...
     @property
     def files(self) -> FileStorage | None: ...
+    @property
+    def calendar(self) -> ShopCalendar: ...
+    @property
+    def turnarounds(self) -> TurnaroundCatalogue: ...
 
 
 class StockLoaders(Protocol):

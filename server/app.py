@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import datetime as dt
 import gc
 import hashlib
 import logging
@@ -26,6 +27,8 @@ from adapters.events import EventHub, cancel_and_wait
 from adapters.files import LocalFileStorage
 from domain.accounts.auth import ThrottleConfig
 from domain.accounts.tokens import TokenConfig
+from domain.fulfilment.delivery_dates import ShopCalendar
+from domain.fulfilment.turnaround import TurnaroundCatalogue
 from domain.pricing.tokens import PriceTokenConfig
 from domain.shared.read_cache import CACHES
 from resolvers.context import AppServices
@@ -72,6 +75,12 @@ def app_services(settings: Settings) -> AppServices:
         max_page_size=settings.max_page_size,
         default_page_size=settings.default_page_size,
         debug=settings.debug,
+        calendar=ShopCalendar(
+            timezone=settings.shop_timezone,
+            holidays=frozenset(dt.date.fromisoformat(d) for d in settings.holidays),
+            cutoff=dt.time.fromisoformat(settings.order_cutoff),
+        ),
+        turnarounds=TurnaroundCatalogue(dict(settings.turnarounds)),
         price_tokens=PriceTokenConfig(
             # A key of its own, derived so that a price token never verifies as a JWT.
             secret=hashlib.sha256(f"price-token:{settings.jwt_secret}".encode()).digest(),

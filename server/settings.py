@@ -55,6 +55,12 @@ class Settings:
     job_poll_interval_s: float = 1.0
     # Succeeded jobs are forgotten after this many days (failed ones stay for staff).
     job_retention_days: float = 14.0
+    # Delivery dates (domain/fulfilment): the shop's time zone, daily order cut-off, holidays,
+    # and the working days of production per turnaround option ("standard" is the default).
+    shop_timezone: str = "Europe/Berlin"
+    order_cutoff: str = "14:00"
+    holidays: list[str] = field(default_factory=list)
+    turnarounds: dict[str, int] = field(default_factory=lambda: {"standard": 5, "express": 2})
     # GraphQL hardening (OWASP GraphQL cheat sheet)
     max_depth: int = 12
     max_aliases: int = 30
@@ -108,6 +114,10 @@ class Settings:
             worker_concurrency=_int(env.get("PRESSROOM_WORKER_CONCURRENCY"), 4),
             job_poll_interval_s=float(env.get("PRESSROOM_JOB_POLL_INTERVAL_S") or 1.0),
             job_retention_days=float(env.get("PRESSROOM_JOB_RETENTION_DAYS") or 14.0),
+            shop_timezone=env.get("PRESSROOM_SHOP_TIMEZONE") or "Europe/Berlin",
+            order_cutoff=env.get("PRESSROOM_ORDER_CUTOFF") or "14:00",
+            holidays=[d.strip() for d in env.get("PRESSROOM_HOLIDAYS", "").split(",") if d.strip()],
+            turnarounds=_turnarounds(env.get("PRESSROOM_TURNAROUNDS")),
             max_cost=_int(env.get("PRESSROOM_MAX_COST"), 5000),
             public_base_url=env.get("PRESSROOM_PUBLIC_URL", "http://127.0.0.1:8000"),
             read_caches=_bool(env.get("PRESSROOM_READ_CACHES"), True),
@@ -135,6 +145,23 @@ def tracing_configured(env: dict[str, str]) -> bool:
     """Traces are exported only when an OTLP endpoint is set or PRESSROOM_TRACING is on."""
     endpoints = ("OTEL_EXPORTER_OTLP_ENDPOINT", "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT")
     return any(env.get(name) for name in endpoints) or _bool(env.get("PRESSROOM_TRACING"), False)
+
+
+def _turnarounds(value: str | None) -> dict[str, int]:
+    """``standard:5,express:2``: working days of production per turnaround option."""
+    if not value:
+        return {"standard": 5, "express": 2}
+    found = {}
+    for part in value.split(","):
+        key, _, days = part.strip().partition(":")
+        if not key or not days.isdigit():
+            raise ValueError(
+                "PRESSROOM_TURNAROUNDS takes key:days pairs, e.g. standard:5,express:2"
+            )
+        found[key] = int(days)
+    if "standard" not in found:
+        raise ValueError("PRESSROOM_TURNAROUNDS needs the default option 'standard'")
+    return found
 
 
 def _thresholds(value: str | None, default: tuple[int, int, int]) -> tuple[int, int, int]:

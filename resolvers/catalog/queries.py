@@ -19,6 +19,7 @@ from schema.catalog.inputs import PriceQuoteInput
 from schema.catalog.types import Channel, PriceQuote, Product, ProductKind, ProductVersion
 from schema.context import Info
 from schema.core import Connection, build_connection
+from schema.fulfilment.types import QuoteRequest
 from schema.pricing.types import Price
 
 
@@ -108,4 +109,7 @@ class CatalogQuery:
             table=[Price.of(r) for r in q.table],
             price_token=q.price_token,
             expires_at=q.expires_at,
+            _request=QuoteRequest(
+                channel, q.product.id, q.version.id, dict(values), input.quantity, company_id
+            ),
         )

@@ -22,6 +22,7 @@ from domain.pricing.spec import ProductSpec
 from schema.accounts.types import _resolve_by_loader
 from schema.context import Info
 from schema.core import UserError
+from schema.fulfilment.types import DeliveryOption, QuoteRequest, delivery_options
 from schema.permissions import IsStaff, hidden_unless
 from schema.pricing.types import Price
 
@@ -248,6 +249,20 @@ class PriceQuote:
         description="Signed statement of this price; null when the configuration is invalid."
     )
     expires_at: dt.datetime | None
+    _request: strawberry.Private[QuoteRequest | None] = None
+
+    @strawberry.field(
+        description="Per turnaround option (standard, express ...): the price with that option "
+        "and the promised dispatch and delivery dates of an order placed at `orderedAt` (now "
+        "when omitted), counting working days, the shop's holidays and its daily order cut-off; "
+        "`transitDays` are the shipping method's (0: pickup). Fastest first."
+    )
+    async def delivery_options(
+        self, info: Info, transit_days: int = 1, ordered_at: dt.datetime | None = None
+    ) -> list[DeliveryOption]:
+        if self._request is None:
+            return []
+        return await delivery_options(info, self._request, transit_days, ordered_at)
 
 
 @strawberry.type(description="A buyer's server-side draft of a product configuration.")
