@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import contextlib
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -41,6 +41,9 @@ class AppServices:
     )
     events: EventStream | None = None
     files: FileStorage | None = None
+    # The SSRF check of webhook targets (adapters/webhook_http.py TargetGuard): None until the
+    # server sets it; resolvers then check the URL's shape only.
+    webhook_targets: Callable[[str], Awaitable[str | None]] | None = None
     extras: dict[str, Any] = field(default_factory=dict)
 
 

@@ -14,6 +14,8 @@ from resolvers.accounts.queries import AccountsQuery
 from resolvers.catalog.mutation_root import CatalogMutation
 from resolvers.catalog.queries import CatalogQuery
 from resolvers.catalog.subscriptions import CatalogSubscription
+from resolvers.integrations.mutation_root import IntegrationsMutation
+from resolvers.integrations.queries import IntegrationsQuery
 from resolvers.laser.mutation_root import LaserMutation
 from resolvers.laser.queries import LaserQuery
 from resolvers.node import NodeQuery
@@ -26,6 +28,7 @@ from resolvers.stock.subscriptions import StockSubscription
 from schema.document_cache import DocumentCache
 from schema.fast_fields import FastLeafExecutor
 from schema.hardening import ProductionErrors, QueryCost
+from schema.key_scopes import ApiKeyScopes
 from schema.shared_subscriptions import SharedSubscriptionSchema
 
 
@@ -43,12 +46,27 @@ class SchemaOptions:
 
 
 @strawberry.type(description="Read the shop's data; everything is scoped to who asks.")
-class Query(NodeQuery, AccountsQuery, CatalogQuery, OrdersQuery, LaserQuery, StockQuery):
+class Query(
+    NodeQuery,
+    AccountsQuery,
+    CatalogQuery,
+    OrdersQuery,
+    LaserQuery,
+    StockQuery,
+    IntegrationsQuery,
+):
     pass
 
 
 @strawberry.type(description="Change data; each mutation says which right or role it needs.")
-class Mutation(AccountsMutation, CatalogMutation, OrdersMutation, LaserMutation, StockMutation):
+class Mutation(
+    AccountsMutation,
+    CatalogMutation,
+    OrdersMutation,
+    LaserMutation,
+    StockMutation,
+    IntegrationsMutation,
+):
     pass
 
 
@@ -75,6 +93,7 @@ def build_schema(options: SchemaOptions | None = None) -> strawberry.Schema:
     )
     extensions: list[object] = [
         documents.extension(),
+        ApiKeyScopes,
         lambda: QueryCost(max_cost=options.max_cost, default_page_size=options.default_page_size),
     ]
     if options.production:

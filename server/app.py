@@ -26,8 +26,11 @@ from adapters.db import create_engine, dispose_engine, session_factory
 from adapters.events import EventHub, cancel_and_wait
 from adapters.files import LocalFileStorage
 from adapters.mail import MailDispatcher, SmtpConfig, SmtpSender
+from adapters.webhook_http import TargetGuard, WebhookSender
+from adapters.webhook_worker import WebhookWorker
 from domain.accounts.auth import ThrottleConfig
 from domain.accounts.tokens import TokenConfig
+from domain.integrations.delivery import DeliveryPolicy
 from domain.pricing.tokens import PriceTokenConfig
 from domain.shared.read_cache import CACHES
 from resolvers.context import AppServices
@@ -38,6 +41,7 @@ from server.memory import pin_malloc_thresholds
 from server.part_files import part_file_endpoint
 from server.response_cache import ResponseCache
 from server.settings import Settings
+from server.webhook_runs import WebhookRenderer
 
 logger = logging.getLogger("pressroom")
 
@@ -94,6 +98,30 @@ def app_services(settings: Settings) -> AppServices:
     )
 
 
+def webhook_worker(
+    settings: Settings, schema: Any, services: AppServices, sessions: Any, hub: EventHub
+) -> WebhookWorker:
+    """The process's webhook dispatch and delivery loops (started where webhooks are enabled;
+    also usable directly: tests, CLI)."""
+    policy = DeliveryPolicy(
+        max_attempts=settings.webhook_max_attempts,
+        backoff_base_s=settings.webhook_backoff_base_s,
+        disable_after=settings.webhook_disable_after,
+        timeout_s=settings.webhook_timeout_s,
+    )
+    sender = WebhookSender(
+        TargetGuard(production=not settings.debug), timeout_s=settings.webhook_timeout_s
+    )
+    return WebhookWorker(
+        sessions,
+        WebhookRenderer(schema, services, sessions),
+        sender,
+        policy,
+        hub=hub,
+        poll_interval_s=settings.webhook_poll_interval_s,
+    )
+
+
 def tune_gc_after_startup(thresholds: tuple[int, int, int] | None = None) -> None:
     """For a served process: keep the garbage collector off the ~200k objects that live as long
     as the process (modules, schema, mappers). Full collections otherwise walk all of them:
@@ -120,6 +148,7 @@ def create_app(settings: Settings | None = None, *, tune_gc: bool = False) -> St
     sessions = session_factory(engine)
     services = app_services(settings)
     services.files = LocalFileStorage(Path(settings.data_dir).resolve() / "files")
+    services.webhook_targets = TargetGuard(production=not settings.debug)
     schema = build_schema(
         SchemaOptions(
             production=not settings.debug,
@@ -173,6 +202,10 @@ def create_app(settings: Settings | None = None, *, tune_gc: bool = False) -> St
             if settings.mail_enabled
             else None
         )
+        webhooks = webhook_worker(settings, schema, services, sessions, hub)
+        app.state.webhooks = webhooks
+        if settings.webhooks_enabled:
+            await webhooks.start()
         if tune_gc:
             tune_gc_after_startup(settings.gc_thresholds)
             pin_malloc_thresholds()
@@ -181,6 +214,7 @@ def create_app(settings: Settings | None = None, *, tune_gc: bool = False) -> St
         finally:
             if mail_task is not None:
                 await cancel_and_wait(mail_task)
+            await webhooks.stop()
             await hub.stop()
             await cache_listener.stop()
             await dispose_engine(engine)

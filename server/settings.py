@@ -57,6 +57,13 @@ class Settings:
     read_caches: bool = True
     # The garbage collector's generation thresholds in served processes (server/app.py).
     gc_thresholds: tuple[int, int, int] = (10_000, 20, 100)
+    # Webhooks (adapters/webhook_worker.py): every served process dispatches and delivers.
+    webhooks_enabled: bool = True
+    webhook_poll_interval_s: float = 1.0
+    webhook_max_attempts: int = 10
+    webhook_backoff_base_s: float = 5.0
+    webhook_disable_after: int = 50
+    webhook_timeout_s: float = 10.0
 
     @property
     def debug(self) -> bool:
@@ -83,6 +90,12 @@ class Settings:
             public_base_url=env.get("PRESSROOM_PUBLIC_URL", "http://127.0.0.1:8000"),
             read_caches=_bool(env.get("PRESSROOM_READ_CACHES"), True),
             gc_thresholds=_thresholds(env.get("PRESSROOM_GC_THRESHOLDS"), (10_000, 20, 100)),
+            webhooks_enabled=_bool(env.get("PRESSROOM_WEBHOOKS_ENABLED"), True),
+            webhook_poll_interval_s=float(env.get("PRESSROOM_WEBHOOK_POLL_S") or 1.0),
+            webhook_max_attempts=_int(env.get("PRESSROOM_WEBHOOK_MAX_ATTEMPTS"), 10),
+            webhook_backoff_base_s=float(env.get("PRESSROOM_WEBHOOK_BACKOFF_S") or 5.0),
+            webhook_disable_after=_int(env.get("PRESSROOM_WEBHOOK_DISABLE_AFTER"), 50),
+            webhook_timeout_s=float(env.get("PRESSROOM_WEBHOOK_TIMEOUT_S") or 10.0),
         )
         if s.environment not in {"development", "production"}:
             raise ValueError("PRESSROOM_ENV must be 'development' or 'production'")

@@ -77,6 +77,8 @@ def settings(database_url: str, tmp_path: Path) -> Settings:
             "PRESSROOM_ENV": "development",
             # Tests that need mail start their own SMTP server and switch this on.
             "PRESSROOM_MAIL_ENABLED": "false",
+            # Tests of webhooks start the worker themselves (tests/api/test_webhooks.py).
+            "PRESSROOM_WEBHOOKS_ENABLED": "false",
         }
     )
     return s

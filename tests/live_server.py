@@ -35,6 +35,7 @@ def live_server(
         "PRESSROOM_DATA_DIR": str(data_dir),
         "PRESSROOM_JWT_SECRET": secret,
         "PRESSROOM_MAIL_ENABLED": "false",
+        "PRESSROOM_WEBHOOKS_ENABLED": "false",
         **(extra_env or {}),
     }
     proc = subprocess.Popen(

@@ -1,0 +1,176 @@
+"""Delivering webhook messages: which one is next, and what an attempt's outcome changes.
+
+At least once, in order per webhook: only the oldest PENDING delivery of a webhook may be
+attempted (it is claimed with its row locked, so no other worker takes it or anything after
+it), and it stays the oldest until it succeeds or is given up. A failed attempt is retried
+with exponential backoff; after `max_attempts` the delivery is FAILED (replay sends it again).
+A webhook whose attempts fail `disable_after` times in a row is turned off and its owner told
+by mail.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from sqlalchemy import or_, select, text
+
+from domain.accounts.models import PortalUser, StaffUser
+from domain.integrations.models import (
+    ApiKey,
+    DeliveryKind,
+    DeliveryStatus,
+    Webhook,
+    WebhookAttempt,
+    WebhookDelivery,
+)
+from domain.shared.models import utcnow
+from domain.shared.uow import UnitOfWork
+
+
+@dataclass(frozen=True, slots=True)
+class DeliveryPolicy:
+    max_attempts: int = 10
+    backoff_base_s: float = 5.0
+    backoff_cap_s: float = 6 * 3600.0
+    # Failed attempts in a row (over all its deliveries) after which a webhook is turned off.
+    disable_after: int = 50
+    timeout_s: float = 10.0
+
+    def backoff(self, attempts: int) -> dt.timedelta:
+        """The wait after the `attempts`-th failure: base, 2x base, 4x base ... up to the cap."""
+        return dt.timedelta(
+            seconds=min(self.backoff_cap_s, self.backoff_base_s * 2 ** (attempts - 1))
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """What one HTTP request for a delivery came back with."""
+
+    request_headers: dict[str, str]
+    status: int | None
+    excerpt: str | None
+    error: str | None
+    duration_ms: int
+
+    @property
+    def succeeded(self) -> bool:
+        return self.status is not None and 200 <= self.status < 300
+
+
+# The head (oldest pending) delivery of each webhook that may be sent now. A head locked by
+# another worker is skipped, and so is everything behind it.
+_NEXT = text(
+    """
+    SELECT d.id FROM webhook_delivery d JOIN webhook w ON w.id = d.webhook_id
+    WHERE d.status = 'PENDING' AND d.next_attempt_at <= now()
+      AND (w.is_active OR d.kind = 'PING')
+      AND d.id = (SELECT min(p.id) FROM webhook_delivery p
+                  WHERE p.webhook_id = d.webhook_id AND p.status = 'PENDING')
+    ORDER BY d.next_attempt_at, d.id
+    LIMIT 1
+    FOR UPDATE OF d SKIP LOCKED
+    """
+)
+
+
+async def claim_next(uow: UnitOfWork) -> tuple[WebhookDelivery, Webhook] | None:
+    """Inside the caller's unit of work: locks and returns the next delivery to attempt."""
+    delivery_id = (await uow.session.execute(_NEXT)).scalar()
+    if delivery_id is None:
+        return None
+    delivery = await uow.session.get(WebhookDelivery, delivery_id)
+    hook = await uow.session.get(Webhook, delivery.webhook_id) if delivery else None
+    if delivery is None or hook is None:
+        return None
+    return delivery, hook
+
+
+def signing_secrets(hook: Webhook) -> list[str]:
+    """The current secret, and the previous one while its overlap lasts."""
+    secrets = [hook.secret]
+    if (
+        hook.previous_secret
+        and hook.previous_secret_until
+        and hook.previous_secret_until > utcnow()
+    ):
+        secrets.append(hook.previous_secret)
+    return secrets
+
+
+async def record_attempt(
+    uow: UnitOfWork,
+    delivery: WebhookDelivery,
+    hook: Webhook,
+    outcome: Outcome,
+    policy: DeliveryPolicy,
+) -> None:
+    """Log the attempt and move the delivery (and the webhook's failure streak) on."""
+    now = utcnow()
+    delivery.attempts += 1
+    delivery.last_attempt_at = now
+    uow.session.add(
+        WebhookAttempt(
+            delivery_id=delivery.id,
+            attempt=delivery.attempts,
+            request_headers=outcome.request_headers,
+            response_status=outcome.status,
+            response_excerpt=outcome.excerpt,
+            error=outcome.error,
+            duration_ms=outcome.duration_ms,
+            succeeded=outcome.succeeded,
+        )
+    )
+    if outcome.succeeded:
+        delivery.status = DeliveryStatus.SUCCEEDED
+        if delivery.kind is DeliveryKind.EVENT:
+            hook.failure_streak = 0
+        return
+    if delivery.attempts >= policy.max_attempts:
+        delivery.status = DeliveryStatus.FAILED
+    else:
+        delivery.next_attempt_at = now + policy.backoff(delivery.attempts)
+    if delivery.kind is DeliveryKind.PING:
+        return
+    hook.failure_streak += 1
+    if hook.is_active and hook.failure_streak >= policy.disable_after:
+        hook.is_active = False
+        hook.disabled_reason = f"{hook.failure_streak} failed attempts in a row"
+        await _tell_owner(uow, hook)
+
+
+async def _tell_owner(uow: UnitOfWork, hook: Webhook) -> None:
+    email = await uow.scalar(
+        select(PortalUser.email)
+        .join(ApiKey, ApiKey.portal_user_id == PortalUser.id)
+        .where(ApiKey.id == hook.api_key_id)
+        .union_all(
+            select(StaffUser.email)
+            .join(ApiKey, ApiKey.staff_user_id == StaffUser.id)
+            .where(ApiKey.id == hook.api_key_id)
+        )
+    )
+    if email:
+        uow.send_mail(
+            email,
+            f"Webhook turned off: {hook.name}",
+            f"The webhook {hook.name!r} ({hook.target_url}) failed {hook.failure_streak} times "
+            "in a row and has been turned off. Its undelivered messages are kept: fix the "
+            "receiver, turn the webhook on again (webhookUpdate, isActive: true) and replay "
+            "what failed (webhookDeliveriesReplay).",
+        )
+
+
+async def pending_webhook_ids(uow: UnitOfWork) -> list[int]:
+    """Webhooks with something to send now or later (for a queue that runs one job each)."""
+    rows = await uow.scalars(
+        select(WebhookDelivery.webhook_id)
+        .join(Webhook, Webhook.id == WebhookDelivery.webhook_id)
+        .where(
+            WebhookDelivery.status == DeliveryStatus.PENDING,
+            or_(Webhook.is_active, WebhookDelivery.kind == DeliveryKind.PING),
+        )
+        .distinct()
+    )
+    return list(rows)
