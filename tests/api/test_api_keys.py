@@ -3,6 +3,7 @@ bearer token, bound to their owner's tenant and rights, rotated and revoked at o
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
@@ -55,9 +56,9 @@ async def place_order(client: httpx.AsyncClient, token: str) -> None:
     line_id = line["data"]["cartLineAdd"]["cartLine"]["id"]
     placed = await gql(
         client,
-        'mutation ($l: [ID!]) { orderPlace(input: {idempotencyKey: "k", cartLineIds: $l, '
-        "acceptPriceChanges: true}) { order { number } errors { code message } } }",
-        {"l": [line_id]},
+        "mutation ($l: [ID!], $k: String!) { orderPlace(input: {idempotencyKey: $k, "
+        "cartLineIds: $l, acceptPriceChanges: true}) { order { number } errors { code } } }",
+        {"l": [line_id], "k": uuid.uuid4().hex},
         token,
     )
     assert placed["data"]["orderPlace"]["errors"] == [], placed
