@@ -29,8 +29,8 @@ CATALOG, ORDERS, STOCK = S.READ_CATALOG, S.READ_ORDERS, S.READ_STOCK
 
 ROOT_SCOPES: dict[str, S | None] = {
     # Query
-    "node": None,  # reaches every type at once: keys use the typed lists
-    "nodes": None,
+    "node": S.READ_NODES,  # every type at once: a shop key needs a scope of its own for it
+    "nodes": S.READ_NODES,
     "me": None,
     "staffUsers": None,
     "registrationRequests": None,
@@ -137,6 +137,12 @@ ROOT_SCOPES: dict[str, S | None] = {
 
 def root_field_names(document: DocumentNode, operation_name: str | None) -> Iterator[str]:
     """The root fields an operation selects (through fragments), without `__typename`."""
+    for _, name in root_fields(document, operation_name):
+        yield name
+
+
+def root_fields(document: DocumentNode, operation_name: str | None) -> Iterator[tuple[str, str]]:
+    """(response key, field name) of each root field an operation selects."""
     fragments = {
         d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)
     }
@@ -144,11 +150,11 @@ def root_field_names(document: DocumentNode, operation_name: str | None) -> Iter
     if operation_name:
         ops = [o for o in ops if o.name and o.name.value == operation_name]
 
-    def walk(selection_set: SelectionSetNode, seen: frozenset[str]) -> Iterator[str]:
+    def walk(selection_set: SelectionSetNode, seen: frozenset[str]) -> Iterator[tuple[str, str]]:
         for sel in selection_set.selections:
             if isinstance(sel, FieldNode):
                 if not sel.name.value.startswith("__"):
-                    yield sel.name.value
+                    yield (sel.alias or sel.name).value, sel.name.value
             elif isinstance(sel, InlineFragmentNode):
                 yield from walk(sel.selection_set, seen)
             elif isinstance(sel, FragmentSpreadNode) and sel.name.value not in seen:
@@ -171,24 +177,28 @@ def refused_fields(names: Iterable[str], scopes: frozenset[str]) -> list[str]:
 
 
 class ApiKeyScopes(SchemaExtension):
-    """Refuses an API key's operation that names a root field outside the key's scopes."""
+    """Refuses an API key's operation that names a root field outside the key's scopes: nothing
+    runs, and each such field gets a FORBIDDEN error at its path, as a permission class would
+    answer."""
 
     def on_execute(self) -> Iterator[None]:
         ctx = self.execution_context
         viewer = getattr(ctx.context, "viewer", None)
         scopes = getattr(viewer, "key_scopes", None)
         if scopes is not None and ctx.graphql_document is not None:
-            refused = refused_fields(
-                root_field_names(ctx.graphql_document, ctx.operation_name), scopes
-            )
+            fields = list(root_fields(ctx.graphql_document, ctx.operation_name))
+            refused = set(refused_fields((name for _, name in fields), scopes))
             if refused:
                 ctx.result = GraphQLExecutionResult(
                     data=None,
                     errors=[
                         GraphQLError(
-                            f"This API key may not call {', '.join(sorted(set(refused)))}.",
+                            f"This API key may not call {name}.",
+                            path=[key],
                             extensions={"code": "FORBIDDEN"},
                         )
+                        for key, name in fields
+                        if name in refused
                     ],
                 )
         yield

@@ -17,6 +17,7 @@ class ApiKeyScope(StrEnum):
     WRITE_STOCK = "WRITE_STOCK"
     READ_CUSTOMERS = "READ_CUSTOMERS"
     MANAGE_WEBHOOKS = "MANAGE_WEBHOOKS"
+    READ_NODES = "READ_NODES"  # node/nodes: any object by ID (for a shop key: anything staff see)
 
 
 # Scopes that stand for nothing a company does not already have: a portal key holds them all.
@@ -28,5 +29,6 @@ PORTAL_KEY_SCOPES: frozenset[ApiKeyScope] = frozenset(
         ApiKeyScope.READ_STOCK,
         ApiKeyScope.WRITE_STOCK,
         ApiKeyScope.MANAGE_WEBHOOKS,
+        ApiKeyScope.READ_NODES,
     }
 )

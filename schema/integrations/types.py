@@ -9,6 +9,7 @@ import strawberry
 from strawberry import relay
 from strawberry.scalars import JSON
 
+from domain.accounts.rights import Right as DomainRight
 from domain.integrations import models as im
 from domain.integrations.errors import IntegrationErrorCode
 from domain.integrations.scopes import ApiKeyScope
@@ -47,8 +48,12 @@ class ApiKey(relay.Node):
     id: relay.NodeID[int]
     name: str
     secret_hint: str = strawberry.field(description="The start of the secret, to recognise it.")
-    rights: list[str] = strawberry.field(description="A company's key: the rights it holds.")
-    scopes: list[str] = strawberry.field(description="A shop key: the API scopes it may call.")
+    rights: list[Right] = strawberry.field(  # type: ignore[valid-type]
+        description="A company's key: the rights it holds."
+    )
+    scopes: list[ApiKeyScopeEnum] = strawberry.field(  # type: ignore[valid-type]
+        description="A shop key: the API scopes it may call."
+    )
     created_at: dt.datetime
     rotated_at: dt.datetime | None
     revoked_at: dt.datetime | None
@@ -62,8 +67,8 @@ class ApiKey(relay.Node):
             id=k.id,
             name=k.name,
             secret_hint=k.secret_hint,
-            rights=list(k.rights),
-            scopes=list(k.scopes),
+            rights=[DomainRight(r) for r in k.rights if r in DomainRight.__members__],
+            scopes=[ApiKeyScope(x) for x in k.scopes if x in ApiKeyScope.__members__],
             created_at=k.created_at,
             rotated_at=k.rotated_at,
             revoked_at=k.revoked_at,

@@ -15,6 +15,7 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 from standardwebhooks.webhooks import Webhook as Verifier
+from standardwebhooks.webhooks import WebhookVerificationError
 
 from server.settings import Settings
 from tests.api.test_api_keys import create_key, place_order
@@ -100,7 +101,7 @@ async def test_a_webhook_gets_exactly_the_selected_fields_signed(
         assert request.headers["content-type"] == "application/json"
         assert request.headers["webhook-id"].startswith("msg_")
         # A tampered body fails verification.
-        with pytest.raises(Exception, match="(?i)signature"):
+        with pytest.raises(WebhookVerificationError):
             Verifier(secret).verify(request.body + b" ", dict(request.headers))
         log = await gql(client, DELIVERIES, {"w": hook_id}, acme)
         [delivery] = log["data"]["webhookDeliveries"]["nodes"]
@@ -277,7 +278,7 @@ async def test_ping_and_secret_rotation_with_an_overlap(
         )
         await gql(client, ping, {"w": hook_id}, key)
         [*_, third] = await target.wait_for(3)
-        with pytest.raises(Exception, match="(?i)signature"):
+        with pytest.raises(WebhookVerificationError):
             verified(new, third)
 
 
@@ -288,7 +289,7 @@ async def test_a_long_failure_streak_turns_the_webhook_off_and_tells_the_owner(
     acme = await as_user("acme")
     async with receiver() as target:
         target.always_fail = True
-        _, hook_id, _ = await key_and_hook(client, acme, target.url)
+        await key_and_hook(client, acme, target.url)
         await place_order(client, acme)
         await target.wait_for(3)
         hooks = "{ webhooks { nodes { isActive disabledReason failureStreak } } }"
