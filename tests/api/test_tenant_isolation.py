@@ -811,7 +811,7 @@ async def world(client: httpx.AsyncClient, demo: None, engine: AsyncEngine) -> d
 
 async def machine_clients(client: httpx.AsyncClient, tokens: dict[str, str], code: str) -> None:
     """For a company: an API key holding every right (the walks run as it: tokens["<code>-key"])
-    with a webhook and a ping queued for it (a delivery), and a second key."""
+    with two webhooks and a ping queued for each (a delivery), and a second key."""
     make = (
         "mutation ($n: String!) { apiKeyCreate(input: {name: $n, rights: [PLACE_ORDERS, "
         "REQUEST_ORDERS, APPROVE_ORDERS, VIEW_FINANCES, VIEW_COMPANY_ORDERS, MANAGE_USERS, "
@@ -820,22 +820,23 @@ async def machine_clients(client: httpx.AsyncClient, tokens: dict[str, str], cod
     made = await gql(client, make, {"n": f"{code} ERP"}, tokens[code])
     assert made["data"]["apiKeyCreate"]["errors"] == [], made
     key = tokens[f"{code}-key"] = made["data"]["apiKeyCreate"]["secret"]
-    hook = await gql(
-        client,
-        "mutation ($u: String!) { webhookCreate(input: {targetUrl: $u, document: "
-        '"subscription { orderStatusChanged { status order { number } } }"}) '
-        "{ webhook { id } errors { code message } } }",
-        {"u": f"http://127.0.0.1:9/{code}-hook"},
-        key,
-    )
-    assert hook["data"]["webhookCreate"]["errors"] == [], hook
-    ping = await gql(
-        client,
-        "mutation ($w: ID!) { webhookPing(id: $w) { errors { code } } }",
-        {"w": hook["data"]["webhookCreate"]["webhook"]["id"]},
-        key,
-    )
-    assert ping["data"]["webhookPing"]["errors"] == []
+    for n in range(2):  # webhookDelete takes one; the other mutations need one left
+        hook = await gql(
+            client,
+            "mutation ($u: String!) { webhookCreate(input: {targetUrl: $u, document: "
+            '"subscription { orderStatusChanged { status order { number } } }"}) '
+            "{ webhook { id } errors { code message } } }",
+            {"u": f"http://127.0.0.1:9/{code}-hook-{n}"},
+            key,
+        )
+        assert hook["data"]["webhookCreate"]["errors"] == [], hook
+        ping = await gql(
+            client,
+            "mutation ($w: ID!) { webhookPing(id: $w) { errors { code } } }",
+            {"w": hook["data"]["webhookCreate"]["webhook"]["id"]},
+            key,
+        )
+        assert ping["data"]["webhookPing"]["errors"] == []
     spare = await gql(client, make, {"n": f"{code} spare"}, tokens[code])
     assert spare["data"]["apiKeyCreate"]["errors"] == []
 
@@ -1013,7 +1014,7 @@ async def test_lists_and_me_show_nothing_of_another_tenant(client, engine, world
     leaked = sorted(m for m in markers if m in seen_by_key)
     assert not leaked, leaked
     assert gid("Company", a_id) in seen_by_key and f"{A}-hook" in seen_by_key  # its own webhook
-    assert f"{B}-hook" in markers
+    assert any(f"{B}-hook" in m for m in markers)
     # The same sweep as staff does reach B's data, so it would see a leak.
     seen_by_staff = await sweep(world["admin"])
     assert gid("Company", b_id) in seen_by_staff and "Globex GmbH" in seen_by_staff
