@@ -1,4 +1,5 @@
-"""Database engine, sessions and the SQL unit of work (events and mail in the same transaction)."""
+"""Database engine, sessions and the SQL unit of work (events, mail and jobs in the same
+transaction)."""
 
 from __future__ import annotations
 
@@ -18,13 +19,13 @@ from sqlalchemy.ext.asyncio import (
 from sqlalchemy.orm import ORMExecuteState, Session, UOWTransaction
 from sqlalchemy.sql import Executable
 
+from adapters.job_store import SqlJobQueue
 from domain import all_models  # noqa: F401  (every table known: foreign keys resolve)
 from domain.events.models import Event
-from domain.mail.models import OutgoingMail
+from domain.mail.models import MAIL_SEND_TASK, OutgoingMail
 from domain.shared.read_cache import CACHES, WATCHED_TABLES
 
 EVENT_CHANNEL = "pressroom_events"
-MAIL_CHANNEL = "pressroom_mail"
 # Held from the event insert to commit, so event ids become visible in commit order and a
 # subscriber reading "id > last seen" never skips an event committed late with a lower id.
 _EVENT_ORDER_LOCK = 7_310_001
@@ -141,6 +142,7 @@ class SqlUnitOfWork:
         self._events: list[dict[str, Any]] = []
         self._mail: list[dict[str, Any]] = []
         self._command_task: asyncio.Task[Any] | None = None
+        self.jobs = SqlJobQueue(self)
 
     @property
     def session(self) -> AsyncSession:
@@ -183,8 +185,12 @@ class SqlUnitOfWork:
     async def commit(self) -> None:
         session = self.session
         if self._mail:
-            await session.execute(insert(OutgoingMail), self._mail)
-            await session.execute(text("SELECT pg_notify(:c, '')"), {"c": MAIL_CHANNEL})
+            # One job per message, deferred in this transaction (adapters/mail.py sends it).
+            ids = (
+                await session.scalars(insert(OutgoingMail).returning(OutgoingMail.id), self._mail)
+            ).all()
+            for mail_id in ids:
+                await self.jobs.defer(MAIL_SEND_TASK, {"mail_id": mail_id})
         if self._events:
             await session.execute(
                 text("SELECT pg_advisory_xact_lock(:k)"), {"k": _EVENT_ORDER_LOCK}

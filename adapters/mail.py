@@ -1,41 +1,44 @@
-"""Sending the mail outbox over SMTP.
+"""Sending the mail outbox: one background job per message.
 
-Services queue mail with ``uow.send_mail()``; the unit of work writes it to ``mail_outbox`` in the
-business transaction and NOTIFYs ``pressroom_mail`` on commit. The ``MailDispatcher`` of every
-process LISTENs on that channel and sends what is pending. Rows are claimed with
-``FOR UPDATE SKIP LOCKED``, so several processes share the work and never send a row twice at
-the same time. Delivery is at least once: a crash between the SMTP hand-off and the commit sends
-that message again on the next pass (the Message-ID stays the same, so receivers can tell).
+Services queue mail with ``uow.send_mail()``; the unit of work writes it to ``mail_outbox`` and
+defers a ``mail.send`` job for the row in the business transaction (adapters/db.py). The job
+(``MailDelivery``) locks its row, skips it if it was already sent, hands it to the
+sender and records the outcome on the row: ``sent_at``, or one more failed ``attempts`` with the
+``last_error`` and, after the last attempt, ``failed_at``. A failed attempt is retried with
+exponential backoff by the job queue. Delivery is at least once: a crash between the hand-off
+and the commit sends that message again (the Message-ID stays the same, so receivers can tell).
+
+The sender is SMTP, or in development without an SMTP server the mail catcher
+(adapters/mail_catcher.py).
 """
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from dataclasses import dataclass
 from email.message import EmailMessage
 from email.utils import format_datetime, getaddresses
-from typing import Protocol
+from typing import Any, Protocol
 
 import aiosmtplib
-import asyncpg
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from adapters.db import MAIL_CHANNEL, async_url
-from domain.mail.models import OutgoingMail
+from domain.mail.models import MAIL_SEND_TASK, OutgoingMail
+from domain.shared.jobs import JobRun, JobTask
 from domain.shared.models import utcnow
 
 logger = logging.getLogger("pressroom.mail")
 
-# After this many failed attempts a message stays in the outbox for an operator to look at.
+# After this many failed attempts a message stays in the outbox, failed, for staff to look at.
 MAX_ATTEMPTS = 5
+# The first retry waits this long, each later one twice as long as the one before.
+BACKOFF_S = 30.0
 
 
 class SmtpSettings(Protocol):
     """The part of ``server.settings.Settings`` the SMTP sender reads."""
 
-    smtp_host: str
+    smtp_host: str | None
     smtp_port: int
     smtp_username: str | None
     smtp_password: str | None
@@ -56,7 +59,7 @@ class SmtpConfig:
     @classmethod
     def from_settings(cls, settings: SmtpSettings) -> SmtpConfig:
         return cls(
-            host=settings.smtp_host,
+            host=settings.smtp_host or "127.0.0.1",
             port=settings.smtp_port,
             mail_from=settings.mail_from,
             username=settings.smtp_username,
@@ -106,123 +109,54 @@ class SmtpSender:
         )
 
 
-def listen_dsn(database_url: str) -> str:
-    """The SQLAlchemy URL as a libpq URL for ``asyncpg.connect``."""
-    return async_url(database_url).replace("postgresql+asyncpg://", "postgresql://", 1)
+class MailDelivery:
+    """The ``mail.send`` job handler: sends one outbox row, at most once when all goes well."""
 
-
-class MailDispatcher:
-    """Sends pending outbox rows: on start, on every NOTIFY, and every ``poll_interval_s``."""
-
-    def __init__(
-        self,
-        sessions: async_sessionmaker[AsyncSession],
-        sender: MailSender,
-        database_url: str,
-        *,
-        batch_size: int = 50,
-        poll_interval_s: float = 30.0,
-        max_backoff_s: float = 60.0,
-    ) -> None:
+    def __init__(self, sessions: async_sessionmaker[AsyncSession], sender: MailSender) -> None:
         self._sessions = sessions
         self._sender = sender
-        self._dsn = listen_dsn(database_url)
-        self._batch_size = batch_size
-        self._poll_interval_s = poll_interval_s
-        self._max_backoff_s = max_backoff_s
 
-    async def send_pending(self, limit: int = 50) -> int:
-        """Send up to ``limit`` unsent messages in one transaction; return how many went out.
-
-        A failing message gets ``attempts`` + 1 and its error, and the others still go out.
-        """
-        sent = 0
-        cancelled: asyncio.CancelledError | None = None
+    async def __call__(self, run: JobRun, payload: dict[str, Any]) -> None:
         async with self._sessions() as session:
-            rows = (
-                await session.scalars(
-                    select(OutgoingMail)
-                    .where(OutgoingMail.sent_at.is_(None), OutgoingMail.attempts < MAX_ATTEMPTS)
-                    .order_by(OutgoingMail.id)
-                    .limit(limit)
-                    .with_for_update(skip_locked=True)
-                )
-            ).all()
-            for row in rows:
-                try:
-                    await self._sender.send(row)
-                except asyncio.CancelledError as exc:
-                    # Record what already went out before giving up, so it is not sent again.
-                    cancelled = exc
-                    break
-                except Exception as exc:
-                    row.attempts += 1
-                    row.last_error = f"{type(exc).__name__}: {exc}"[:2000]
-                    log = logger.error if row.attempts >= MAX_ATTEMPTS else logger.warning
-                    log(
-                        "mail %s to %s failed (attempt %s): %s",
+            # Locked while sending: a second run of the same job waits and then sees sent_at.
+            # A row that was given up is sent again when staff retry its job.
+            row = await session.get(OutgoingMail, int(payload["mail_id"]), with_for_update=True)
+            if row is None or row.sent_at is not None:
+                return
+            try:
+                await self._sender.send(row)
+            except Exception as exc:
+                row.attempts += 1
+                row.last_error = f"{type(exc).__name__}: {exc}"[:2000]
+                if run.final:
+                    row.failed_at = utcnow()
+                    logger.warning(
+                        "mail %s to %s failed after %s attempts, given up: %s",
                         row.id,
                         row.to_address,
                         row.attempts,
                         row.last_error,
                     )
                 else:
-                    row.sent_at = utcnow()
-                    sent += 1
+                    logger.info("mail %s failed (attempt %s): %s", row.id, run.attempt, exc)
+                await session.commit()
+                raise
+            row.sent_at = utcnow()
+            row.failed_at = None
             await session.commit()
-        if cancelled is not None:
-            raise cancelled
-        return sent
-
-    async def run_forever(self) -> None:
-        """The background loop of a process; returns only by cancellation."""
-        delay = 1.0
-        while True:
-            try:
-                conn = await asyncpg.connect(self._dsn)
-            except Exception as exc:
-                logger.warning("mail dispatcher cannot connect (%s); retry in %.0f s", exc, delay)
-            else:
-                delay = 1.0
-                try:
-                    await self._serve(conn)
-                except Exception as exc:
-                    logger.warning("mail dispatcher stopped (%s); restart in %.0f s", exc, delay)
-                finally:
-                    await _close(conn)
-            await asyncio.sleep(delay)
-            delay = min(delay * 2, self._max_backoff_s)
-
-    async def _serve(self, conn: asyncpg.Connection) -> None:
-        wake = asyncio.Event()
-        lost = asyncio.Event()
-
-        def on_lost(_conn: object) -> None:
-            lost.set()
-            wake.set()
-
-        conn.add_termination_listener(on_lost)
-        await conn.add_listener(MAIL_CHANNEL, lambda *_: wake.set())
-        # Listening before the first pass: nothing committed from here on can be missed.
-        wake.set()
-        while True:
-            try:
-                async with asyncio.timeout(self._poll_interval_s):
-                    await wake.wait()
-            except TimeoutError:
-                # The fallback pass also proves the listening connection still answers.
-                async with asyncio.timeout(10):
-                    await conn.execute("SELECT 1")
-            if lost.is_set() or conn.is_closed():
-                raise ConnectionError("the LISTEN connection was lost")
-            wake.clear()
-            while await self.send_pending(self._batch_size) >= self._batch_size:
-                pass
 
 
-async def _close(conn: asyncpg.Connection) -> None:
-    try:
-        async with asyncio.timeout(5):
-            await conn.close()
-    except Exception:
-        conn.terminate()
+def mail_task(
+    sessions: async_sessionmaker[AsyncSession],
+    sender: MailSender,
+    *,
+    max_attempts: int = MAX_ATTEMPTS,
+    backoff_s: float = BACKOFF_S,
+) -> JobTask:
+    """The job that sends outbox rows (deferred by the unit of work for every message)."""
+    return JobTask(
+        MAIL_SEND_TASK,
+        MailDelivery(sessions, sender),
+        max_attempts=max_attempts,
+        backoff_s=backoff_s,
+    )

@@ -55,22 +55,30 @@ def sign(secrets: Sequence[str], msg_id: str, at: dt.datetime, body: bytes) -> s
 
 
 class WebhookSender:
-    """One shared HTTP client (connection reuse); each request bounded by `timeout_s`, no
-    redirects followed (a redirect could lead past the SSRF check)."""
+    """Each request bounded by `timeout_s`; no redirects followed (a redirect could lead past
+    the SSRF check); no proxy settings from the environment."""
 
     def __init__(self, guard: TargetGuard, *, timeout_s: float = 10.0) -> None:
         self.guard = guard
-        self.client = httpx.AsyncClient(
-            timeout=timeout_s,
+        self.timeout_s = timeout_s
+
+    def client(self) -> httpx.AsyncClient:
+        """A client for one job run (its connections are reused for the run's deliveries)."""
+        return httpx.AsyncClient(
+            timeout=self.timeout_s,
             follow_redirects=False,
             headers={"user-agent": USER_AGENT},
             trust_env=False,
         )
 
-    async def close(self) -> None:
-        await self.client.aclose()
-
-    async def send(self, url: str, msg_id: str, payload: object, secrets: Sequence[str]) -> Outcome:
+    async def send(
+        self,
+        client: httpx.AsyncClient,
+        url: str,
+        msg_id: str,
+        payload: object,
+        secrets: Sequence[str],
+    ) -> Outcome:
         body = orjson.dumps(payload)
         now = dt.datetime.now(dt.UTC)
         headers = {
@@ -85,7 +93,7 @@ class WebhookSender:
         if problem is not None:
             return Outcome(logged, None, None, f"refused: {problem}", 0)
         try:
-            async with self.client.stream("POST", url, content=body, headers=headers) as response:
+            async with client.stream("POST", url, content=body, headers=headers) as response:
                 # Only the start of the answer is kept: a receiver cannot make us read more.
                 read = bytearray()
                 async for chunk in response.aiter_raw():

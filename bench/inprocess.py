@@ -116,7 +116,7 @@ async def run(args: argparse.Namespace) -> None:
             "PRESSROOM_DATA_DIR": args.data_dir,
             "PRESSROOM_ENV": "production",
             "PRESSROOM_JWT_SECRET": "inprocess-" + "x" * 40,
-            "PRESSROOM_MAIL_ENABLED": "false",
+            "PRESSROOM_EMBEDDED_WORKER": "false",
         }
     )
     app = create_app(settings, tune_gc=True)

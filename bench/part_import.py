@@ -130,7 +130,7 @@ async def run(url: str, tmp: Path, args: argparse.Namespace) -> None:
 
     settings = Settings.from_env({
         "DATABASE_URL": url, "PRESSROOM_DATA_DIR": str(tmp),
-        "PRESSROOM_JWT_SECRET": "bench-secret-" + "x" * 40, "PRESSROOM_MAIL_ENABLED": "false",
+        "PRESSROOM_JWT_SECRET": "bench-secret-" + "x" * 40, "PRESSROOM_EMBEDDED_WORKER": "false",
     })  # fmt: skip
     app = create_app(settings)
     async with app.router.lifespan_context(app):

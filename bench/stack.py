@@ -140,7 +140,7 @@ def server_env(db: Database, secret: str, extra: dict[str, str] | None = None) -
         "PRESSROOM_DATA_DIR": str(db.data_dir),
         "PRESSROOM_ENV": "production",
         "PRESSROOM_JWT_SECRET": secret,
-        "PRESSROOM_MAIL_ENABLED": "false",
+        "PRESSROOM_EMBEDDED_WORKER": "false",
         "PYTHONUNBUFFERED": "1",
         **(extra or {}),
     }

@@ -4,6 +4,7 @@ from domain.accounts import models as accounts_models
 from domain.catalog import models as catalog_models
 from domain.events import models as events_models
 from domain.integrations import models as integrations_models
+from domain.jobs import models as jobs_models
 from domain.laser import models as laser_models
 from domain.mail import models as mail_models
 from domain.orders import models as orders_models
@@ -17,6 +18,7 @@ __all__ = [
     "catalog_models",
     "events_models",
     "integrations_models",
+    "jobs_models",
     "laser_models",
     "mail_models",
     "orders_models",

@@ -16,6 +16,8 @@ from resolvers.catalog.queries import CatalogQuery
 from resolvers.catalog.subscriptions import CatalogSubscription
 from resolvers.integrations.mutation_root import IntegrationsMutation
 from resolvers.integrations.queries import IntegrationsQuery
+from resolvers.jobs.mutation_root import JobsMutation
+from resolvers.jobs.queries import JobsQuery
 from resolvers.laser.mutation_root import LaserMutation
 from resolvers.laser.queries import LaserQuery
 from resolvers.node import NodeQuery
@@ -53,6 +55,7 @@ class Query(
     OrdersQuery,
     LaserQuery,
     StockQuery,
+    JobsQuery,
     IntegrationsQuery,
 ):
     pass
@@ -65,6 +68,7 @@ class Mutation(
     OrdersMutation,
     LaserMutation,
     StockMutation,
+    JobsMutation,
     IntegrationsMutation,
 ):
     pass

@@ -25,18 +25,18 @@ from adapters.cache_listener import CacheInvalidationListener
 from adapters.db import create_engine, dispose_engine, session_factory
 from adapters.events import EventHub, cancel_and_wait
 from adapters.files import LocalFileStorage
-from adapters.mail import MailDispatcher, SmtpConfig, SmtpSender
-from adapters.webhook_http import TargetGuard, WebhookSender
+from adapters.webhook_http import TargetGuard
 from adapters.webhook_worker import WebhookWorker
 from domain.accounts.auth import ThrottleConfig
 from domain.accounts.tokens import TokenConfig
-from domain.integrations.delivery import DeliveryPolicy
 from domain.pricing.tokens import PriceTokenConfig
 from domain.shared.read_cache import CACHES
 from resolvers.context import AppServices
 from schema.build import SchemaOptions, build_schema
+from server.dev_mail import dev_mail_routes
 from server.file_routes import order_file_download
 from server.graphql_view import PressroomGraphQL
+from server.jobs import job_worker, mail_folder, uses_mail_catcher
 from server.memory import pin_malloc_thresholds
 from server.part_files import part_file_endpoint
 from server.response_cache import ResponseCache
@@ -101,22 +101,12 @@ def app_services(settings: Settings) -> AppServices:
 def webhook_worker(
     settings: Settings, schema: Any, services: AppServices, sessions: Any, hub: EventHub
 ) -> WebhookWorker:
-    """The process's webhook dispatch and delivery loops (started where webhooks are enabled;
-    also usable directly: tests, CLI)."""
-    policy = DeliveryPolicy(
-        max_attempts=settings.webhook_max_attempts,
-        backoff_base_s=settings.webhook_backoff_base_s,
-        disable_after=settings.webhook_disable_after,
-        timeout_s=settings.webhook_timeout_s,
-    )
-    sender = WebhookSender(
-        TargetGuard(production=not settings.debug), timeout_s=settings.webhook_timeout_s
-    )
+    """The process's loop that turns events into webhook deliveries (started where webhooks
+    are enabled; also usable directly: tests). Deliveries are sent by the job queue's
+    `webhook.deliver` jobs (server/jobs.py)."""
     return WebhookWorker(
         sessions,
         WebhookRenderer(schema, services, sessions),
-        sender,
-        policy,
         hub=hub,
         poll_interval_s=settings.webhook_poll_interval_s,
     )
@@ -192,14 +182,12 @@ def create_app(settings: Settings | None = None, *, tune_gc: bool = False) -> St
         await hub.start()
         services.events = hub
         app.state.events = hub
-        # Also usable directly (tests, CLI); the loop runs only where mail is enabled.
-        mail = MailDispatcher(
-            sessions, SmtpSender(SmtpConfig.from_settings(settings)), str(settings.database_url)
-        )
-        app.state.mail_dispatcher = mail
-        mail_task = (
-            asyncio.create_task(mail.run_forever(), name="mail-dispatcher")
-            if settings.mail_enabled
+        # Also usable directly (tests: `await app.state.jobs.run_until_idle()`).
+        jobs = job_worker(settings, engine, sessions)
+        app.state.jobs = jobs
+        worker_task = (
+            asyncio.create_task(jobs.run_forever(), name="job-worker")
+            if settings.embedded_worker
             else None
         )
         webhooks = webhook_worker(settings, schema, services, sessions, hub)
@@ -212,9 +200,13 @@ def create_app(settings: Settings | None = None, *, tune_gc: bool = False) -> St
         try:
             yield
         finally:
-            if mail_task is not None:
-                await cancel_and_wait(mail_task)
             await webhooks.stop()
+            if worker_task is not None:
+                jobs.stop()
+                # Running jobs get the worker's grace period, then it is cancelled.
+                await asyncio.wait({worker_task}, timeout=15)
+                await cancel_and_wait(worker_task)
+            await jobs.close()
             await hub.stop()
             await cache_listener.stop()
             await dispose_engine(engine)
@@ -244,6 +236,8 @@ def create_app(settings: Settings | None = None, *, tune_gc: bool = False) -> St
             Route("/graphql", graphql, methods=["GET", "POST"]),
             Route("/files/parts/{id}.dxf", part_file_endpoint(sessions, services), methods=["GET"]),
             WebSocketRoute("/graphql", graphql),
+            # Development only: the mail catcher's messages (no SMTP server configured).
+            *(dev_mail_routes(mail_folder(settings)) if uses_mail_catcher(settings) else []),
         ],
         middleware=middleware,
         lifespan=lifespan,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
+import signal
 from pathlib import Path
 from typing import Annotated
 
@@ -121,6 +122,13 @@ def serve(
     workers: Annotated[int, typer.Option(help="Worker processes")] = 1,
     data_dir: DataDir = None,
     log_level: Annotated[str, typer.Option(help="uvicorn log level")] = "info",
+    worker: Annotated[
+        bool,
+        typer.Option(
+            help="Run background jobs in each served process (--no-worker when separate "
+            "`pressroom worker` processes run them)"
+        ),
+    ] = True,
     ws_compression: Annotated[
         bool,
         typer.Option(
@@ -134,6 +142,8 @@ def serve(
 
     from server.app import STOREFRONT_DIST
 
+    if not worker:
+        os.environ["PRESSROOM_EMBEDDED_WORKER"] = "false"  # read by each served process
     settings = _settings(data_dir)
     resolve_database_url(settings)  # sets DATABASE_URL for the workers
     logging.basicConfig(level=log_level.upper())
@@ -153,6 +163,43 @@ def serve(
         ws="websockets-sansio" if _has_sansio() else "auto",
         ws_per_message_deflate=ws_compression,
     )
+
+
+@app.command("worker")
+def worker_command(
+    concurrency: Annotated[
+        int | None,
+        typer.Option(help="Jobs run at once (default PRESSROOM_WORKER_CONCURRENCY, 4)"),
+    ] = None,
+    data_dir: DataDir = None,
+    log_level: Annotated[str, typer.Option(help="log level")] = "info",
+) -> None:
+    """Run background jobs (mail, deliveries, scheduled work) until SIGINT/SIGTERM. Start as
+    many as you like, on any machines sharing the database; running jobs finish on stop."""
+    settings = _settings(data_dir)
+    if concurrency is not None:
+        settings.worker_concurrency = concurrency
+    resolve_database_url(settings)
+    logging.basicConfig(level=log_level.upper())
+    typer.echo(f"Pressroom worker ({settings.environment}, {settings.worker_concurrency} at once)")
+    asyncio.run(_run_worker(settings))
+
+
+async def _run_worker(settings: Settings) -> None:
+    from adapters.db import create_engine, dispose_engine, session_factory
+    from server.jobs import job_worker
+
+    assert settings.database_url
+    engine = create_engine(settings.database_url, pool_size=settings.worker_concurrency)
+    worker = job_worker(settings, engine, session_factory(engine))
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, worker.stop)
+    try:
+        await worker.run_forever()
+    finally:
+        await worker.close()
+        await dispose_engine(engine)
 
 
 def _has_sansio() -> bool:

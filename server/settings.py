@@ -33,13 +33,24 @@ class Settings:
     password_reset_ttl_s: int = 3600
     price_token_ttl_s: int = 24 * 3600
     cors_origins: list[str] = field(default_factory=list)
-    smtp_host: str = "127.0.0.1"
+    # None: in development, mail goes to the catcher (.data/mail, /dev/mail); in production
+    # to 127.0.0.1.
+    smtp_host: str | None = None
     smtp_port: int = 1025
     smtp_username: str | None = None
     smtp_password: str | None = None
     smtp_starttls: bool = False
     mail_from: str = "Pressroom <no-reply@shop.example>"
-    mail_enabled: bool = True
+    # A failed mail is retried after mail_backoff_s, then twice as long each time.
+    mail_max_attempts: int = 5
+    mail_backoff_s: float = 30.0
+    # Background jobs: `pressroom serve` runs a worker in each process unless this is off
+    # (`--no-worker`); `pressroom worker` runs one on its own.
+    embedded_worker: bool = True
+    worker_concurrency: int = 4
+    # How often an idle worker looks for due jobs (new jobs wake it at once through NOTIFY;
+    # this catches delays and retries that came due).
+    job_poll_interval_s: float = 1.0
     # GraphQL hardening (OWASP GraphQL cheat sheet)
     max_depth: int = 12
     max_aliases: int = 30
@@ -79,13 +90,17 @@ class Settings:
             database_url=env.get("DATABASE_URL") or None,
             jwt_secret=env.get("PRESSROOM_JWT_SECRET", ""),
             cors_origins=[o for o in env.get("PRESSROOM_CORS_ORIGINS", "").split(",") if o],
-            smtp_host=env.get("SMTP_HOST", "127.0.0.1"),
+            smtp_host=env.get("SMTP_HOST") or None,
             smtp_port=_int(env.get("SMTP_PORT"), 1025),
             smtp_username=env.get("SMTP_USERNAME") or None,
             smtp_password=env.get("SMTP_PASSWORD") or None,
             smtp_starttls=_bool(env.get("SMTP_STARTTLS"), False),
             mail_from=env.get("MAIL_FROM", "Pressroom <no-reply@shop.example>"),
-            mail_enabled=_bool(env.get("PRESSROOM_MAIL_ENABLED"), True),
+            mail_max_attempts=_int(env.get("PRESSROOM_MAIL_MAX_ATTEMPTS"), 5),
+            mail_backoff_s=float(env.get("PRESSROOM_MAIL_BACKOFF_S") or 30.0),
+            embedded_worker=_bool(env.get("PRESSROOM_EMBEDDED_WORKER"), True),
+            worker_concurrency=_int(env.get("PRESSROOM_WORKER_CONCURRENCY"), 4),
+            job_poll_interval_s=float(env.get("PRESSROOM_JOB_POLL_INTERVAL_S") or 1.0),
             max_cost=_int(env.get("PRESSROOM_MAX_COST"), 5000),
             public_base_url=env.get("PRESSROOM_PUBLIC_URL", "http://127.0.0.1:8000"),
             read_caches=_bool(env.get("PRESSROOM_READ_CACHES"), True),

@@ -75,9 +75,9 @@ def settings(database_url: str, tmp_path: Path) -> Settings:
             "PRESSROOM_DATA_DIR": str(tmp_path),
             "PRESSROOM_JWT_SECRET": "test-secret-" + "x" * 40,
             "PRESSROOM_ENV": "development",
-            # Tests that need mail start their own SMTP server and switch this on.
-            "PRESSROOM_MAIL_ENABLED": "false",
-            # Tests of webhooks start the worker themselves (tests/api/test_webhooks.py).
+            # Tests run jobs themselves (app.state.jobs.run_until_idle) or switch this on.
+            "PRESSROOM_EMBEDDED_WORKER": "false",
+            # Tests of webhooks start the loops themselves (tests/api/test_webhooks.py).
             "PRESSROOM_WEBHOOKS_ENABLED": "false",
         }
     )

@@ -34,7 +34,7 @@ def live_server(
         "DATABASE_URL": database_url,
         "PRESSROOM_DATA_DIR": str(data_dir),
         "PRESSROOM_JWT_SECRET": secret,
-        "PRESSROOM_MAIL_ENABLED": "false",
+        "PRESSROOM_EMBEDDED_WORKER": "false",
         "PRESSROOM_WEBHOOKS_ENABLED": "false",
         **(extra_env or {}),
     }

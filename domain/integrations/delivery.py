@@ -1,11 +1,13 @@
 """Delivering webhook messages: which one is next, and what an attempt's outcome changes.
 
-At least once, in order per webhook: only the oldest PENDING delivery of a webhook may be
-attempted (it is claimed with its row locked, so no other worker takes it or anything after
-it), and it stays the oldest until it succeeds or is given up. A failed attempt is retried
-with exponential backoff; after `max_attempts` the delivery is FAILED (replay sends it again).
-A webhook whose attempts fail `disable_after` times in a row is turned off and its owner told
-by mail.
+Deliveries are rows; sending them is the job queue's `webhook.deliver` job for a webhook
+(`schedule_delivery`, the one place deliveries are handed to the queue, in the transaction
+that made them due). At least once, in order per webhook: only the oldest PENDING delivery of
+a webhook may be attempted (it is claimed with its row locked, so no other job takes it or
+anything after it), and it stays the oldest until it succeeds or is given up. A failed attempt
+is retried with exponential backoff (a job deferred to its time); after `max_attempts` the
+delivery is FAILED (replay sends it again). A webhook whose attempts fail `disable_after` times
+in a row is turned off and its owner told by mail.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlalchemy import or_, select, text
+from sqlalchemy import select, text
 
 from domain.accounts.models import PortalUser, StaffUser
 from domain.integrations.models import (
@@ -35,7 +37,6 @@ class DeliveryPolicy:
     backoff_cap_s: float = 6 * 3600.0
     # Failed attempts in a row (over all its deliveries) after which a webhook is turned off.
     disable_after: int = 50
-    timeout_s: float = 10.0
 
     def backoff(self, attempts: int) -> dt.timedelta:
         """The wait after the `attempts`-th failure: base, 2x base, 4x base ... up to the cap."""
@@ -59,25 +60,36 @@ class Outcome:
         return self.status is not None and 200 <= self.status < 300
 
 
-# The head (oldest pending) delivery of each webhook that may be sent now. A head locked by
-# another worker is skipped, and so is everything behind it.
+DELIVER_TASK = "webhook.deliver"
+
+
+async def schedule_delivery(
+    uow: UnitOfWork, webhook_id: int, run_at: dt.datetime | None = None
+) -> None:
+    """Hand a webhook's due deliveries to the job queue (in the caller's transaction): a job
+    that sends them, oldest first, at `run_at` (default now). More than one such job for a
+    webhook is harmless: only one at a time gets its oldest delivery."""
+    await uow.jobs.defer(DELIVER_TASK, {"webhookId": webhook_id}, run_at=run_at)
+
+
+# The head (oldest pending) delivery of a webhook, if it may be sent now. A head locked by
+# another job is skipped, and so is everything behind it.
 _NEXT = text(
     """
     SELECT d.id FROM webhook_delivery d JOIN webhook w ON w.id = d.webhook_id
-    WHERE d.status = 'PENDING' AND d.next_attempt_at <= now()
+    WHERE d.webhook_id = :webhook AND d.status = 'PENDING' AND d.next_attempt_at <= now()
       AND (w.is_active OR d.kind = 'PING')
       AND d.id = (SELECT min(p.id) FROM webhook_delivery p
-                  WHERE p.webhook_id = d.webhook_id AND p.status = 'PENDING')
-    ORDER BY d.next_attempt_at, d.id
-    LIMIT 1
+                  WHERE p.webhook_id = :webhook AND p.status = 'PENDING')
     FOR UPDATE OF d SKIP LOCKED
     """
 )
 
 
-async def claim_next(uow: UnitOfWork) -> tuple[WebhookDelivery, Webhook] | None:
-    """Inside the caller's unit of work: locks and returns the next delivery to attempt."""
-    delivery_id = (await uow.session.execute(_NEXT)).scalar()
+async def claim_next(uow: UnitOfWork, webhook_id: int) -> tuple[WebhookDelivery, Webhook] | None:
+    """Inside the caller's unit of work: locks and returns the webhook's next delivery to
+    attempt now, if any."""
+    delivery_id = (await uow.session.execute(_NEXT, {"webhook": webhook_id})).scalar()
     if delivery_id is None:
         return None
     delivery = await uow.session.get(WebhookDelivery, delivery_id)
@@ -129,8 +141,10 @@ async def record_attempt(
         return
     if delivery.attempts >= policy.max_attempts:
         delivery.status = DeliveryStatus.FAILED
+        await schedule_delivery(uow, hook.id)  # the next one in line goes now
     else:
         delivery.next_attempt_at = now + policy.backoff(delivery.attempts)
+        await schedule_delivery(uow, hook.id, delivery.next_attempt_at)
     if delivery.kind is DeliveryKind.PING:
         return
     hook.failure_streak += 1
@@ -160,17 +174,3 @@ async def _tell_owner(uow: UnitOfWork, hook: Webhook) -> None:
             "receiver, turn the webhook on again (webhookUpdate, isActive: true) and replay "
             "what failed (webhookDeliveriesReplay).",
         )
-
-
-async def pending_webhook_ids(uow: UnitOfWork) -> list[int]:
-    """Webhooks with something to send now or later (for a queue that runs one job each)."""
-    rows = await uow.scalars(
-        select(WebhookDelivery.webhook_id)
-        .join(Webhook, Webhook.id == WebhookDelivery.webhook_id)
-        .where(
-            WebhookDelivery.status == DeliveryStatus.PENDING,
-            or_(Webhook.is_active, WebhookDelivery.kind == DeliveryKind.PING),
-        )
-        .distinct()
-    )
-    return list(rows)

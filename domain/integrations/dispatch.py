@@ -17,6 +17,7 @@ from sqlalchemy.dialects.postgresql import insert
 
 from domain.events.models import Event
 from domain.events.ports import StoredEvent
+from domain.integrations.delivery import schedule_delivery
 from domain.integrations.models import (
     ApiKey,
     DeliveryKind,
@@ -94,6 +95,8 @@ async def dispatch_batch(
                 .values(rows)
                 .on_conflict_do_nothing(index_elements=["webhook_id", "event_id"])
             )
+        for hook_id in sorted(made):
+            await schedule_delivery(uow, hook_id)
         cursor.last_event_id = events[-1].id
         await uow.commit()
         return sorted(made), len(events) == batch

@@ -20,6 +20,7 @@ from sqlalchemy import ColumnElement, Select, false, select, true, update
 from domain.accounts.viewer import Viewer
 from domain.events.models import Event
 from domain.integrations.api_keys import key_scope, may_manage_keys
+from domain.integrations.delivery import schedule_delivery
 from domain.integrations.errors import IntegrationErrorCode
 from domain.integrations.models import (
     ApiKey,
@@ -193,6 +194,7 @@ async def webhook_update(
             if cmd.is_active and not hook.is_active:
                 hook.failure_streak = 0
                 hook.disabled_reason = None
+                await schedule_delivery(uow, hook.id)  # what waited while it was off
             hook.is_active = cmd.is_active
         await uow.commit()
         return hook
@@ -241,6 +243,7 @@ async def webhook_ping(uow: UnitOfWork, viewer: Viewer, webhook_id: int) -> Webh
         )
         uow.session.add(delivery)
         await uow.session.flush()
+        await schedule_delivery(uow, hook.id)
         await uow.commit()
         return delivery
 
@@ -265,8 +268,8 @@ def webhooks_query(viewer: Viewer) -> Select[Webhook]:
 async def webhook_delivery_replay(
     uow: UnitOfWork, viewer: Viewer, delivery_id: int
 ) -> WebhookDelivery:
-    """Same rights as webhookCreate. Sends a delivery again (same `webhook-id` and body), after
-    whatever the webhook still has pending."""
+    """Same rights as webhookCreate. Sends a delivery again (same `webhook-id` and body); it
+    takes its place among the webhook's pending deliveries by age."""
     async with uow:
         delivery: WebhookDelivery | None = await uow.scalar(
             select(WebhookDelivery)
@@ -278,6 +281,7 @@ async def webhook_delivery_replay(
             raise DomainError.single(IntegrationErrorCode.NOT_FOUND, "Delivery not found.", "id")
         delivery.status = DeliveryStatus.PENDING
         delivery.next_attempt_at = utcnow()
+        await schedule_delivery(uow, delivery.webhook_id)
         await uow.commit()
         return delivery
 
@@ -299,5 +303,7 @@ async def webhook_deliveries_replay(
             .values(status=DeliveryStatus.PENDING, next_attempt_at=utcnow())
             .returning(WebhookDelivery.id)
         )
+        if ids:
+            await schedule_delivery(uow, hook.id)
         await uow.commit()
         return sorted(ids)

@@ -1,4 +1,8 @@
-"""Outgoing mail is written to an outbox in the business transaction and sent after commit."""
+"""Outgoing mail is written to an outbox in the business transaction and sent after commit.
+
+Each row is sent by a background job deferred in the same transaction; the row keeps the state
+of its delivery: ``sent_at`` once handed to the mail server, else the failed ``attempts`` with
+the ``last_error``, and ``failed_at`` once the job gave up."""
 
 from __future__ import annotations
 
@@ -8,6 +12,9 @@ from sqlalchemy import BigInteger, DateTime, Identity, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from domain.shared.models import Base, Timestamped
+
+# The background job that sends one outbox row (payload: {"mail_id": <row id>}).
+MAIL_SEND_TASK = "mail.send"
 
 
 class OutgoingMail(Base, Timestamped):
@@ -19,3 +26,4 @@ class OutgoingMail(Base, Timestamped):
     sent_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), index=True)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     last_error: Mapped[str | None] = mapped_column(Text)
+    failed_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))

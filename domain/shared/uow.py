@@ -1,4 +1,4 @@
-"""The unit-of-work port: one transaction per command, events and mail written with it."""
+"""The unit-of-work port: one transaction per command, events, mail and jobs written with it."""
 
 from __future__ import annotations
 
@@ -8,6 +8,8 @@ from typing import Any, Protocol, TypeVar
 
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql import Executable
+
+from domain.shared.jobs import JobQueue
 
 T = TypeVar("T")
 
@@ -21,6 +23,8 @@ class UnitOfWork(Protocol):
     """
 
     session: AsyncSession
+    # Background jobs deferred in this unit of work's transaction (domain/shared/jobs.py).
+    jobs: JobQueue
 
     async def __aenter__(self) -> UnitOfWork: ...
 

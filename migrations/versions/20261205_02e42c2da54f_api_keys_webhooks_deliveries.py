@@ -1,7 +1,7 @@
 """api keys webhooks deliveries
 
 Revision ID: 02e42c2da54f
-Revises: b7c1e5a2d9f0
+Revises: c4d8e2f1a6b3
 Create Date: 2026-12-05 20:16:46.242701
 """
 
@@ -14,7 +14,7 @@ from alembic import op
 from sqlalchemy.dialects import postgresql
 
 revision: str = "02e42c2da54f"
-down_revision: str | None = "b7c1e5a2d9f0"
+down_revision: str | None = "c4d8e2f1a6b3"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -83,7 +83,7 @@ ALL_RIGHTS = [
 
 @pytest.fixture
 def settings(settings: Settings) -> Settings:
-    settings.mail_enabled = False
+    settings.embedded_worker = False
     return settings
 
 

@@ -35,8 +35,8 @@ ME = "{ me { __typename ... on PortalUser { login } ... on StaffUser { email } }
 
 @pytest.fixture
 def settings(settings: Settings, request: pytest.FixtureRequest) -> Settings:
-    """No background mail loop here; tests may shrink limits with indirect parametrization."""
-    settings.mail_enabled = False
+    """No background job worker here; tests may shrink limits with indirect parametrization."""
+    settings.embedded_worker = False
     for name, value in getattr(request, "param", {}).items():
         setattr(settings, name, value)
     return settings

@@ -1,5 +1,5 @@
 """Self-registration and password reset, end to end: GraphQL over HTTP, the mail outbox, the
-MailDispatcher, and a real SMTP server (aiosmtpd)."""
+mail.send background job, and a real SMTP server (aiosmtpd)."""
 
 from __future__ import annotations
 
@@ -83,17 +83,19 @@ def smtp() -> Iterator[SmtpServer]:
 @pytest.fixture
 def settings(settings: Settings, smtp: SmtpServer, request: pytest.FixtureRequest) -> Settings:
     """Mail goes to the test SMTP server; tests send it with ``deliver`` unless they ask for
-    the background loop (``mail_enabled`` through indirect parametrization)."""
+    the embedded job worker (``embedded_worker`` through indirect parametrization)."""
     settings.smtp_host = smtp.host
     settings.smtp_port = smtp.port
     settings.mail_from = "Print Shop <shop@print.example>"
-    settings.mail_enabled = getattr(request, "param", {}).get("mail_enabled", False)
+    settings.embedded_worker = getattr(request, "param", {}).get("embedded_worker", False)
+    settings.job_poll_interval_s = 0.2
     return settings
 
 
 async def deliver(app: Any, smtp: SmtpServer) -> list[EmailMessage]:
-    """Send what the outbox holds, as the background loop would, and return what arrived."""
-    await app.state.mail_dispatcher.send_pending()
+    """Run the due jobs (the outbox's mail.send jobs), as the worker would, and return what
+    arrived."""
+    await app.state.jobs.run_until_idle()
     return smtp.inbox.messages
 
 
@@ -268,7 +270,7 @@ async def test_registration_input_is_validated(client, demo, engine) -> None:  #
         assert await conn.scalar(text("SELECT count(*) FROM registration_request")) == 0
 
 
-@pytest.mark.parametrize("settings", [{"mail_enabled": True}], indirect=True)
+@pytest.mark.parametrize("settings", [{"embedded_worker": True}], indirect=True)
 async def test_background_loop_mails_without_help(client, as_user, smtp) -> None:  # type: ignore[no-untyped-def]
     await register(client)
     admin = await as_user("admin@shop.example")

@@ -44,6 +44,7 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 from strawberry import relay
 
+from adapters.db import SqlUnitOfWork, session_factory
 from schema.build import build_schema
 from server.settings import Settings
 from tests.factories import gql, login
@@ -121,6 +122,8 @@ HIDDEN_SQL: dict[str, str] = {
     "ORDER BY id",
     "WebhookDelivery": "SELECT id FROM webhook_delivery WHERE company_id = :victim "
     "OR company_id IS NULL ORDER BY id",
+    # Background jobs are the shop's: hidden from every portal user.
+    "BackgroundJob": "SELECT id FROM procrastinate_jobs ORDER BY id",
 }
 
 # The viewer's own object of a type (company :own), to fill ID arguments not under test and
@@ -806,6 +809,12 @@ async def world(client: httpx.AsyncClient, demo: None, engine: AsyncEngine) -> d
         tokens["admin"],
     )
     assert purchase["data"]["purchaseOrderCreate"]["errors"] == []
+    # A background job (the shop's own: hidden from every portal user).
+    uow = SqlUnitOfWork(session_factory(engine))
+    async with uow:
+        await uow.jobs.defer("tenant.walk", {"x": 1}, delay_s=3600)
+        await uow.commit()
+    await uow.close()
     return tokens
 
 

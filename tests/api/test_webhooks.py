@@ -42,6 +42,8 @@ def settings(settings: Settings) -> Settings:
     return dataclasses.replace(
         settings,
         webhooks_enabled=True,
+        embedded_worker=True,
+        job_poll_interval_s=0.1,
         webhook_poll_interval_s=0.1,
         webhook_backoff_base_s=0.1,
         webhook_max_attempts=5,
@@ -285,7 +287,8 @@ async def test_ping_and_secret_rotation_with_an_overlap(
 async def test_a_long_failure_streak_turns_the_webhook_off_and_tells_the_owner(
     client: httpx.AsyncClient, as_user: Any, engine: AsyncEngine, app: Any
 ) -> None:
-    app.state.webhooks.policy = dataclasses.replace(app.state.webhooks.policy, disable_after=3)
+    deliver = app.state.jobs.tasks["webhook.deliver"].handler
+    deliver.policy = dataclasses.replace(deliver.policy, disable_after=3)
     acme = await as_user("acme")
     async with receiver() as target:
         target.always_fail = True

@@ -1,4 +1,5 @@
-"""The mail outbox against a real SMTP server (aiosmtpd) and the real database."""
+"""The mail outbox against a real SMTP server (aiosmtpd), the real database and the real job
+queue: every message is a mail.send job deferred with its outbox row."""
 
 from __future__ import annotations
 
@@ -16,7 +17,8 @@ from sqlalchemy import select, text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from adapters.db import SqlUnitOfWork, session_factory
-from adapters.mail import MAX_ATTEMPTS, MailDispatcher, SmtpConfig, SmtpSender, listen_dsn
+from adapters.jobs import JobWorker, libpq_dsn
+from adapters.mail import MAX_ATTEMPTS, MailSender, SmtpConfig, SmtpSender, mail_task
 from domain.mail.models import OutgoingMail
 
 MAIL_FROM = "Pressroom <no-reply@shop.example>"
@@ -62,10 +64,10 @@ class SmtpInbox:
 
 
 class SmtpServer:
-    def __init__(self) -> None:
+    def __init__(self, port: int | None = None) -> None:
         self.inbox = SmtpInbox()
         self.host = "127.0.0.1"
-        self.port = free_port()
+        self.port = port or free_port()
         self._controller = Controller(self.inbox, hostname=self.host, port=self.port)
 
     def __enter__(self) -> SmtpServer:
@@ -82,9 +84,36 @@ def smtp() -> Iterator[SmtpServer]:
         yield server
 
 
-def dispatcher(engine: AsyncEngine, database_url: str, port: int, **kw: float) -> MailDispatcher:
-    sender = SmtpSender(SmtpConfig(host="127.0.0.1", port=port, mail_from=MAIL_FROM, timeout_s=5))
-    return MailDispatcher(session_factory(engine), sender, database_url, **kw)  # type: ignore[arg-type]
+def smtp_sender(port: int) -> SmtpSender:
+    return SmtpSender(SmtpConfig(host="127.0.0.1", port=port, mail_from=MAIL_FROM, timeout_s=5))
+
+
+def mail_worker(
+    engine: AsyncEngine,
+    database_url: str,
+    sender: MailSender,
+    *,
+    backoff_s: float = 0.0,
+    poll_interval_s: float = 0.2,
+) -> JobWorker:
+    task = mail_task(session_factory(engine), sender, backoff_s=backoff_s)  # type: ignore[arg-type]
+    return JobWorker(database_url, engine, [task], poll_interval_s=poll_interval_s)
+
+
+@pytest.fixture
+async def workers(engine: AsyncEngine, database_url: str):  # type: ignore[no-untyped-def]
+    """``make(port_or_sender, **kw)``: a worker sending to the SMTP server on that port."""
+    made: list[JobWorker] = []
+
+    def make(target: int | MailSender, **kw: float) -> JobWorker:
+        sender = smtp_sender(target) if isinstance(target, int) else target
+        w = mail_worker(engine, database_url, sender, **kw)
+        made.append(w)
+        return w
+
+    yield make
+    for w in made:
+        await w.close()
 
 
 async def queue(uow: SqlUnitOfWork, *mails: tuple[str, str, str]) -> None:
@@ -99,18 +128,27 @@ async def outbox(engine: AsyncEngine) -> list[OutgoingMail]:
         return list((await s.scalars(select(OutgoingMail).order_by(OutgoingMail.id))).all())
 
 
-def test_listen_dsn_is_a_libpq_url() -> None:
-    assert listen_dsn("postgresql://u@/db?host=/tmp") == "postgresql://u@/db?host=/tmp"
-    assert listen_dsn("postgresql+asyncpg://u:p@h:5/db") == "postgresql://u:p@h:5/db"
-    assert listen_dsn("postgres://u@h/db") == "postgresql://u@h/db"
+async def job_rows(engine: AsyncEngine) -> list[tuple[str, str, int]]:
+    async with engine.connect() as conn:
+        rows = await conn.execute(
+            text("SELECT task_name, status::text, attempts FROM procrastinate_jobs ORDER BY id")
+        )
+        return [tuple(r) for r in rows]  # type: ignore[misc]
 
 
-async def test_committed_mail_is_delivered_and_marked_sent(uow, engine, database_url, smtp) -> None:  # type: ignore[no-untyped-def]
+def test_libpq_dsn() -> None:
+    assert libpq_dsn("postgresql://u@/db?host=/tmp") == "postgresql://u@/db?host=/tmp"
+    assert libpq_dsn("postgresql+asyncpg://u:p@h:5/db") == "postgresql://u:p@h:5/db"
+    assert libpq_dsn("postgres://u@h/db") == "postgresql://u@h/db"
+
+
+async def test_committed_mail_is_delivered_and_marked_sent(uow, engine, smtp, workers) -> None:  # type: ignore[no-untyped-def]
     body = "Hallo Anna,\n\nIhr Auftrag 4711 ist fertig zur Abholung.\nGrüße aus der Druckerei\n"
     await queue(uow, ("anna@customer.example", "Auftrag 4711 für Müller ist fertig", body))
-    mailer = dispatcher(engine, database_url, smtp.port)
+    assert await job_rows(engine) == [("mail.send", "todo", 0)]
+    worker = workers(smtp.port)
 
-    assert await mailer.send_pending() == 1
+    await worker.run_until_idle()
 
     [envelope] = smtp.inbox.envelopes
     assert envelope.mail_from == "no-reply@shop.example"
@@ -126,48 +164,67 @@ async def test_committed_mail_is_delivered_and_marked_sent(uow, engine, database
     [row] = await outbox(engine)
     assert row.sent_at is not None
     assert row.attempts == 0
-    assert row.last_error is None
-    # Sent once only.
-    assert await mailer.send_pending() == 0
+    assert row.last_error is None and row.failed_at is None
+    assert await job_rows(engine) == [("mail.send", "succeeded", 1)]
+    # Sent once only, even when the job runs again (jobs run at least once).
+    async with uow:
+        await uow.jobs.defer("mail.send", {"mail_id": row.id})
+        await uow.commit()
+    await worker.run_until_idle()
     assert len(smtp.inbox.envelopes) == 1
 
 
-async def test_rolled_back_unit_of_work_sends_nothing(uow, engine, database_url, smtp) -> None:  # type: ignore[no-untyped-def]
+async def test_rolled_back_unit_of_work_sends_nothing(uow, engine, smtp, workers) -> None:  # type: ignore[no-untyped-def]
     async with uow:
         uow.send_mail("a@customer.example", "never", "never")
         # no commit: leaving the block rolls back
     with pytest.raises(RuntimeError):
         async with uow:
             uow.send_mail("b@customer.example", "never", "never")
+            await uow.jobs.defer("mail.send", {"mail_id": 99})
             raise RuntimeError("the command failed")
 
     assert await outbox(engine) == []
-    assert await dispatcher(engine, database_url, smtp.port).send_pending() == 0
+    assert await job_rows(engine) == []
+    await workers(smtp.port).run_until_idle()
     assert smtp.inbox.envelopes == []
 
 
-async def test_unreachable_server_counts_attempts_and_keeps_the_row(
-    uow, engine, database_url
-) -> None:  # type: ignore[no-untyped-def]
+async def test_unreachable_server_is_retried_then_given_up(uow, engine, workers) -> None:  # type: ignore[no-untyped-def]
     await queue(uow, ("a@customer.example", "one", "1"), ("b@customer.example", "two", "2"))
-    mailer = dispatcher(engine, database_url, free_port())  # nothing listens there
+    port = free_port()  # nothing listens there
 
-    assert await mailer.send_pending() == 0
+    await workers(port).run_until_idle()  # no backoff: every attempt runs now
 
     rows = await outbox(engine)
-    assert [(r.sent_at, r.attempts) for r in rows] == [(None, 1), (None, 1)]
+    assert [(r.sent_at, r.attempts) for r in rows] == [(None, MAX_ATTEMPTS), (None, MAX_ATTEMPTS)]
+    assert all(r.failed_at is not None for r in rows)
     assert all(r.last_error and "SMTPConnect" in r.last_error for r in rows)
-    for _ in range(MAX_ATTEMPTS - 1):
-        await mailer.send_pending()
-    assert [r.attempts for r in await outbox(engine)] == [MAX_ATTEMPTS, MAX_ATTEMPTS]
+    assert [s for _, s, _ in await job_rows(engine)] == ["failed", "failed"]
     # Given up: no further attempts, even once the server is back.
-    with SmtpServer() as server:
-        assert await dispatcher(engine, database_url, server.port).send_pending() == 0
+    with SmtpServer(port) as server:
+        await workers(port).run_until_idle()
         assert server.inbox.envelopes == []
     assert [r.attempts for r in await outbox(engine)] == [MAX_ATTEMPTS, MAX_ATTEMPTS]
 
 
-async def test_a_refused_message_does_not_block_the_others(uow, engine, database_url, smtp) -> None:  # type: ignore[no-untyped-def]
+async def test_a_failed_attempt_waits_for_its_backoff(uow, engine, workers) -> None:  # type: ignore[no-untyped-def]
+    await queue(uow, ("a@customer.example", "one", "1"))
+    port = free_port()
+
+    await workers(port, backoff_s=30).run_until_idle()
+
+    [row] = await outbox(engine)
+    assert (row.attempts, row.failed_at, row.sent_at) == (1, None, None)
+    async with engine.connect() as conn:
+        wait = await conn.scalar(
+            text("SELECT extract(epoch FROM scheduled_at - now()) FROM procrastinate_jobs")
+        )
+    assert 20 < wait <= 30
+    assert await job_rows(engine) == [("mail.send", "todo", 1)]
+
+
+async def test_a_refused_message_does_not_block_the_others(uow, engine, smtp, workers) -> None:  # type: ignore[no-untyped-def]
     await queue(
         uow,
         ("first@customer.example", "first", "1"),
@@ -175,9 +232,9 @@ async def test_a_refused_message_does_not_block_the_others(uow, engine, database
         ("third@customer.example", "third", "3"),
     )
 
-    assert await dispatcher(engine, database_url, smtp.port).send_pending() == 2
+    await workers(smtp.port, backoff_s=60).run_until_idle()
 
-    assert [m["Subject"] for m in smtp.inbox.messages] == ["first", "third"]
+    assert sorted(m["Subject"] for m in smtp.inbox.messages) == ["first", "third"]
     first, refused, third = await outbox(engine)
     assert first.sent_at is not None and third.sent_at is not None
     assert refused.sent_at is None
@@ -185,88 +242,61 @@ async def test_a_refused_message_does_not_block_the_others(uow, engine, database
     assert refused.last_error is not None and "550" in refused.last_error
 
 
-async def test_limit_and_rows_locked_by_another_sender_are_skipped(
-    uow, engine, database_url, smtp
-) -> None:  # type: ignore[no-untyped-def]
-    await queue(uow, *[(f"c{i}@customer.example", f"mail {i}", "x") for i in range(4)])
-    mailer = dispatcher(engine, database_url, smtp.port)
-    async with engine.connect() as other:
-        # Another process is busy with mail 1 (claimed, not yet committed).
-        await other.execute(text("SELECT id FROM mail_outbox WHERE id = 1 FOR UPDATE"))
-        assert await mailer.send_pending(limit=2) == 2
-        assert await mailer.send_pending(limit=2) == 1
-        assert await mailer.send_pending(limit=2) == 0
-        await other.rollback()
-    assert [m["Subject"] for m in smtp.inbox.messages] == ["mail 1", "mail 2", "mail 3"]
-    assert await mailer.send_pending() == 1
-    assert smtp.inbox.messages[-1]["Subject"] == "mail 0"
+async def test_two_workers_send_each_message_once(uow, engine, smtp, workers) -> None:  # type: ignore[no-untyped-def]
+    await queue(uow, *[(f"c{i}@customer.example", f"mail {i}", "x") for i in range(12)])
+
+    await asyncio.gather(workers(smtp.port).run_until_idle(), workers(smtp.port).run_until_idle())
+
+    assert sorted(m["Subject"] for m in smtp.inbox.messages) == sorted(
+        f"mail {i}" for i in range(12)
+    )
+    assert all(r.sent_at is not None for r in await outbox(engine))
 
 
-async def test_run_forever_sends_at_start_and_on_notify(uow, engine, database_url, smtp) -> None:  # type: ignore[no-untyped-def]
+async def run_in_background(worker: JobWorker) -> asyncio.Task[None]:
+    return asyncio.create_task(worker.run_forever())
+
+
+async def stop(worker: JobWorker, task: asyncio.Task[None]) -> None:
+    worker.stop()
+    await asyncio.wait_for(task, 20)
+
+
+async def test_a_running_worker_sends_at_start_and_on_notify(uow, engine, smtp, workers) -> None:  # type: ignore[no-untyped-def]
     await queue(uow, ("early@customer.example", "queued before start", "x"))
     # A long poll interval: anything sent within seconds came through LISTEN/NOTIFY.
-    mailer = dispatcher(engine, database_url, smtp.port, poll_interval_s=60)
-    task = asyncio.create_task(mailer.run_forever())
+    worker = workers(smtp.port, poll_interval_s=60)
+    task = await run_in_background(worker)
     try:
-        await smtp.inbox.wait_for(1, timeout_s=5)
+        await smtp.inbox.wait_for(1, timeout_s=10)
         await queue(uow, ("late@customer.example", "queued while running", "y"))
-        assert await smtp.inbox.wait_for(2, timeout_s=2) < 2
+        assert await smtp.inbox.wait_for(2, timeout_s=3) < 3
         assert [m["To"] for m in smtp.inbox.messages] == [
             "early@customer.example",
             "late@customer.example",
         ]
-        rows = await outbox(engine)
-        assert all(r.sent_at is not None for r in rows)
+        assert all(r.sent_at is not None for r in await outbox(engine))
     finally:
-        task.cancel()
-        await asyncio.wait([task])
-    assert task.cancelled()
+        await stop(worker, task)
+    assert task.done() and task.exception() is None
 
 
-async def test_run_forever_reconnects_when_its_connection_is_killed(
-    uow, engine, database_url, smtp
-) -> None:  # type: ignore[no-untyped-def]
-    mailer = dispatcher(engine, database_url, smtp.port, poll_interval_s=60)
-    task = asyncio.create_task(mailer.run_forever())
+async def test_a_worker_whose_connection_is_killed_starts_again(uow, engine, smtp, workers) -> None:  # type: ignore[no-untyped-def]
+    worker = workers(smtp.port, poll_interval_s=0.5)
+    task = await run_in_background(worker)
     try:
         await queue(uow, ("one@customer.example", "before", "x"))
-        await smtp.inbox.wait_for(1, timeout_s=5)
+        await smtp.inbox.wait_for(1, timeout_s=10)
         async with engine.begin() as conn:
             killed = await conn.scalar(
                 text(
                     "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
-                    "WHERE query ILIKE 'LISTEN%pressroom_mail%' AND pid <> pg_backend_pid()"
+                    "WHERE application_name = 'pressroom-worker' AND pid <> pg_backend_pid()"
                 )
             )
-        assert killed == 1
+        assert killed >= 1
         await queue(uow, ("two@customer.example", "after", "y"))
-        await smtp.inbox.wait_for(2, timeout_s=6)
+        await smtp.inbox.wait_for(2, timeout_s=15)
         assert smtp.inbox.messages[-1]["Subject"] == "after"
     finally:
-        task.cancel()
-        await asyncio.wait([task])
-
-
-async def test_cancelling_mid_batch_keeps_what_was_sent(uow, engine, database_url) -> None:  # type: ignore[no-untyped-def]
-    await queue(uow, *[(f"c{i}@customer.example", f"mail {i}", "x") for i in range(3)])
-    delivered: list[str] = []
-    second_started = asyncio.Event()
-
-    class SlowSecond:
-        async def send(self, mail: OutgoingMail) -> None:
-            if delivered:
-                second_started.set()
-                await asyncio.sleep(30)
-            delivered.append(mail.subject)
-
-    mailer = MailDispatcher(session_factory(engine), SlowSecond(), database_url)
-    task = asyncio.create_task(mailer.send_pending())
-    await asyncio.wait_for(second_started.wait(), 5)
-    task.cancel()
-    await asyncio.wait([task])
-
-    assert task.cancelled()
-    assert delivered == ["mail 0"]
-    rows = await outbox(engine)
-    assert [r.sent_at is not None for r in rows] == [True, False, False]
-    assert [r.attempts for r in rows] == [0, 0, 0]
+        await stop(worker, task)

@@ -1,0 +1,2 @@
+"""Background jobs as staff see them: listing, retrying a failed one (the port is
+domain/shared/jobs.py)."""
