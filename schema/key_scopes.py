@@ -35,6 +35,7 @@ ROOT_SCOPES: dict[str, S | None] = {
     "staffUsers": None,
     "registrationRequests": None,
     "apiKeys": None,
+    "backgroundJobs": None,  # the shop's operations, for its staff
     "companies": S.READ_CUSTOMERS,
     "customerGroups": S.READ_CUSTOMERS,
     "channels": CATALOG,
@@ -81,6 +82,7 @@ ROOT_SCOPES: dict[str, S | None] = {
     "apiKeyCreate": None,
     "apiKeyRotate": None,
     "apiKeyRevoke": None,
+    "backgroundJobRetry": None,
     "channelCreate": S.WRITE_CATALOG,
     "productCreate": S.WRITE_CATALOG,
     "productUpdate": S.WRITE_CATALOG,
