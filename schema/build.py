@@ -14,6 +14,7 @@ from resolvers.accounts.queries import AccountsQuery
 from resolvers.catalog.mutation_root import CatalogMutation
 from resolvers.catalog.queries import CatalogQuery
 from resolvers.catalog.subscriptions import CatalogSubscription
+from resolvers.changes.queries import ChangesQuery
 from resolvers.integrations.mutation_root import IntegrationsMutation
 from resolvers.integrations.queries import IntegrationsQuery
 from resolvers.jobs.mutation_root import JobsMutation
@@ -57,6 +58,7 @@ class Query(
     StockQuery,
     JobsQuery,
     IntegrationsQuery,
+    ChangesQuery,
 ):
     pass
 

@@ -57,6 +57,7 @@ ROOT_SCOPES: dict[str, S | None] = {
     "purchaseOrders": STOCK,
     "purchaseSuggestions": STOCK,
     "suppliers": STOCK,
+    "changes": S.READ_CHANGES,
     "webhooks": S.MANAGE_WEBHOOKS,
     "webhookDeliveries": S.MANAGE_WEBHOOKS,
     # Mutation: logging in, passwords, people, groups and keys are for people only

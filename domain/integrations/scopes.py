@@ -17,6 +17,7 @@ class ApiKeyScope(StrEnum):
     WRITE_STOCK = "WRITE_STOCK"
     READ_CUSTOMERS = "READ_CUSTOMERS"
     MANAGE_WEBHOOKS = "MANAGE_WEBHOOKS"
+    READ_CHANGES = "READ_CHANGES"  # the change feed, of the kinds the other scopes reach
     READ_NODES = "READ_NODES"  # node/nodes: any object by ID (for a shop key: anything staff see)
 
 
@@ -30,5 +31,6 @@ PORTAL_KEY_SCOPES: frozenset[ApiKeyScope] = frozenset(
         ApiKeyScope.WRITE_STOCK,
         ApiKeyScope.MANAGE_WEBHOOKS,
         ApiKeyScope.READ_NODES,
+        ApiKeyScope.READ_CHANGES,
     }
 )
