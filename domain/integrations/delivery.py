@@ -72,11 +72,12 @@ async def schedule_delivery(
     await uow.jobs.defer(DELIVER_TASK, {"webhookId": webhook_id}, run_at=run_at)
 
 
-# The head (oldest pending) delivery of a webhook, if it may be sent now. A head locked by
-# another job is skipped, and so is everything behind it.
+# The head (oldest pending) delivery of a webhook, if it may be sent now (never for a revoked
+# key). A head locked by another job is skipped, and so is everything behind it.
 _NEXT = text(
     """
     SELECT d.id FROM webhook_delivery d JOIN webhook w ON w.id = d.webhook_id
+    JOIN api_key k ON k.id = w.api_key_id AND k.revoked_at IS NULL
     WHERE d.webhook_id = :webhook AND d.status = 'PENDING' AND d.next_attempt_at <= now()
       AND (w.is_active OR d.kind = 'PING')
       AND d.id = (SELECT min(p.id) FROM webhook_delivery p

@@ -337,3 +337,24 @@ async def test_private_targets_are_refused_in_production(
                 made = await gql(prod, CREATE, {"i": {"targetUrl": url, "document": DOCUMENT}}, key)
                 errors = made["data"]["webhookCreate"]["errors"]
                 assert [e["code"] for e in errors] == ["FORBIDDEN_TARGET"], (url, errors)
+
+
+async def test_a_revoked_keys_webhook_gets_nothing_more(
+    client: httpx.AsyncClient, as_user: Any
+) -> None:
+    acme = await as_user("acme")
+    async with receiver() as kept, receiver() as dropped:
+        await key_and_hook(client, acme, kept.url)
+        await key_and_hook(client, acme, dropped.url)
+        keys = (await gql(client, "{ apiKeys { id } }", token=acme))["data"]["apiKeys"]
+        revoked = await gql(
+            client,
+            "mutation ($id: ID!) { apiKeyRevoke(id: $id) { errors { code } } }",
+            {"id": keys[0]["id"]},  # newest first: the key of `dropped`
+            acme,
+        )
+        assert revoked["data"]["apiKeyRevoke"]["errors"] == []
+        await place_order(client, acme)
+        await kept.wait_for(1)
+        await asyncio.sleep(0.3)
+        assert dropped.requests == []
