@@ -210,3 +210,16 @@ async def test_a_revoked_key_is_refused_by_every_process_at_once(
                     headers={"authorization": f"Bearer {secret}"},
                 )
                 assert response.status_code == 401, response.text
+
+
+async def test_the_readme_key_and_webhook_examples_run(
+    client: httpx.AsyncClient, as_user: Any
+) -> None:
+    from tests.api.test_readme_queries import _blocks
+
+    make_key = next(b for b in _blocks() if "apiKeyCreate" in b)
+    make_hook = next(b for b in _blocks() if "webhookCreate" in b)
+    made = (await gql(client, make_key, token=await as_user("acme")))["data"]["apiKeyCreate"]
+    assert made["errors"] == []
+    hook = (await gql(client, make_hook, token=made["secret"]))["data"]["webhookCreate"]
+    assert hook["errors"] == [] and hook["secret"].startswith("whsec_")
