@@ -66,10 +66,14 @@ class WebhookRenderer:
         self.sessions = sessions
         self._owners: dict[int, Viewer | None] = {}
         self._events: dict[int, _OneEvent] = {}
+        # Webhooks with the same document and owners who see alike get the same payload for
+        # an event: it is made once (a shop with one integration registering many webhooks).
+        self._payloads: dict[tuple[Any, ...], dict[str, Any] | None] = {}
 
     def new_batch(self) -> None:
         self._owners.clear()
         self._events.clear()
+        self._payloads.clear()
 
     async def owner(self, key: ApiKey) -> Viewer | None:
         if key.id not in self._owners:
@@ -88,6 +92,14 @@ class WebhookRenderer:
         viewer = await self.owner(key)
         if viewer is None:
             return None
+        same = (event.id, hook.document, viewer.scope_key(), viewer.key_scopes)
+        if same not in self._payloads:
+            self._payloads[same] = await self._run(hook, viewer, event)
+        return self._payloads[same]
+
+    async def _run(
+        self, hook: Webhook, viewer: Viewer, event: StoredEvent
+    ) -> dict[str, Any] | None:
         # One stream object per event: per-event loads are shared between the webhooks whose
         # owners see the event alike (schema/shared_subscriptions.py, EventMemo).
         source = self._events.setdefault(event.id, _OneEvent(event))

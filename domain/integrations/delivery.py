@@ -13,6 +13,7 @@ in a row is turned off and its owner told by mail.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import select, text
@@ -64,12 +65,14 @@ DELIVER_TASK = "webhook.deliver"
 
 
 async def schedule_delivery(
-    uow: UnitOfWork, webhook_id: int, run_at: dt.datetime | None = None
+    uow: UnitOfWork, webhook_ids: int | Sequence[int], run_at: dt.datetime | None = None
 ) -> None:
-    """Hand a webhook's due deliveries to the job queue (in the caller's transaction): a job
-    that sends them, oldest first, at `run_at` (default now). More than one such job for a
-    webhook is harmless: only one at a time gets its oldest delivery."""
-    await uow.jobs.defer(DELIVER_TASK, {"webhookId": webhook_id}, run_at=run_at)
+    """Hand webhooks' due deliveries to the job queue (in the caller's transaction): one job
+    that sends each webhook's, oldest first, at `run_at` (default now). More than one such job
+    for a webhook is harmless: only one at a time gets its oldest delivery."""
+    ids = [webhook_ids] if isinstance(webhook_ids, int) else sorted(webhook_ids)
+    if ids:
+        await uow.jobs.defer(DELIVER_TASK, {"webhookIds": ids}, run_at=run_at)
 
 
 # The head (oldest pending) delivery of a webhook, if it may be sent now (never for a revoked

@@ -95,8 +95,7 @@ async def dispatch_batch(
                 .values(rows)
                 .on_conflict_do_nothing(index_elements=["webhook_id", "event_id"])
             )
-        for hook_id in sorted(made):
-            await schedule_delivery(uow, hook_id)
+        await schedule_delivery(uow, sorted(made))
         cursor.last_event_id = events[-1].id
         await uow.commit()
         return sorted(made), len(events) == batch
