@@ -122,7 +122,7 @@ async def read_changes(
     kinds: Iterable[ChangeKind] = tuple(ChangeKind),
 ) -> tuple[Sequence[Change], Position, bool]:
     """Up to `limit` changes after `after` that the viewer may see, the position to resume
-    from (past what was scanned, also when nothing was visible) and whether more are ready."""
+    from (`after` itself when there was none) and whether more are ready now."""
     rows = await uow.scalars(
         select(ChangeLogEntry)
         .where(

@@ -83,7 +83,11 @@ async def _check(
         elif len(cmd.name) > 120:
             errors.add(IntegrationErrorCode.INVALID, "At most 120 characters.", "name")
     if cmd.target_url is not UNSET:
-        problem = await check_target(cmd.target_url) if len(cmd.target_url) <= 2000 else "long"
+        problem = (
+            await check_target(cmd.target_url)
+            if len(cmd.target_url) <= 2000
+            else "At most 2,000 characters."
+        )
         if problem is not None:
             errors.add(IntegrationErrorCode.FORBIDDEN_TARGET, problem, "targetUrl")
     if cmd.document is not UNSET:

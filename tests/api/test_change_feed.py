@@ -148,3 +148,19 @@ async def test_two_processes_read_the_feed_while_orders_are_placed_and_lose_noth
     assert seen == expected  # and in the feed's order
     placed = [r for r in rows if r.kind == "customer_order" and r.operation == "INSERT"]
     assert len(placed) == 24  # 2 writers x 2 companies x 6 orders, all seen above
+
+
+async def test_order_lines_name_what_they_sold_and_match_the_feed(
+    client: httpx.AsyncClient, as_user: Any
+) -> None:
+    acme = await as_user("acme")
+    await place_order(client, acme)
+    lines = await gql(
+        client, "{ orders { nodes { lines { lineId productId stockItemId partId } } } }", token=acme
+    )
+    [line] = lines["data"]["orders"]["nodes"][0]["lines"]
+    products = await gql(client, "{ products(first: 1) { nodes { id } } }", token=acme)
+    assert line["productId"] == products["data"]["products"]["nodes"][0]["id"]
+    assert line["stockItemId"] is None and line["partId"] is None
+    changes, _ = await read_all(client, acme, kinds=["ORDER_LINE"])
+    assert [c["entityId"] for c in changes] == [line["lineId"]]
