@@ -39,6 +39,11 @@ _DUE = text(
     "SELECT EXISTS (SELECT FROM procrastinate_jobs WHERE status = 'todo' "
     "AND (scheduled_at IS NULL OR scheduled_at <= now()))"
 )
+# Error records of deleted jobs; idempotency keys stay (a key defers once, ever).
+_FORGET_RECORDS = text(
+    "DELETE FROM job_record r WHERE r.idempotency_key IS NULL "
+    "AND NOT EXISTS (SELECT FROM procrastinate_jobs j WHERE j.id = r.job_id)"
+)
 STALLED_CHECK_INTERVAL_S = 60.0
 
 
@@ -78,8 +83,10 @@ class JobWorker:
         concurrency: int = 4,
         poll_interval_s: float = 5.0,
         name: str = "pressroom",
+        retention_days: float = 14.0,
     ) -> None:
         self._engine = engine
+        self._retention_h = max(1, round(retention_days * 24))
         self._concurrency = concurrency
         self._poll_interval_s = poll_interval_s
         self._name = name
@@ -98,19 +105,32 @@ class JobWorker:
         self._opened = False
         self._running: Worker | None = None
         self._stop_requested = False
+        self._open_lock = asyncio.Lock()
 
     def _register(self, task: JobTask) -> None:
-        async def run(context: JobContext, payload: dict[str, Any]) -> None:
+        async def run(
+            context: JobContext,
+            payload: dict[str, Any] | None = None,
+            timestamp: int | None = None,  # passed by procrastinate to periodic jobs
+        ) -> None:
             job = context.job
             assert job.id is not None
-            await task.handler(JobRun(job.id, job.attempts + 1, task.max_attempts), payload)
+            data = dict(payload or {})
+            if timestamp is not None:
+                data["scheduled_for"] = timestamp
+            await task.handler(JobRun(job.id, job.attempts + 1, task.max_attempts), data)
 
-        self.app.task(name=task.name, pass_context=True, retry=_Backoff(task), queue=QUEUE)(run)
+        registered = self.app.task(
+            name=task.name, pass_context=True, retry=_Backoff(task), queue=QUEUE
+        )(run)
+        if task.cron is not None:
+            self.app.periodic(cron=task.cron)(registered)
 
     async def open(self) -> None:
-        if not self._opened:
-            await self.app.open_async()
-            self._opened = True
+        async with self._open_lock:
+            if not self._opened:
+                await self.app.open_async()
+                self._opened = True
 
     async def close(self) -> None:
         if self._opened:
@@ -157,7 +177,7 @@ class JobWorker:
     async def run_forever(self) -> None:
         """Run jobs as they become due until ``stop()`` (running jobs finish first) or
         cancellation. A worker that loses its database connection starts again."""
-        stalled = asyncio.create_task(self._retry_stalled_jobs(), name="jobs-stalled")
+        stalled = asyncio.create_task(self._housekeeping(), name="jobs-housekeeping")
         delay = 1.0
         try:
             while not self._stop_requested:
@@ -188,17 +208,34 @@ class JobWorker:
         if self._running is not None:
             self._running.stop()
 
-    async def _retry_stalled_jobs(self) -> None:
+    async def retry_stalled_jobs(self) -> int:
+        """Make jobs due again that a worker left running when it stopped sending heartbeats
+        (it died or lost the database); returns how many."""
         manager = self.app.job_manager
+        stalled = list(await manager.get_stalled_jobs())
+        for job in stalled:
+            logger.warning(
+                "job %s (%s) was left running by a lost worker: retried", job.id, job.task_name
+            )
+            await manager.retry_job(job)
+        return len(stalled)
+
+    async def delete_old_jobs(self) -> None:
+        """Forget jobs that succeeded more than the retention period ago (failed ones stay
+        until staff retry them), and the errors recorded for jobs that are gone."""
+        await self.app.job_manager.delete_old_jobs(nb_hours=self._retention_h)
+        async with self._engine.begin() as conn:
+            await conn.execute(_FORGET_RECORDS)
+
+    async def _housekeeping(self) -> None:
+        rounds = 0
         while True:
             try:
-                for job in await manager.get_stalled_jobs():
-                    logger.warning(
-                        "job %s (%s) was left running by a lost worker: retried",
-                        job.id,
-                        job.task_name,
-                    )
-                    await manager.retry_job(job)
+                await self.open()
+                await self.retry_stalled_jobs()
+                if rounds % 60 == 0:  # hourly
+                    await self.delete_old_jobs()
             except Exception as exc:
-                logger.warning("could not look for stalled jobs: %s", exc)
+                logger.warning("job housekeeping failed: %s", error_text(exc))
+            rounds += 1
             await asyncio.sleep(STALLED_CHECK_INTERVAL_S)

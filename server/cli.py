@@ -153,6 +153,12 @@ def serve(
             f"Storefront on http://{host}:{port}/storefront/ "
             "(the second brand: /storefront/?brand=trade)"
         )
+    from server.jobs import mail_folder, uses_mail_catcher
+
+    if uses_mail_catcher(settings):
+        typer.echo(
+            f"Mail (no SMTP_HOST set): http://{host}:{port}/dev/mail, {mail_folder(settings)}"
+        )
     uvicorn.run(
         "server.asgi:app_factory",
         factory=True,

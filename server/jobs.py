@@ -74,4 +74,5 @@ def job_worker(
         concurrency=settings.worker_concurrency,
         poll_interval_s=settings.job_poll_interval_s,
         name=name,
+        retention_days=settings.job_retention_days,
     )

@@ -51,6 +51,8 @@ class Settings:
     # How often an idle worker looks for due jobs (new jobs wake it at once through NOTIFY;
     # this catches delays and retries that came due).
     job_poll_interval_s: float = 1.0
+    # Succeeded jobs are forgotten after this many days (failed ones stay for staff).
+    job_retention_days: float = 14.0
     # GraphQL hardening (OWASP GraphQL cheat sheet)
     max_depth: int = 12
     max_aliases: int = 30
@@ -101,6 +103,7 @@ class Settings:
             embedded_worker=_bool(env.get("PRESSROOM_EMBEDDED_WORKER"), True),
             worker_concurrency=_int(env.get("PRESSROOM_WORKER_CONCURRENCY"), 4),
             job_poll_interval_s=float(env.get("PRESSROOM_JOB_POLL_INTERVAL_S") or 1.0),
+            job_retention_days=float(env.get("PRESSROOM_JOB_RETENTION_DAYS") or 14.0),
             max_cost=_int(env.get("PRESSROOM_MAX_COST"), 5000),
             public_base_url=env.get("PRESSROOM_PUBLIC_URL", "http://127.0.0.1:8000"),
             read_caches=_bool(env.get("PRESSROOM_READ_CACHES"), True),

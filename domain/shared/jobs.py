@@ -107,13 +107,18 @@ class JobTask:
     """A kind of job: its name, its handler and how it is retried.
 
     The handler raises to fail a run; it is retried after ``retry_delay_s(attempt)`` until
-    ``max_attempts`` runs have failed."""
+    ``max_attempts`` runs have failed.
+
+    With ``cron`` (five fields, or a sixth for seconds, as procrastinate reads them:
+    ``"0 3 * * *"`` is 03:00 UTC daily) the task is also deferred on that schedule, once per
+    due time however many workers run; its payload is then ``{"scheduled_for": <unix time>}``."""
 
     name: str
     handler: JobHandler
     max_attempts: int = 5
     backoff_s: float = 2.0
     max_backoff_s: float = 3600.0
+    cron: str | None = None
 
     def retry_delay_s(self, attempt: int) -> float | None:
         """Seconds to wait after failed run number ``attempt`` (1-based); None: give up."""

@@ -221,3 +221,57 @@ def test_defer_refuses_contradicting_times() -> None:
     with pytest.raises(ValueError):
         scheduled_at(-1, None)
     assert scheduled_at(None, None) is None
+
+
+async def test_a_cron_task_runs_once_per_due_time_across_workers(make_worker) -> None:  # type: ignore[no-untyped-def]
+    handler = Recorder()
+    task = JobTask("t.tick", handler, cron="* * * * * */2")  # every 2 seconds
+    workers = [make_worker(task), make_worker(task)]
+    running = [asyncio.create_task(w.run_forever()) for w in workers]
+    try:
+        await handler.wait_for(2, timeout_s=15)
+    finally:
+        for w in workers:
+            w.stop()
+        await asyncio.wait_for(asyncio.gather(*running), 20)
+    due = [p["scheduled_for"] for _, _, p in handler.runs]
+    assert len(due) == len(set(due))  # two workers, one run per due time
+    assert all(t % 2 == 0 for t in due)
+
+
+async def test_housekeeping_retries_stalled_jobs_and_forgets_old_ones(
+    uow, engine, make_worker
+) -> None:  # type: ignore[no-untyped-def]
+    handler = Recorder(failures=1)
+    worker = make_worker(JobTask("t.record", handler, backoff_s=0))
+    old = await defer(uow, "t.record", {"n": 1})
+    await worker.run_until_idle()  # fails once, then succeeds: an error record
+    lost = await defer(uow, "t.record", {"n": 2})
+    async with engine.begin() as conn:
+        # A worker took the second job and died (its heartbeat is old).
+        wid = await conn.scalar(
+            text(
+                "INSERT INTO procrastinate_workers (last_heartbeat) "
+                "VALUES (now() - interval '1 hour') RETURNING id"
+            )
+        )
+        await conn.execute(
+            text("UPDATE procrastinate_jobs SET status = 'doing', worker_id = :w WHERE id = :id"),
+            {"w": wid, "id": lost},
+        )
+        await conn.execute(
+            text(
+                "UPDATE procrastinate_events SET at = now() - interval '30 days' WHERE job_id = :id"
+            ),
+            {"id": old},
+        )
+
+    assert await worker.retry_stalled_jobs() == 1
+    await worker.run_until_idle()
+    assert (await job(uow, lost)).state is JobState.SUCCEEDED
+    await worker.delete_old_jobs()
+
+    assert await job(uow, old) is None
+    async with engine.connect() as conn:
+        assert await conn.scalar(text("SELECT count(*) FROM job_record")) == 0
+        assert await conn.scalar(text("SELECT count(*) FROM procrastinate_jobs")) == 1
