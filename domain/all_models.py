@@ -2,7 +2,9 @@
 
 from domain.accounts import models as accounts_models
 from domain.catalog import models as catalog_models
+from domain.changes import models as changes_models
 from domain.events import models as events_models
+from domain.integrations import models as integrations_models
 from domain.jobs import models as jobs_models
 from domain.laser import models as laser_models
 from domain.mail import models as mail_models
@@ -15,7 +17,9 @@ __all__ = [
     "Base",
     "accounts_models",
     "catalog_models",
+    "changes_models",
     "events_models",
+    "integrations_models",
     "jobs_models",
     "laser_models",
     "mail_models",

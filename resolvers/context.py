@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Any
@@ -49,6 +49,9 @@ class AppServices:
     turnarounds: TurnaroundCatalogue = field(
         default_factory=lambda: TurnaroundCatalogue({"standard": 5, "express": 2})
     )
+    # The SSRF check of webhook targets (adapters/webhook_http.py TargetGuard): None until the
+    # server sets it; resolvers then check the URL's shape only.
+    webhook_targets: Callable[[str], Awaitable[str | None]] | None = None
     extras: dict[str, Any] = field(default_factory=dict)
 
 

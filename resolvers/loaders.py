@@ -41,6 +41,7 @@ from domain.pricing.result import PriceResult
 from domain.production.models import Job, Requisition, Task
 from domain.shared.errors import DomainError
 from domain.shared.uow import UnitOfWork
+from resolvers.integrations.loaders import IntegrationLoaders
 from resolvers.stock.loaders import StockLoaders
 
 K = TypeVar("K", bound=Hashable)
@@ -307,6 +308,11 @@ class Loaders:
     @cached_property
     def files_by_line(self) -> DataLoader[int, list[OrderFile]]:
         return self._many_by(OrderFile, OrderFile.order_line_id, OrderFile.id, true())
+
+    @cached_property
+    def integrations(self) -> IntegrationLoaders:
+        """API keys, webhooks and deliveries (resolvers/integrations/loaders.py)."""
+        return IntegrationLoaders(self.uow, self.viewer)
 
     @cached_property
     def stock(self) -> StockLoaders:

@@ -8,6 +8,7 @@ defined here, once, and annotates every field and resolver.
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from contextlib import AbstractAsyncContextManager
 from typing import Protocol
 
@@ -32,6 +33,7 @@ from domain.catalog.models import Channel, Configuration, Product, ProductVersio
 from domain.events.ports import EventStream
 from domain.fulfilment.delivery_dates import ShopCalendar
 from domain.fulfilment.turnaround import TurnaroundCatalogue
+from domain.integrations.models import ApiKey, Webhook, WebhookAttempt, WebhookDelivery
 from domain.laser.models import Part
 from domain.laser.shop import LaserShop
 from domain.orders.models import Order, OrderFile, OrderLine, OrderStatusChange
@@ -72,6 +74,13 @@ class Services(Protocol):
     @property
     def files(self) -> FileStorage | None: ...
     @property
+    def debug(self) -> bool: ...
+    @property
+    def webhook_targets(self) -> Callable[[str], Awaitable[str | None]] | None:
+        """The SSRF check of webhook targets (None: the URL's shape only)."""
+        ...
+
+    @property
     def calendar(self) -> ShopCalendar: ...
     @property
     def turnarounds(self) -> TurnaroundCatalogue: ...
@@ -88,6 +97,19 @@ class StockLoaders(Protocol):
     def purchase_order(self) -> DataLoader[int, PurchaseOrder | None]: ...
     @property
     def lines_by_purchase_order(self) -> DataLoader[int, list[PurchaseOrderLine]]: ...
+
+
+class IntegrationLoaders(Protocol):
+    """API keys, webhooks, deliveries and their attempts, scoped to the viewer."""
+
+    @property
+    def api_key(self) -> DataLoader[int, ApiKey | None]: ...
+    @property
+    def webhook(self) -> DataLoader[int, Webhook | None]: ...
+    @property
+    def delivery(self) -> DataLoader[int, WebhookDelivery | None]: ...
+    @property
+    def attempts(self) -> DataLoader[int, list[WebhookAttempt]]: ...
 
 
 class Loaders(Protocol):
@@ -155,6 +177,8 @@ class Loaders(Protocol):
     def files_by_line(self) -> DataLoader[int, list[OrderFile]]: ...
     @property
     def stock(self) -> StockLoaders: ...
+    @property
+    def integrations(self) -> IntegrationLoaders: ...
     @property
     def laser_shop(self) -> DataLoader[int, LaserShop]: ...
     @property

@@ -25,6 +25,8 @@ from adapters.cache_listener import CacheInvalidationListener
 from adapters.db import create_engine, dispose_engine, session_factory
 from adapters.events import EventHub, cancel_and_wait
 from adapters.files import LocalFileStorage
+from adapters.webhook_http import TargetGuard
+from adapters.webhook_worker import WebhookWorker
 from domain.accounts.auth import ThrottleConfig
 from domain.accounts.tokens import TokenConfig
 from domain.fulfilment.delivery_dates import ShopCalendar
@@ -46,6 +48,7 @@ from server.rate_limits import RateLimiter
 from server.response_cache import ResponseCache
 from server.schema import SchemaOptions, build_schema
 from server.settings import Settings
+from server.webhook_runs import WebhookRenderer
 
 logger = logging.getLogger("pressroom")
 # Strawberry logs every GraphQL error at ERROR with a source excerpt of the document, client
@@ -89,6 +92,20 @@ def app_services(settings: Settings) -> AppServices:
     )
 
 
+def webhook_worker(
+    settings: Settings, schema: Any, services: AppServices, sessions: Any, hub: EventHub
+) -> WebhookWorker:
+    """The process's loop that turns events into webhook deliveries (started where webhooks
+    are enabled; also usable directly: tests). Deliveries are sent by the job queue's
+    `webhook.deliver` jobs (server/jobs.py)."""
+    return WebhookWorker(
+        sessions,
+        WebhookRenderer(schema, services, sessions),
+        hub=hub,
+        poll_interval_s=settings.webhook_poll_interval_s,
+    )
+
+
 def tune_gc_after_startup(thresholds: tuple[int, int, int] | None = None) -> None:
     """For a served process: keep the garbage collector off the ~200k objects that live as long
     as the process (modules, schema, mappers). Full collections otherwise walk all of them:
@@ -128,6 +145,7 @@ def create_app(
         tracing.instrument_engine(engine)
         extensions.append(tracing.schema_extension())
     extensions.append(GraphQLObservation)  # last: it sees errors before they are masked
+    services.webhook_targets = TargetGuard(production=not settings.debug)
     schema = build_schema(
         SchemaOptions(
             production=not settings.debug,
@@ -185,12 +203,17 @@ def create_app(
             if settings.embedded_worker
             else None
         )
+        webhooks = webhook_worker(settings, schema, services, sessions, hub)
+        app.state.webhooks = webhooks
+        if settings.webhooks_enabled:
+            await webhooks.start()
         if tune_gc:
             tune_gc_after_startup(settings.gc_thresholds)
             pin_malloc_thresholds()
         try:
             yield
         finally:
+            await webhooks.stop()
             if worker_task is not None:
                 jobs.stop()
                 # Running jobs get the worker's grace period, then it is cancelled.

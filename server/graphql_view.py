@@ -18,6 +18,7 @@ from strawberry.types.graphql import OperationType
 
 from adapters.db import SqlUnitOfWork
 from domain.accounts.auth import viewer_from_token
+from domain.integrations.api_keys import is_api_key, viewer_from_api_key
 from domain.stock.supplier_feed import is_supplier_key, supplier_viewer
 from resolvers.context import AppServices, RequestContext
 from server.graphiql import offline_page
@@ -196,6 +197,10 @@ class PressroomGraphQL(GraphQL[RequestContext, None]):
         if token is not None and is_supplier_key(token):
             # A supplier system's API key (stock messages), not a user's access token.
             viewer = await supplier_viewer(uow, token)
+        elif token is not None and is_api_key(token):
+            # A machine client's key: read on every request, so a revoked key is refused by
+            # every process at once (domain/integrations/api_keys.py).
+            viewer = await viewer_from_api_key(uow, token)
         else:
             viewer = await viewer_from_token(uow, self.services.tokens, token)
         if viewer is None:

@@ -14,6 +14,9 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from adapters.jobs import JobWorker
 from adapters.mail import MailSender, SmtpConfig, SmtpSender, mail_task
 from adapters.mail_catcher import FileMailSender
+from adapters.webhook_http import TargetGuard, WebhookSender
+from adapters.webhook_worker import webhook_task
+from domain.integrations.delivery import DeliveryPolicy
 from domain.shared.jobs import JobTask
 from server.settings import Settings
 
@@ -40,6 +43,18 @@ def job_tasks(settings: Settings, sessions: async_sessionmaker[AsyncSession]) ->
             mail_sender(settings),
             max_attempts=settings.mail_max_attempts,
             backoff_s=settings.mail_backoff_s,
+        ),
+        webhook_task(
+            sessions,
+            WebhookSender(
+                TargetGuard(production=not settings.debug), timeout_s=settings.webhook_timeout_s
+            ),
+            DeliveryPolicy(
+                max_attempts=settings.webhook_max_attempts,
+                backoff_base_s=settings.webhook_backoff_base_s,
+                disable_after=settings.webhook_disable_after,
+            ),
+            backoff_s=settings.webhook_backoff_base_s,
         ),
     ]
 

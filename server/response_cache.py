@@ -148,6 +148,8 @@ class CacheKey:
 
 
 def _scope(family: str, viewer: Viewer) -> tuple[object, ...] | None:
+    if viewer.is_api_key:
+        return None  # a key's root fields are checked on execution (schema/key_scopes.py)
     if family == "catalog":
         if viewer.is_anonymous:
             return ("anonymous",)

@@ -15,7 +15,10 @@ from resolvers.accounts.queries import AccountsQuery
 from resolvers.catalog.mutation_root import CatalogMutation
 from resolvers.catalog.queries import CatalogQuery
 from resolvers.catalog.subscriptions import CatalogSubscription
+from resolvers.changes.queries import ChangesQuery
 from resolvers.context import RequestContext
+from resolvers.integrations.mutation_root import IntegrationsMutation
+from resolvers.integrations.queries import IntegrationsQuery
 from resolvers.jobs.mutation_root import JobsMutation
 from resolvers.jobs.queries import JobsQuery
 from resolvers.laser.mutation_root import LaserMutation
@@ -30,6 +33,7 @@ from resolvers.stock.subscriptions import StockSubscription
 from schema.document_cache import DocumentCache
 from schema.fast_fields import FastLeafExecutor
 from schema.hardening import ProductionErrors, QueryCost
+from schema.key_scopes import ApiKeyScopes
 from schema.shared_subscriptions import SharedSubscriptionSchema
 
 
@@ -50,13 +54,29 @@ class SchemaOptions:
 
 
 @strawberry.type(description="Read the shop's data; everything is scoped to who asks.")
-class Query(NodeQuery, AccountsQuery, CatalogQuery, OrdersQuery, LaserQuery, StockQuery, JobsQuery):
+class Query(
+    NodeQuery,
+    AccountsQuery,
+    CatalogQuery,
+    OrdersQuery,
+    LaserQuery,
+    StockQuery,
+    JobsQuery,
+    IntegrationsQuery,
+    ChangesQuery,
+):
     pass
 
 
 @strawberry.type(description="Change data; each mutation says which right or role it needs.")
 class Mutation(
-    AccountsMutation, CatalogMutation, OrdersMutation, LaserMutation, StockMutation, JobsMutation
+    AccountsMutation,
+    CatalogMutation,
+    OrdersMutation,
+    LaserMutation,
+    StockMutation,
+    JobsMutation,
+    IntegrationsMutation,
 ):
     pass
 
@@ -84,6 +104,7 @@ def build_schema(options: SchemaOptions | None = None) -> strawberry.Schema:
     )
     extensions: list[object] = [
         documents.extension(),
+        ApiKeyScopes,
         lambda: QueryCost(max_cost=options.max_cost, default_page_size=options.default_page_size),
     ]
     if options.production:

@@ -87,6 +87,13 @@ class Settings:
     metrics_token: str | None = None  # when set, /metrics wants `Authorization: Bearer <it>`
     metrics_interval_s: float = 5.0
     tracing: bool = False  # OTEL_EXPORTER_OTLP_ENDPOINT set, or PRESSROOM_TRACING=true
+    # Webhooks (adapters/webhook_worker.py): every served process dispatches and delivers.
+    webhooks_enabled: bool = True
+    webhook_poll_interval_s: float = 1.0
+    webhook_max_attempts: int = 10
+    webhook_backoff_base_s: float = 5.0
+    webhook_disable_after: int = 50
+    webhook_timeout_s: float = 10.0
 
     @property
     def debug(self) -> bool:
@@ -129,6 +136,12 @@ class Settings:
             metrics_enabled=_bool(env.get("PRESSROOM_METRICS"), True),
             metrics_token=env.get("PRESSROOM_METRICS_TOKEN") or None,
             tracing=tracing_configured(env),
+            webhooks_enabled=_bool(env.get("PRESSROOM_WEBHOOKS_ENABLED"), True),
+            webhook_poll_interval_s=float(env.get("PRESSROOM_WEBHOOK_POLL_S") or 1.0),
+            webhook_max_attempts=_int(env.get("PRESSROOM_WEBHOOK_MAX_ATTEMPTS"), 10),
+            webhook_backoff_base_s=float(env.get("PRESSROOM_WEBHOOK_BACKOFF_S") or 5.0),
+            webhook_disable_after=_int(env.get("PRESSROOM_WEBHOOK_DISABLE_AFTER"), 50),
+            webhook_timeout_s=float(env.get("PRESSROOM_WEBHOOK_TIMEOUT_S") or 10.0),
         )
         if s.log_format not in {"json", "console"}:
             raise ValueError("PRESSROOM_LOG_FORMAT must be 'json' or 'console'")

@@ -43,6 +43,7 @@ def live_server(
         "PRESSROOM_JWT_SECRET": secret,
         "PRESSROOM_EMBEDDED_WORKER": "false",
         "PRESSROOM_RATE_LIMITS": "off",
+        "PRESSROOM_WEBHOOKS_ENABLED": "false",
         **(extra_env or {}),
     }
     log = open(log_path, "wb") if log_path is not None else None

@@ -30,6 +30,10 @@ class Viewer:
     role: StaffRole | None = None
     session_id: uuid.UUID | None = None
     supplier_id: int | None = None
+    # Set when a machine client's API key stands for the user: the key's id and the API scopes
+    # (domain/integrations/scopes.py) it may call; None for a person's own login.
+    api_key_id: int | None = None
+    key_scopes: frozenset[str] | None = None
 
     @property
     def is_anonymous(self) -> bool:
@@ -46,6 +50,10 @@ class Viewer:
     @property
     def is_supplier(self) -> bool:
         return self.kind is ViewerKind.SUPPLIER
+
+    @property
+    def is_api_key(self) -> bool:
+        return self.api_key_id is not None
 
     def has(self, right: Right) -> bool:
         return self.kind is ViewerKind.PORTAL and right in self.rights

@@ -185,6 +185,10 @@ class OrderFile(relay.Node):
         return f"/files/order-files/{relay.to_base64('OrderFile', self.id)}"
 
 
+def _gid(type_name: str, pk: int | None) -> relay.GlobalID | None:
+    return None if pk is None else relay.GlobalID(type_name, str(pk))
+
+
 @strawberry.type(description="A line of an order.")
 class OrderLine:
     position: int
@@ -195,6 +199,16 @@ class OrderLine:
     remarks: str
     net: Money | None = strawberry.field(description="Null without VIEW_FINANCES.")
     vat_rate_percent: Decimal
+    line_id: int = strawberry.field(
+        description="The line's own id: what the change feed's ORDER_LINE entries name."
+    )
+    product_id: relay.GlobalID | None = strawberry.field(
+        description="The product sold (a Product), for another system to map the line."
+    )
+    stock_item_id: relay.GlobalID | None = strawberry.field(
+        description="The stock item called off (a StockItem), if any."
+    )
+    part_id: relay.GlobalID | None = strawberry.field(description="The laser part, if any.")
     id_: strawberry.Private[int]
 
     @strawberry.field(description="Files attached to this line.")
@@ -316,6 +330,10 @@ class Order(relay.Node):
                 remarks=line.remarks,
                 net=Money(amount=line.net_amount, currency=self._model.currency) if show else None,
                 vat_rate_percent=line.vat_rate_percent,
+                line_id=line.id,
+                product_id=_gid("Product", line.product_id),
+                stock_item_id=_gid("StockItem", line.stock_item_id),
+                part_id=_gid("Part", line.part_id),
                 id_=line.id,
             )
             for line in rows

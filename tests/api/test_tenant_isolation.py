@@ -46,6 +46,7 @@ from strawberry import relay
 
 from adapters.db import SqlUnitOfWork, session_factory
 from server.schema import build_schema
+from server.settings import Settings
 from tests.factories import gql, login
 
 A, B = "acme", "globex"
@@ -68,6 +69,8 @@ NO_ID_FIELDS: dict[str, str] = {
     "(tests/api/test_stock_supplier_feed.py: another supplier's SKU is unknown)",
     "Mutation.laserMachineUpdate": "changes the shop-wide machine rates, names no object; "
     "staff only",
+    "Mutation.apiKeyCreate": "makes a key of the viewer's own company (staff: of the shop), "
+    "names no object",
     "Mutation.partImportConfirm": "takes an opaque import key (a random UUID), looked up in the "
     "viewer's company only (tests/api/test_laser_import.py: another company's key is NOT_FOUND)",
 }
@@ -113,6 +116,12 @@ HIDDEN_SQL: dict[str, str] = {
     # Suppliers and purchase orders are the shop's: hidden from every portal user.
     "Supplier": "SELECT id FROM supplier ORDER BY id",
     "PurchaseOrder": "SELECT id FROM purchase_order ORDER BY id",
+    # API keys and webhooks of the company, and the shop's own.
+    "ApiKey": "SELECT id FROM api_key WHERE company_id = :victim OR company_id IS NULL ORDER BY id",
+    "Webhook": "SELECT id FROM webhook WHERE company_id = :victim OR company_id IS NULL "
+    "ORDER BY id",
+    "WebhookDelivery": "SELECT id FROM webhook_delivery WHERE company_id = :victim "
+    "OR company_id IS NULL ORDER BY id",
     # Background jobs are the shop's: hidden from every portal user.
     "BackgroundJob": "SELECT id FROM procrastinate_jobs ORDER BY id",
 }
@@ -139,6 +148,11 @@ OWN_SQL: dict[str, str] = {
     "ON p.current_version_id = v.id WHERE p.is_active AND p.kind = 'PRINT' ORDER BY v.id",
     "StockItem": "SELECT id FROM stock_item WHERE company_id = :own ORDER BY id DESC",
     "Part": "SELECT id FROM part WHERE company_id = :own ORDER BY id DESC",
+    # Never the key a walk runs as (the first one made), nor a revoked one.
+    "ApiKey": "SELECT id FROM api_key WHERE company_id = :own AND revoked_at IS NULL "
+    "ORDER BY id DESC",
+    "Webhook": "SELECT id FROM webhook WHERE company_id = :own ORDER BY id DESC",
+    "WebhookDelivery": "SELECT id FROM webhook_delivery WHERE company_id = :own ORDER BY id DESC",
 }
 
 # Where an ID argument's name does not say which type it takes ("groupIds": CustomerGroup or
@@ -157,6 +171,8 @@ UNPROVEN_OK: dict[str, str] = {
     "Mutation.partImportPreview:input.companyId": "staff only; a portal user's value is ignored",
     "Mutation.orderPlace:input.priceTokens.cartLineId": "tokens are only looked up for the "
     "viewer's own lines being ordered; any other ID is ignored",
+    "Mutation.webhookCreate:input.apiKeyId": "an API key calling this makes the webhook for "
+    "itself and ignores the ID (a user's walk proves it)",
     "Query.stockItems:filter.supplierId": "staff only; a portal user's supplier filter "
     "matches nothing whatever the ID",
 }
@@ -736,6 +752,8 @@ async def world(client: httpx.AsyncClient, demo: None, engine: AsyncEngine) -> d
                 tokens[code],
             )
             assert part["data"]["partCreateFromTemplate"]["errors"] == [], part
+    for code in (A, B):
+        await machine_clients(client, tokens, code)
     b_company = gid("Company", await company_id(engine, B))
     created = await gql(
         client,
@@ -800,6 +818,38 @@ async def world(client: httpx.AsyncClient, demo: None, engine: AsyncEngine) -> d
     return tokens
 
 
+async def machine_clients(client: httpx.AsyncClient, tokens: dict[str, str], code: str) -> None:
+    """For a company: an API key holding every right (the walks run as it: tokens["<code>-key"])
+    with two webhooks and a ping queued for each (a delivery), and a second key."""
+    make = (
+        "mutation ($n: String!) { apiKeyCreate(input: {name: $n, rights: [PLACE_ORDERS, "
+        "REQUEST_ORDERS, APPROVE_ORDERS, VIEW_FINANCES, VIEW_COMPANY_ORDERS, MANAGE_USERS, "
+        "MANAGE_GROUPS, MANAGE_COMPANY]}) { secret errors { code } } }"
+    )
+    made = await gql(client, make, {"n": f"{code} ERP"}, tokens[code])
+    assert made["data"]["apiKeyCreate"]["errors"] == [], made
+    key = tokens[f"{code}-key"] = made["data"]["apiKeyCreate"]["secret"]
+    for n in range(2):  # webhookDelete takes one; the other mutations need one left
+        hook = await gql(
+            client,
+            "mutation ($u: String!) { webhookCreate(input: {targetUrl: $u, document: "
+            '"subscription { orderStatusChanged { status order { number } } }"}) '
+            "{ webhook { id } errors { code message } } }",
+            {"u": f"http://127.0.0.1:9/{code}-hook-{n}"},
+            key,
+        )
+        assert hook["data"]["webhookCreate"]["errors"] == [], hook
+        ping = await gql(
+            client,
+            "mutation ($w: ID!) { webhookPing(id: $w) { errors { code } } }",
+            {"w": hook["data"]["webhookCreate"]["webhook"]["id"]},
+            key,
+        )
+        assert ping["data"]["webhookPing"]["errors"] == []
+    spare = await gql(client, make, {"n": f"{code} spare"}, tokens[code])
+    assert spare["data"]["apiKeyCreate"]["errors"] == []
+
+
 async def probe_for(
     client: httpx.AsyncClient, engine: AsyncEngine, token: str, viewer: str, victim: str
 ) -> Probe:
@@ -818,6 +868,13 @@ async def probe_for(
 
 
 # --- the tests ---------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def settings(settings: Settings) -> Settings:
+    """`node` is probed with a fragment on every Node type at once; fields of one name and
+    different types need aliases, more than a client's query is allowed."""
+    return dataclasses.replace(settings, max_aliases=100)
 
 
 def test_every_root_field_with_an_id_is_tested_and_every_other_is_explained() -> None:
@@ -898,26 +955,29 @@ async def test_snapshot_sees_every_write_to_the_company_and_only_those(engine, w
     assert {t for t in a_before if a_before[t] != a_after[t]} == {"portal_user_group"}
 
 
-@pytest.mark.parametrize(("viewer", "victim"), [(A, B), (B, A)])
+@pytest.mark.parametrize(("who", "viewer", "victim"), [(A, A, B), (B, B, A), (f"{A}-key", A, B)])
 async def test_query_ids_of_another_tenant_answer_like_missing_ones(  # type: ignore[no-untyped-def]
-    client, engine, world, viewer, victim
+    client, engine, world, who, viewer, victim
 ) -> None:
-    probe = await probe_for(client, engine, world[viewer], viewer, victim)
+    """As a user of each company, and as an API key of one (which sees what its maker sees)."""
+    probe = await probe_for(client, engine, world[who], viewer, victim)
     differences, unproven = await probe.compare("Query")
     assert not differences, "\n".join(differences)
     assert not unproven, unproven
     assert probe.calls >= 2 * 2 * len(probe.hidden)  # node and nodes at least
 
 
+@pytest.mark.parametrize("who", [A, f"{A}-key"])
 async def test_mutation_ids_of_another_tenant_answer_like_missing_ones_and_change_nothing(  # type: ignore[no-untyped-def]
-    client, engine, world
+    client, engine, world, who
 ) -> None:
+    """As a user of A, and as A's API key."""
     a_id, b_id = await company_id(engine, A), await company_id(engine, B)
     before = await tenant_snapshot(engine, b_id)
     assert before["company"] and before["portal_user"] and before["permission_group"]
     assert before["portal_user_group"] and before["address"]
     a_before = await tenant_snapshot(engine, a_id)
-    probe = await probe_for(client, engine, world[A], A, B)
+    probe = await probe_for(client, engine, world[who], A, B)
     differences, unproven = await probe.compare("Mutation")
     assert not differences, "\n".join(differences)
     assert not unproven, unproven
@@ -959,6 +1019,11 @@ async def test_lists_and_me_show_nothing_of_another_tenant(client, engine, world
     leaked = sorted(m for m in markers if m in seen_by_a)
     assert not leaked, leaked
     assert gid("Company", a_id) in seen_by_a and "ACME Corp." in seen_by_a
+    seen_by_key = await sweep(world[f"{A}-key"])
+    leaked = sorted(m for m in markers if m in seen_by_key)
+    assert not leaked, leaked
+    assert gid("Company", a_id) in seen_by_key and f"{A}-hook" in seen_by_key  # its own webhook
+    assert any(f"{B}-hook" in m for m in markers)
     # The same sweep as staff does reach B's data, so it would see a leak.
     seen_by_staff = await sweep(world["admin"])
     assert gid("Company", b_id) in seen_by_staff and "Globex GmbH" in seen_by_staff

@@ -1,0 +1,1 @@
+"""Change feeds for synchronisation: what changed, in an order a reader can resume from."""

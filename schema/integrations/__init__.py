@@ -1,0 +1,1 @@
+"""GraphQL types of API keys and webhooks."""

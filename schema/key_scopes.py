@@ -1,0 +1,207 @@
+"""Which root fields an API key may call: each root field belongs to one scope, or to people
+only (None). A key's request naming any other root field is refused before anything runs.
+
+Below the root, a key sees what its owner would (rights, roles and tenant scoping apply as
+for any viewer); the scopes decide which doors it may open at all. tests/unit/
+test_key_scopes.py fails when a root field is added without being placed here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+
+from graphql import (
+    DocumentNode,
+    FieldNode,
+    FragmentDefinitionNode,
+    FragmentSpreadNode,
+    GraphQLError,
+    InlineFragmentNode,
+    OperationDefinitionNode,
+    SelectionSetNode,
+)
+from graphql import ExecutionResult as GraphQLExecutionResult
+from strawberry.extensions import SchemaExtension
+
+from domain.integrations.scopes import ApiKeyScope as S
+
+CATALOG, ORDERS, STOCK = S.READ_CATALOG, S.READ_ORDERS, S.READ_STOCK
+
+ROOT_SCOPES: dict[str, S | None] = {
+    # Query
+    "node": S.READ_NODES,  # every type at once: a shop key needs a scope of its own for it
+    "nodes": S.READ_NODES,
+    "me": None,
+    "staffUsers": None,
+    "registrationRequests": None,
+    "apiKeys": None,
+    "backgroundJobs": None,  # the shop's operations, for its staff
+    "companies": S.READ_CUSTOMERS,
+    "customerGroups": S.READ_CUSTOMERS,
+    "channels": CATALOG,
+    "product": CATALOG,
+    "products": CATALOG,
+    "priceQuote": CATALOG,
+    "partQuote": CATALOG,
+    "partTemplates": CATALOG,
+    "laserMachine": CATALOG,
+    "laserMaterials": CATALOG,
+    "parts": ORDERS,
+    "cart": ORDERS,
+    "orders": ORDERS,
+    "jobs": ORDERS,
+    "orderStatusCounts": ORDERS,
+    "stockItems": STOCK,
+    "stockMovements": STOCK,
+    "stockCallOffs": STOCK,
+    "purchaseOrders": STOCK,
+    "purchaseSuggestions": STOCK,
+    "suppliers": STOCK,
+    "changes": S.READ_CHANGES,
+    "webhooks": S.MANAGE_WEBHOOKS,
+    "webhookDeliveries": S.MANAGE_WEBHOOKS,
+    # Mutation: logging in, passwords, people, groups and keys are for people only
+    "tokenCreate": None,
+    "tokenRefresh": None,
+    "tokenRevoke": None,
+    "passwordResetRequest": None,
+    "passwordResetConfirm": None,
+    "registrationRequestCreate": None,
+    "registrationRequestApprove": None,
+    "registrationRequestReject": None,
+    "staffUserCreate": None,
+    "portalUserCreate": None,
+    "portalUserUpdate": None,
+    "permissionGroupCreate": None,
+    "permissionGroupUpdate": None,
+    "permissionGroupDelete": None,
+    "companyCreate": None,
+    "companyUpdate": None,
+    "customerGroupCreate": None,
+    "supplierApiKeyCreate": None,
+    "supplierStockUpdate": None,  # supplier systems have keys of their own
+    "apiKeyCreate": None,
+    "apiKeyRotate": None,
+    "apiKeyRevoke": None,
+    "backgroundJobRetry": None,
+    "channelCreate": S.WRITE_CATALOG,
+    "productCreate": S.WRITE_CATALOG,
+    "productUpdate": S.WRITE_CATALOG,
+    "laserMachineUpdate": S.WRITE_CATALOG,
+    "laserMaterialUpdate": S.WRITE_CATALOG,
+    "configurationCreate": S.WRITE_ORDERS,
+    "configurationUpdate": S.WRITE_ORDERS,
+    "cartLineAdd": S.WRITE_ORDERS,
+    "cartLineRemove": S.WRITE_ORDERS,
+    "cartLineUpdate": S.WRITE_ORDERS,
+    "orderPlace": S.WRITE_ORDERS,
+    "orderApprove": S.WRITE_ORDERS,
+    "orderReject": S.WRITE_ORDERS,
+    "orderCancel": S.WRITE_ORDERS,
+    "orderDeliver": S.WRITE_ORDERS,
+    "orderReorder": S.WRITE_ORDERS,
+    "orderEnterForCustomer": S.WRITE_ORDERS,
+    "orderFileAttach": S.WRITE_ORDERS,
+    "orderFileFlagProblem": S.WRITE_ORDERS,
+    "taskStart": S.WRITE_ORDERS,
+    "taskComplete": S.WRITE_ORDERS,
+    "partCopy": S.WRITE_ORDERS,
+    "partCreateFromDxf": S.WRITE_ORDERS,
+    "partCreateFromTemplate": S.WRITE_ORDERS,
+    "partDelete": S.WRITE_ORDERS,
+    "partImportConfirm": S.WRITE_ORDERS,
+    "partImportPreview": S.WRITE_ORDERS,
+    "partUpdate": S.WRITE_ORDERS,
+    "stockItemCreate": S.WRITE_STOCK,
+    "stockItemUpdate": S.WRITE_STOCK,
+    "stockReceive": S.WRITE_STOCK,
+    "stockAdjust": S.WRITE_STOCK,
+    "stockCallOffCreate": S.WRITE_STOCK,
+    "supplierCreate": S.WRITE_STOCK,
+    "supplierUpdate": S.WRITE_STOCK,
+    "purchaseOrderCreate": S.WRITE_STOCK,
+    "purchaseOrderCancel": S.WRITE_STOCK,
+    "purchaseOrderReceive": S.WRITE_STOCK,
+    "webhookCreate": S.MANAGE_WEBHOOKS,
+    "webhookUpdate": S.MANAGE_WEBHOOKS,
+    "webhookDelete": S.MANAGE_WEBHOOKS,
+    "webhookSecretRotate": S.MANAGE_WEBHOOKS,
+    "webhookPing": S.MANAGE_WEBHOOKS,
+    "webhookDeliveryReplay": S.MANAGE_WEBHOOKS,
+    "webhookDeliveriesReplay": S.MANAGE_WEBHOOKS,
+    # Subscription (what webhooks run)
+    "orderStatusChanged": ORDERS,
+    "jobStatusChanged": ORDERS,
+    "incomingOrders": ORDERS,
+    "stockLevelChanged": STOCK,
+    "livePrice": CATALOG,
+}
+
+
+def root_field_names(document: DocumentNode, operation_name: str | None) -> Iterator[str]:
+    """The root fields an operation selects (through fragments), without `__typename`."""
+    for _, name in root_fields(document, operation_name):
+        yield name
+
+
+def root_fields(document: DocumentNode, operation_name: str | None) -> Iterator[tuple[str, str]]:
+    """(response key, field name) of each root field an operation selects."""
+    fragments = {
+        d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)
+    }
+    ops = [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]
+    if operation_name:
+        ops = [o for o in ops if o.name and o.name.value == operation_name]
+
+    def walk(selection_set: SelectionSetNode, seen: frozenset[str]) -> Iterator[tuple[str, str]]:
+        for sel in selection_set.selections:
+            if isinstance(sel, FieldNode):
+                if not sel.name.value.startswith("__"):
+                    yield (sel.alias or sel.name).value, sel.name.value
+            elif isinstance(sel, InlineFragmentNode):
+                yield from walk(sel.selection_set, seen)
+            elif isinstance(sel, FragmentSpreadNode) and sel.name.value not in seen:
+                fragment = fragments.get(sel.name.value)
+                if fragment is not None:
+                    yield from walk(fragment.selection_set, seen | {sel.name.value})
+
+    for op in ops[:1]:
+        yield from walk(op.selection_set, frozenset())
+
+
+def refused_fields(names: Iterable[str], scopes: frozenset[str]) -> list[str]:
+    """The root fields a key holding `scopes` may not call."""
+    refused = []
+    for name in names:
+        scope = ROOT_SCOPES.get(name)
+        if scope is None or scope.value not in scopes:
+            refused.append(name)
+    return refused
+
+
+class ApiKeyScopes(SchemaExtension):
+    """Refuses an API key's operation that names a root field outside the key's scopes: nothing
+    runs, and each such field gets a FORBIDDEN error at its path, as a permission class would
+    answer."""
+
+    def on_execute(self) -> Iterator[None]:
+        ctx = self.execution_context
+        viewer = getattr(ctx.context, "viewer", None)
+        scopes = getattr(viewer, "key_scopes", None)
+        if scopes is not None and ctx.graphql_document is not None:
+            fields = list(root_fields(ctx.graphql_document, ctx.operation_name))
+            refused = set(refused_fields((name for _, name in fields), scopes))
+            if refused:
+                ctx.result = GraphQLExecutionResult(
+                    data=None,
+                    errors=[
+                        GraphQLError(
+                            f"This API key may not call {name}.",
+                            path=[key],
+                            extensions={"code": "FORBIDDEN"},
+                        )
+                        for key, name in fields
+                        if name in refused
+                    ],
+                )
+        yield
