@@ -21,6 +21,7 @@ import aiosmtplib
 import asyncpg
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.orm import selectinload
 
 from adapters.db import MAIL_CHANNEL, async_url
 from domain.mail.models import OutgoingMail
@@ -89,6 +90,14 @@ class SmtpSender:
         # Stable across retries, so a message sent twice (see module docstring) is recognisable.
         msg["Message-ID"] = f"<outbox-{mail.id}.{int(created.timestamp())}@{self._domain}>"
         msg.set_content(mail.body_text)
+        for file in mail.attachments:
+            maintype, _, subtype = file.content_type.partition("/")
+            msg.add_attachment(
+                file.data,
+                maintype=maintype,
+                subtype=subtype or "octet-stream",
+                filename=file.filename,
+            )
         return msg
 
     async def send(self, mail: OutgoingMail) -> None:
@@ -143,6 +152,7 @@ class MailDispatcher:
                 await session.scalars(
                     select(OutgoingMail)
                     .where(OutgoingMail.sent_at.is_(None), OutgoingMail.attempts < MAX_ATTEMPTS)
+                    .options(selectinload(OutgoingMail.attachments))
                     .order_by(OutgoingMail.id)
                     .limit(limit)
                     .with_for_update(skip_locked=True)
