@@ -20,6 +20,9 @@ from resolvers.node import NodeQuery
 from resolvers.orders.mutation_root import OrdersMutation
 from resolvers.orders.queries import OrdersQuery
 from resolvers.orders.subscriptions import OrdersSubscription
+from resolvers.quotes.mutation_root import QuotesMutation
+from resolvers.quotes.queries import QuotesQuery
+from resolvers.quotes.subscriptions import QuotesSubscription
 from resolvers.stock.mutation_root import StockMutation
 from resolvers.stock.queries import StockQuery
 from resolvers.stock.subscriptions import StockSubscription
@@ -43,17 +46,21 @@ class SchemaOptions:
 
 
 @strawberry.type(description="Read the shop's data; everything is scoped to who asks.")
-class Query(NodeQuery, AccountsQuery, CatalogQuery, OrdersQuery, LaserQuery, StockQuery):
+class Query(
+    NodeQuery, AccountsQuery, CatalogQuery, OrdersQuery, LaserQuery, StockQuery, QuotesQuery
+):
     pass
 
 
 @strawberry.type(description="Change data; each mutation says which right or role it needs.")
-class Mutation(AccountsMutation, CatalogMutation, OrdersMutation, LaserMutation, StockMutation):
+class Mutation(
+    AccountsMutation, CatalogMutation, OrdersMutation, LaserMutation, StockMutation, QuotesMutation
+):
     pass
 
 
 @strawberry.type(description="Live updates over websockets (graphql-transport-ws).")
-class Subscription(CatalogSubscription, OrdersSubscription, StockSubscription):
+class Subscription(CatalogSubscription, OrdersSubscription, StockSubscription, QuotesSubscription):
     pass
 
 

@@ -23,12 +23,15 @@ from starlette.staticfiles import StaticFiles
 
 from adapters.cache_listener import CacheInvalidationListener
 from adapters.db import create_engine, dispose_engine, session_factory
+from adapters.documents import WeasyPrintRenderer
 from adapters.events import EventHub, cancel_and_wait
 from adapters.files import LocalFileStorage
 from adapters.mail import MailDispatcher, SmtpConfig, SmtpSender
 from domain.accounts.auth import ThrottleConfig
 from domain.accounts.tokens import TokenConfig
 from domain.pricing.tokens import PriceTokenConfig
+from domain.quotes.links import LinkSigner
+from domain.quotes.sending import SendingTools
 from domain.shared.read_cache import CACHES
 from resolvers.context import AppServices
 from schema.build import SchemaOptions, build_schema
@@ -36,6 +39,7 @@ from server.file_routes import order_file_download
 from server.graphql_view import PressroomGraphQL
 from server.memory import pin_malloc_thresholds
 from server.part_files import part_file_endpoint
+from server.quote_routes import expire_quotes_forever, quote_pdf_endpoint
 from server.response_cache import ResponseCache
 from server.settings import Settings
 
@@ -120,6 +124,11 @@ def create_app(settings: Settings | None = None, *, tune_gc: bool = False) -> St
     sessions = session_factory(engine)
     services = app_services(settings)
     services.files = LocalFileStorage(Path(settings.data_dir).resolve() / "files")
+    quote_links = LinkSigner(
+        secret=hashlib.sha256(f"quote-pdf:{settings.jwt_secret}".encode()).digest()
+    )
+    services.extras["quote_links"] = quote_links
+    services.extras["quote_sending"] = SendingTools(WeasyPrintRenderer(), services.files)
     schema = build_schema(
         SchemaOptions(
             production=not settings.debug,
@@ -173,12 +182,15 @@ def create_app(settings: Settings | None = None, *, tune_gc: bool = False) -> St
             if settings.mail_enabled
             else None
         )
+        # Quotes past their validity date expire by themselves (accepting checks too).
+        expiry_task = asyncio.create_task(expire_quotes_forever(sessions), name="quote-expiry")
         if tune_gc:
             tune_gc_after_startup(settings.gc_thresholds)
             pin_malloc_thresholds()
         try:
             yield
         finally:
+            await cancel_and_wait(expiry_task)
             if mail_task is not None:
                 await cancel_and_wait(mail_task)
             await hub.stop()
@@ -208,6 +220,11 @@ def create_app(settings: Settings | None = None, *, tune_gc: bool = False) -> St
             Route("/healthz", healthz),
             Route("/files/order-files/{file_id}", order_file_download(services, sessions)),
             Route("/graphql", graphql, methods=["GET", "POST"]),
+            Route(
+                "/files/quotes/{quote_id}/{revision}.pdf",
+                quote_pdf_endpoint(quote_links, services.files, sessions),
+                methods=["GET"],
+            ),
             Route("/files/parts/{id}.dxf", part_file_endpoint(sessions, services), methods=["GET"]),
             WebSocketRoute("/graphql", graphql),
         ],

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from decimal import Decimal
+from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 from strawberry import relay
@@ -20,6 +21,9 @@ from schema.accounts.types import Company, PortalUser, _resolve_by_loader
 from schema.catalog.types import Channel, Product
 from schema.core import UserError
 from schema.pricing.types import Money, Price
+
+if TYPE_CHECKING:
+    from schema.quotes.quote import Quote
 
 OrderStatus = strawberry.enum(state.OrderStatus, description="Where an order stands.")
 OrderKind = strawberry.enum(state.OrderKind, description="How an order came in.")
@@ -329,6 +333,15 @@ class Order(relay.Node):
     async def jobs(self, info: Info) -> list[Job]:
         rows = await info.context.loaders.jobs_by_order.load(self._model.id)
         return [Job.from_model(j) for j in rows]
+
+    @strawberry.field(description="The quote this order was accepted from (kind QUOTE).")
+    async def quote(
+        self, info: Info
+    ) -> Annotated[Quote, strawberry.lazy("schema.quotes.quote")] | None:
+        from schema.quotes.quote import Quote as QuoteType  # the types refer to each other
+
+        q = await info.context.loaders.quotes.quote_by_order.load(self._model.id)
+        return QuoteType.from_model(q) if q else None
 
 
 @strawberry.type(description="A line in the cart, with its price now.")
