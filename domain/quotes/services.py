@@ -84,6 +84,8 @@ async def quote_create(uow: UnitOfWork, viewer: Viewer, cmd: QuoteCreate) -> Quo
     Lines are priced by the engine where they can be."""
     if viewer.is_portal:
         require_quote_requester(viewer)
+        if cmd.company_id not in (None, viewer.company_id):
+            raise DomainError.single(QuoteErrorCode.NOT_FOUND, "Company not found.", "companyId")
         company_id = viewer.company_id
     else:
         require_quote_desk(viewer)

@@ -20,9 +20,9 @@ PARTNER = [IsAuthenticated, IsSupplier]
 class QuotesMutation:
     quote_create = strawberry.mutation(
         resolver=q.quote_create,
-        description="Staff (role ADMIN or SALES): start a draft quote for a customer company. "
-        "A portal user with PLACE_ORDERS or REQUEST_ORDERS: ask for an offer (a REQUESTED "
-        "quote). Lines are priced by the engine where they can be.",
+        description="Staff start a draft quote for a customer company; a portal user asks for "
+        "an offer (a REQUESTED quote of their company). Lines are priced by the engine where "
+        "they can be. Requires staff role ADMIN or SALES, or PLACE_ORDERS or REQUEST_ORDERS.",
         permission_classes=[IsAuthenticated],
     )
     quote_update = strawberry.mutation(

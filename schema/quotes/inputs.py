@@ -171,3 +171,9 @@ class QuoteSendInput:
 @strawberry.input
 class RfqChooseInput:
     invitation_id: relay.GlobalID = strawberry.field(description="The answer picked.")
+
+
+@strawberry.input
+class QuoteDeclineInput:
+    id: relay.GlobalID
+    reason: str = strawberry.field(description="Why the offer is declined (required).")

@@ -15,6 +15,7 @@ from resolvers.quotes.tools import sending_tools
 from schema.accounts.types import Company
 from schema.quotes.inputs import (
     QuoteCreateInput,
+    QuoteDeclineInput,
     QuoteLineAddInput,
     QuoteLineOverrideInput,
     QuoteLineRemoveInput,
@@ -147,7 +148,7 @@ async def quote_withdraw(info: Info, input: QuoteReasonInput) -> QuotePayload:
     )
 
 
-async def quote_decline(info: Info, input: QuoteReasonInput) -> QuotePayload:
+async def quote_decline(info: Info, input: QuoteDeclineInput) -> QuotePayload:
     ctx = info.context
     return await run(
         QuotePayload,
