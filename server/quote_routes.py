@@ -54,9 +54,13 @@ def quote_pdf_endpoint(signer: LinkSigner, files: FileStorage, sessions: Session
     return endpoint
 
 
-async def expire_quotes_forever(sessions: Sessions, interval_s: float = 300.0) -> None:
-    """Every ``interval_s``: expire the quotes whose validity date passed. Any number of
-    processes may run it (rows are claimed with SKIP LOCKED); returns only by cancellation."""
+async def expire_quotes_forever(
+    sessions: Sessions, interval_s: float = 300.0, first_after_s: float = 30.0
+) -> None:
+    """Every ``interval_s`` (the first time ``first_after_s`` after start, out of the way of
+    start-up): expire the quotes whose validity date passed. Any number of processes may run
+    it (rows are claimed with SKIP LOCKED); returns only by cancellation."""
+    await asyncio.sleep(first_after_s)
     while True:
         uow = SqlUnitOfWork(sessions)
         try:

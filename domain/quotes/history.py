@@ -29,12 +29,13 @@ def record(
     detail: str = "",
     *,
     from_status: QuoteStatus | None = None,
+    new: bool = False,
 ) -> None:
     """One history entry and one event. A status change (``from_status`` given, or the same
     status re-entered by a new sending) is published on ``quote.status``; other edits on
-    ``quote.changed``."""
+    ``quote.changed``. ``new``: the quote's first status (a request or a draft)."""
     actor = actor_of(viewer)
-    status_change = from_status is not None
+    status_change = from_status is not None or new
     uow.session.add(
         QuoteHistoryEntry(
             quote_id=quote.id,

@@ -130,7 +130,7 @@ async def quote_create(uow: UnitOfWork, viewer: Viewer, cmd: QuoteCreate) -> Quo
             lines.append(line)
         settle_quote(quote, lines)
         await uow.session.flush()
-        record(uow, viewer, quote, "requested" if viewer.is_portal else "created", from_status=None)
+        record(uow, viewer, quote, "requested" if viewer.is_portal else "created", new=True)
         await uow.commit()
         return quote
 

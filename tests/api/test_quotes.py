@@ -421,3 +421,82 @@ async def test_proposal_expiry_and_late_answers(  # type: ignore[no-untyped-def]
         k1,
     )
     assert codes(late, "rfqAnswer") == ["DEADLINE_PASSED"]
+
+
+TEMPLATE = """mutation($i: QuoteTemplateUpdateInput!) { quoteTemplateUpdate(input: $i) {
+  templates { mailSubject } errors { code field message } } }"""
+
+
+async def test_brand_template_makes_the_document_and_mail(  # type: ignore[no-untyped-def]
+    client, as_user, app, smtp
+) -> None:
+    admin, buyer = await as_user("admin@shop.example"), await as_user("buyer.acme")
+    channels = (await gql(client, "{ channels { id code } }", token=admin))["data"]["channels"]
+    trade = next(c["id"] for c in channels if c["code"] == "trade")
+    broken = await gql(
+        client,
+        TEMPLATE,
+        {
+            "i": {
+                "channelId": trade,
+                "mailSubject": "x",
+                "mailBody": "x",
+                "documentHtml": "{% for %}",
+            }
+        },
+        admin,
+    )
+    assert codes(broken, "quoteTemplateUpdate") == ["INVALID_TEMPLATE"]
+    ok(
+        await gql(
+            client,
+            TEMPLATE,
+            {
+                "i": {
+                    "channelId": trade,
+                    "mailSubject": "Ironleaf offer {{ quote.number }}",
+                    "mailBody": "Dear {{ company.name }}, total {{ totals.gross }}.",
+                    "documentHtml": "<h1>Ironleaf Trade</h1><p>{{ quote.number }}</p>"
+                    "{% for l in lines %}<p>{{ l.title }}: {{ l.net }}</p>{% endfor %}"
+                    "<p>Total {{ totals.gross }}</p>",
+                    "documentCss": "h1 { color: #b45309; }",
+                }
+            },
+            admin,
+        ),
+        "quoteTemplateUpdate",
+    )
+    acme = (await gql(client, "{ me { ... on PortalUser { company { id } } } }", token=buyer))[
+        "data"
+    ]["me"]["company"]["id"]
+    created = ok(
+        await gql(
+            client,
+            CREATE,
+            {
+                "i": {
+                    "companyId": acme,
+                    "channel": "trade",
+                    "lines": [{"title": "Trade banner", "quantity": 1, "net": 25000}],
+                }
+            },
+            admin,
+        ),
+        "quoteCreate",
+    )["quote"]
+    sent = ok(await gql(client, SEND, {"id": created["id"]}, admin), "quoteSend")["quote"]
+    await app.state.mail_dispatcher.send_pending()
+    [mail] = [m for m in smtp.inbox.messages if "Ironleaf offer" in m["Subject"]]
+    assert sent["gross"]["formatted"] in mail.get_body(("plain",)).get_content()
+    [attachment] = list(mail.iter_attachments())
+    document = pdf_text(attachment.get_content())
+    assert "Ironleaf Trade" in document and f"Total {sent['gross']['formatted']}" in document
+    # Portal users cannot change templates.
+    refused = await gql(
+        client,
+        TEMPLATE,
+        {"i": {"mailSubject": "x", "mailBody": "x", "documentHtml": "x"}},
+        buyer,
+        expect_errors=True,
+    )
+    assert refused["errors"][0]["extensions"]["code"] == "FORBIDDEN"
