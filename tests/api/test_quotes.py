@@ -17,6 +17,9 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from adapters.db import SqlUnitOfWork, session_factory
+from domain.quotes.expiry import expire_due_quotes
+from domain.shared.models import utcnow
 from server.settings import Settings
 from tests.factories import gql
 from tests.integration.test_mail import SmtpServer
@@ -84,11 +87,13 @@ def codes(body: dict[str, Any], name: str) -> list[str]:
     return [e["code"] for e in body["data"][name]["errors"]]
 
 
-async def partners(client: httpx.AsyncClient, admin: str) -> list[tuple[str, str, str]]:
+async def partners(
+    client: httpx.AsyncClient, admin: str, prefix: str = ""
+) -> list[tuple[str, str, str]]:
     """Three partner suppliers with API keys: (id, name, key)."""
     out = []
-    for name in ("Foil Masters", "Shine & Co", "Goldleaf Ltd"):
-        email = f"rfq@{name.split()[0].lower()}.example"
+    for name in (f"{prefix}Foil Masters", f"{prefix}Shine & Co", f"{prefix}Goldleaf Ltd"):
+        email = f"rfq@{name.replace(' ', '').replace('&', '').lower()}.example"
         created = await gql(client, SUPPLIER, {"n": name, "e": email}, admin)
         sid = ok(created, "supplierCreate")["supplier"]["id"]
         key = ok(await gql(client, KEY, {"id": sid}, admin), "supplierApiKeyCreate")["apiKey"]
@@ -272,7 +277,7 @@ async def test_quote_request_rfq_send_revise_accept(  # type: ignore[no-untyped-
     assert sent["number"] in document
     assert sent["gross"]["formatted"] in document and sent["net"]["formatted"] in document
     not_chosen = [m for m in smtp.inbox.messages if "not chosen" in m["Subject"]]
-    assert [m["To"] for m in not_chosen] == ["rfq@foil.example"]
+    assert [m["To"] for m in not_chosen] == ["rfq@foilmasters.example"]
     # The signed link serves the same PDF to anyone holding it; a forged one answers 404.
     link = httpx.URL(sent["pdfUrl"])
     served = await client.get(link.raw_path.decode())
@@ -376,6 +381,22 @@ async def test_proposal_expiry_and_late_answers(  # type: ignore[no-untyped-def]
         )
     refused = await gql(client, ACCEPT, {"id": second["id"]}, buyer)
     assert codes(refused, "quoteAccept") == ["EXPIRED"]
+    # The periodic check expires the rest, once (idempotent), with a SYSTEM history entry.
+    third = await _sent_quote(client, admin, acme)
+    async with engine.begin() as conn:
+        await conn.execute(
+            text("UPDATE quote SET valid_until = current_date - 1 WHERE number = :n"),
+            {"n": third["number"]},
+        )
+    uow = SqlUnitOfWork(session_factory(engine))
+    try:
+        assert await expire_due_quotes(uow, utcnow()) == 1
+        assert await expire_due_quotes(uow, utcnow()) == 0
+    finally:
+        await uow.close()
+    expired = (await gql(client, QUOTE, {"id": third["id"]}, admin))["data"]["node"]
+    assert expired["status"] == "EXPIRED"
+    assert ("expired", "SYSTEM") in [(h["action"], h["actor"]) for h in expired["history"]]
     after = (await gql(client, QUOTE, {"id": second["id"]}, buyer))["data"]["node"]
     assert after["status"] == "EXPIRED" and after["order"] is None
 
