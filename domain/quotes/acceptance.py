@@ -48,8 +48,9 @@ class QuotedLine:
 
 
 def order_lines_from_quote(quote: Quote, lines: Sequence[QuoteLine]) -> list[QuotedLine]:
-    """The quoted lines at the quoted prices; a line sourced from a partner carries what
-    fulfilment needs to route it there (``specification.sourcing``)."""
+    """The quoted lines at the quoted prices. Each names its quote line
+    (``specification.quote.lineId``): fulfilment routes a line sourced from a partner by the
+    choice kept there (supplier, answer, cost, date), which the customer never sees."""
     out = []
     for line in lines:
         assert line.net_amount is not None and line.vat_amount is not None
@@ -60,15 +61,6 @@ def order_lines_from_quote(quote: Quote, lines: Sequence[QuoteLine]) -> list[Quo
             "lineId": line.id,
             "revision": quote.revision,
         }
-        if line.supplier_id is not None:
-            spec["sourcing"] = {
-                "supplierId": line.supplier_id,
-                "rfqInvitationId": line.rfq_invitation_id,
-                "costNet": line.cost_net,
-                "deliveryDate": line.supplier_delivery_date.isoformat()
-                if line.supplier_delivery_date
-                else None,
-            }
         out.append(
             QuotedLine(
                 position=line.position,

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import json
 from collections.abc import Iterator
 from typing import Any
 
@@ -16,6 +17,7 @@ import pypdf
 import pytest
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
+from strawberry import relay
 
 from adapters.db import SqlUnitOfWork, session_factory
 from domain.quotes.expiry import expire_due_quotes
@@ -324,8 +326,20 @@ async def test_quote_request_rfq_send_revise_accept(  # type: ignore[no-untyped-
         admin,
     )
     assert back["data"]["node"]["quote"]["number"] == sent["number"]
-    sourcing = back["data"]["node"]["lines"][2]["specification"]["sourcing"]
-    assert sourcing["costNet"] == 32000 and sourcing["deliveryDate"] == "2031-01-10"
+    ordered = back["data"]["node"]["lines"][2]["specification"]
+    assert ordered["quote"]["lineId"] == int(relay.GlobalID.from_id(foil["id"]).node_id)
+    assert "sourcing" not in ordered and "32000" not in json.dumps(ordered)  # the shop's cost
+    async with engine.connect() as conn:
+        routed = (
+            await conn.execute(
+                text(
+                    "SELECT s.name, l.cost_net, l.supplier_delivery_date FROM quote_line l "
+                    "JOIN supplier s ON s.id = l.supplier_id WHERE l.id = :l"
+                ),
+                {"l": ordered["quote"]["lineId"]},
+            )
+        ).one()
+    assert tuple(routed) == ("Shine & Co", 32000, dt.date(2031, 1, 10))
     # Customers see the status changes; staff every change, each with its actor.
     seen_by_customer = [(h["action"], h["actor"]) for h in accepted["quote"]["history"]]
     assert seen_by_customer == [
