@@ -22,6 +22,7 @@ import { Login } from "./pages/Login";
 import { OrderDetail } from "./pages/OrderDetail";
 import { Orders } from "./pages/Orders";
 import { PartsLibrary } from "./pages/Parts";
+import { Quotes } from "./pages/Quotes";
 import { returnTo } from "./lib/returnTo";
 
 export function Shell() {
@@ -59,6 +60,7 @@ export function Shell() {
             <Route path="/cart">{() => <RequireLogin><CartPage /></RequireLogin>}</Route>
             <Route path="/orders">{() => <RequireLogin><Orders /></RequireLogin>}</Route>
             <Route path="/orders/:id">{(p) => <RequireLogin><OrderDetail id={p.id} /></RequireLogin>}</Route>
+            <Route path="/quotes">{() => <RequireLogin><Quotes /></RequireLogin>}</Route>
             <Route path="/approvals">{() => <RequireLogin><Approvals /></RequireLogin>}</Route>
             <Route>
               <div className="empty">This page does not exist. <Link href="/">Back to the catalogue</Link></div>
@@ -118,6 +120,7 @@ function Header() {
           {portal && <NavLink href="/laser">Laser parts</NavLink>}
           {portal && <NavLink href="/parts">Parts library</NavLink>}
           {portal && <NavLink href="/orders">Orders</NavLink>}
+          {portal && <NavLink href="/quotes">Quotes</NavLink>}
           {portal && can("APPROVE_ORDERS") && (
             <NavLink href="/approvals">
               Approvals {pendingCount > 0 && <span className="count" data-testid="pending-count">{pendingCount}</span>}
