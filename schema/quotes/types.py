@@ -116,7 +116,14 @@ class QuoteLine(relay.Node):
     async def resolve_nodes(  # type: ignore[override]
         cls, *, info: Info, node_ids: Iterable[str], required: bool = False
     ) -> list[QuoteLine | None]:
-        return await _nodes(cls, info, node_ids, "line")
+        loaders = info.context.loaders.quotes
+        ids = [int(raw) if raw.isdigit() else -1 for raw in node_ids]
+        rows = await loaders.line.load_many(ids)
+        quotes = await loaders.quote.load_many([r.quote_id if r else -1 for r in rows])
+        return [
+            cls.from_model(r, q.currency) if r is not None and q is not None else None
+            for r, q in zip(rows, quotes, strict=True)
+        ]
 
     @strawberry.field(description="What the customer pays for the line (null: not priced yet).")
     def net(self) -> Money | None:
