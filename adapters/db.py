@@ -22,7 +22,8 @@ from sqlalchemy.sql import Executable
 from adapters.job_store import SqlJobQueue
 from domain import all_models  # noqa: F401  (every table known: foreign keys resolve)
 from domain.events.models import Event
-from domain.mail.models import MAIL_SEND_TASK, OutgoingMail
+from domain.mail.models import MAIL_SEND_TASK, MailAttachment, OutgoingMail
+from domain.shared.mail import Attachment
 from domain.shared.read_cache import CACHES, WATCHED_TABLES
 
 EVENT_CHANNEL = "pressroom_events"
@@ -184,17 +185,43 @@ class SqlUnitOfWork:
     def record_event(self, topic: str, company_id: int | None, payload: dict[str, Any]) -> None:
         self._events.append({"topic": topic, "company_id": company_id, "payload": payload})
 
-    def send_mail(self, to_address: str, subject: str, body_text: str) -> None:
-        self._mail.append({"to_address": to_address, "subject": subject, "body_text": body_text})
+    def send_mail(
+        self,
+        to_address: str,
+        subject: str,
+        body_text: str,
+        attachments: Sequence[Attachment] = (),
+    ) -> None:
+        self._mail.append(
+            {
+                "to_address": to_address,
+                "subject": subject,
+                "body_text": body_text,
+                "attachments": tuple(attachments),
+            }
+        )
 
     async def commit(self) -> None:
         session = self.session
         if self._mail:
             # One job per message, deferred in this transaction (adapters/mail.py sends it).
-            ids = (
-                await session.scalars(insert(OutgoingMail).returning(OutgoingMail.id), self._mail)
-            ).all()
-            for mail_id in ids:
+            for mail in self._mail:
+                files = mail["attachments"]
+                row = {k: v for k, v in mail.items() if k != "attachments"}
+                mail_id = await session.scalar(insert(OutgoingMail).returning(OutgoingMail.id), row)
+                if files:
+                    await session.execute(
+                        insert(MailAttachment),
+                        [
+                            {
+                                "mail_id": mail_id,
+                                "filename": f.filename,
+                                "content_type": f.content_type,
+                                "data": f.data,
+                            }
+                            for f in files
+                        ],
+                    )
                 await self.jobs.defer(MAIL_SEND_TASK, {"mail_id": mail_id})
         if self._events:
             await session.execute(

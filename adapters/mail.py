@@ -22,6 +22,7 @@ from typing import Any, Protocol
 
 import aiosmtplib
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.orm import selectinload
 
 from domain.mail.models import MAIL_SEND_TASK, OutgoingMail
 from domain.shared.jobs import JobRun, JobTask
@@ -92,6 +93,14 @@ class SmtpSender:
         # Stable across retries, so a message sent twice (see module docstring) is recognisable.
         msg["Message-ID"] = f"<outbox-{mail.id}.{int(created.timestamp())}@{self._domain}>"
         msg.set_content(mail.body_text)
+        for file in mail.attachments:
+            maintype, _, subtype = file.content_type.partition("/")
+            msg.add_attachment(
+                file.data,
+                maintype=maintype,
+                subtype=subtype or "octet-stream",
+                filename=file.filename,
+            )
         return msg
 
     async def send(self, mail: OutgoingMail) -> None:
@@ -120,7 +129,12 @@ class MailDelivery:
         async with self._sessions() as session:
             # Locked while sending: a second run of the same job waits and then sees sent_at.
             # A row that was given up is sent again when staff retry its job.
-            row = await session.get(OutgoingMail, int(payload["mail_id"]), with_for_update=True)
+            row = await session.get(
+                OutgoingMail,
+                int(payload["mail_id"]),
+                with_for_update=True,
+                options=[selectinload(OutgoingMail.attachments)],
+            )
             if row is None or row.sent_at is not None:
                 return
             try:

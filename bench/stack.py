@@ -141,7 +141,6 @@ def server_env(db: Database, secret: str, extra: dict[str, str] | None = None) -
         "PRESSROOM_ENV": "production",
         "PRESSROOM_JWT_SECRET": secret,
         "PRESSROOM_EMBEDDED_WORKER": "false",
-        "PRESSROOM_MAIL_ENABLED": "false",
         # The load comes from one address: rate limits would refuse it (a run may pass its own).
         "PRESSROOM_RATE_LIMITS": "off",
         "PRESSROOM_LOG_LEVEL": "WARNING",

@@ -10,6 +10,7 @@ from domain.laser import models as laser_models
 from domain.mail import models as mail_models
 from domain.orders import models as orders_models
 from domain.production import models as production_models
+from domain.quotes import models as quotes_models
 from domain.shared.models import Base
 from domain.stock import models as stock_models
 
@@ -25,5 +26,6 @@ __all__ = [
     "mail_models",
     "orders_models",
     "production_models",
+    "quotes_models",
     "stock_models",
 ]

@@ -24,6 +24,8 @@ from domain.events.ports import EventStream
 from domain.fulfilment.delivery_dates import ShopCalendar
 from domain.fulfilment.turnaround import TurnaroundCatalogue
 from domain.pricing.tokens import PriceTokenConfig
+from domain.quotes.links import LinkSigner
+from domain.quotes.sending import SendingTools
 from domain.shared.ports import FileStorage
 from resolvers.loaders import Loaders
 from schema.context import RequestUnitOfWork
@@ -53,6 +55,9 @@ class AppServices:
     # server sets it; resolvers then check the URL's shape only.
     webhook_targets: Callable[[str], Awaitable[str | None]] | None = None
     extras: dict[str, Any] = field(default_factory=dict)
+    # Quotes: signed PDF links and what sending needs (set by server/app.py).
+    quote_links: LinkSigner | None = None
+    quote_sending: SendingTools | None = None
 
 
 # Loaders of the subscription event being sent. Strawberry keeps one context per websocket

@@ -42,6 +42,7 @@ from domain.production.models import Job, Requisition, Task
 from domain.shared.errors import DomainError
 from domain.shared.uow import UnitOfWork
 from resolvers.integrations.loaders import IntegrationLoaders
+from resolvers.quotes.loaders import QuoteLoaders
 from resolvers.stock.loaders import StockLoaders
 
 K = TypeVar("K", bound=Hashable)
@@ -318,6 +319,11 @@ class Loaders:
     def stock(self) -> StockLoaders:
         """Stock items, suppliers and purchase orders (resolvers/stock/loaders.py)."""
         return StockLoaders(self.uow, self.viewer)
+
+    @cached_property
+    def quotes(self) -> QuoteLoaders:
+        """Quotes, their lines, revisions and history, RFQs (resolvers/quotes/loaders.py)."""
+        return QuoteLoaders(self.uow, self.viewer)
 
     # Laser: the shop's price list once per request; parts scoped to the viewer's company.
     @cached_property

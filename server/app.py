@@ -23,6 +23,7 @@ from starlette.staticfiles import StaticFiles
 
 from adapters.cache_listener import CacheInvalidationListener
 from adapters.db import create_engine, dispose_engine, session_factory
+from adapters.documents import WeasyPrintRenderer
 from adapters.events import EventHub, cancel_and_wait
 from adapters.files import LocalFileStorage
 from adapters.webhook_http import TargetGuard
@@ -32,6 +33,8 @@ from domain.accounts.tokens import TokenConfig
 from domain.fulfilment.delivery_dates import ShopCalendar
 from domain.fulfilment.turnaround import TurnaroundCatalogue
 from domain.pricing.tokens import PriceTokenConfig
+from domain.quotes.links import LinkSigner
+from domain.quotes.sending import SendingTools
 from domain.shared.read_cache import CACHES
 from resolvers.context import AppServices
 from server.dev_mail import dev_mail_routes
@@ -44,6 +47,7 @@ from server.memory import pin_malloc_thresholds
 from server.observability.metrics import Sampler, metrics_endpoint
 from server.observability.requests import GraphQLObservation, RequestObserver
 from server.part_files import part_file_endpoint
+from server.quote_routes import quote_pdf_endpoint
 from server.rate_limits import RateLimiter
 from server.response_cache import ResponseCache
 from server.schema import SchemaOptions, build_schema
@@ -146,6 +150,11 @@ def create_app(
         extensions.append(tracing.schema_extension())
     extensions.append(GraphQLObservation)  # last: it sees errors before they are masked
     services.webhook_targets = TargetGuard(production=not settings.debug)
+    quote_links = LinkSigner(
+        secret=hashlib.sha256(f"quote-pdf:{settings.jwt_secret}".encode()).digest()
+    )
+    services.quote_links = quote_links
+    services.quote_sending = SendingTools(WeasyPrintRenderer(), services.files)
     schema = build_schema(
         SchemaOptions(
             production=not settings.debug,
@@ -251,6 +260,11 @@ def create_app(
         Route("/healthz", healthz),
         Route("/files/order-files/{file_id}", order_file_download(services, sessions)),
         Route("/graphql", graphql, methods=["GET", "POST"]),
+        Route(
+            "/files/quotes/{quote_id}/{revision}.pdf",
+            quote_pdf_endpoint(quote_links, services.files, sessions),
+            methods=["GET"],
+        ),
         Route("/files/parts/{id}.dxf", part_file_endpoint(sessions, services), methods=["GET"]),
         WebSocketRoute("/graphql", graphql),
         # Development only: the mail catcher's messages (no SMTP server configured).

@@ -18,6 +18,7 @@ from adapters.webhook_http import TargetGuard, WebhookSender
 from adapters.webhook_worker import webhook_task
 from domain.integrations.delivery import DeliveryPolicy
 from domain.shared.jobs import JobTask
+from server.quote_routes import quote_expiry_task
 from server.settings import Settings
 
 
@@ -38,6 +39,7 @@ def mail_sender(settings: Settings) -> MailSender:
 
 def job_tasks(settings: Settings, sessions: async_sessionmaker[AsyncSession]) -> list[JobTask]:
     return [
+        quote_expiry_task(sessions),
         mail_task(
             sessions,
             mail_sender(settings),

@@ -27,6 +27,9 @@ from resolvers.node import NodeQuery
 from resolvers.orders.mutation_root import OrdersMutation
 from resolvers.orders.queries import OrdersQuery
 from resolvers.orders.subscriptions import OrdersSubscription
+from resolvers.quotes.mutation_root import QuotesMutation
+from resolvers.quotes.queries import QuotesQuery
+from resolvers.quotes.subscriptions import QuotesSubscription
 from resolvers.stock.mutation_root import StockMutation
 from resolvers.stock.queries import StockQuery
 from resolvers.stock.subscriptions import StockSubscription
@@ -64,6 +67,7 @@ class Query(
     JobsQuery,
     IntegrationsQuery,
     ChangesQuery,
+    QuotesQuery,
 ):
     pass
 
@@ -77,12 +81,13 @@ class Mutation(
     StockMutation,
     JobsMutation,
     IntegrationsMutation,
+    QuotesMutation,
 ):
     pass
 
 
 @strawberry.type(description="Live updates over websockets (graphql-transport-ws).")
-class Subscription(CatalogSubscription, OrdersSubscription, StockSubscription):
+class Subscription(CatalogSubscription, OrdersSubscription, StockSubscription, QuotesSubscription):
     pass
 
 

@@ -8,8 +8,17 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import BigInteger, DateTime, Identity, Integer, String, Text
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy import (
+    BigInteger,
+    DateTime,
+    ForeignKey,
+    Identity,
+    Integer,
+    LargeBinary,
+    String,
+    Text,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from domain.shared.models import Base, Timestamped
 
@@ -27,3 +36,19 @@ class OutgoingMail(Base, Timestamped):
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     last_error: Mapped[str | None] = mapped_column(Text)
     failed_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    attachments: Mapped[list[MailAttachment]] = relationship(
+        lazy="raise", order_by="MailAttachment.id"
+    )
+
+
+class MailAttachment(Base):
+    """The bytes of an attachment, kept with its message until it is sent."""
+
+    __tablename__ = "mail_attachment"
+    id: Mapped[int] = mapped_column(BigInteger, Identity(), primary_key=True)
+    mail_id: Mapped[int] = mapped_column(
+        ForeignKey("mail_outbox.id", ondelete="CASCADE"), index=True
+    )
+    filename: Mapped[str] = mapped_column(String(200))
+    content_type: Mapped[str] = mapped_column(String(100))
+    data: Mapped[bytes] = mapped_column(LargeBinary)

@@ -24,7 +24,12 @@ from domain.shared.errors import ErrorCollector
 from domain.shared.money import Money
 from domain.shared.uow import UnitOfWork
 
-NUMBER_PREFIXES = {OrderKind.WEB: "i", OrderKind.STAFF: "o", OrderKind.CALL_OFF: "c"}
+NUMBER_PREFIXES = {
+    OrderKind.WEB: "i",
+    OrderKind.QUOTE: "i",
+    OrderKind.STAFF: "o",
+    OrderKind.CALL_OFF: "c",
+}
 
 
 def check_idempotency_key(errors: ErrorCollector, key: str, code: Enum) -> None:

@@ -25,6 +25,7 @@ class OrderKind(StrEnum):
     WEB = "WEB"  # placed by a customer online (i-)
     STAFF = "STAFF"  # entered by the shop on a customer's behalf (o-)
     CALL_OFF = "CALL_OFF"  # customer-held stock called off (c-)
+    QUOTE = "QUOTE"  # an accepted quote (i-), at the quoted prices
 
 
 class Actor(StrEnum):

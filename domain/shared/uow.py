@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from contextlib import AbstractAsyncContextManager
-from typing import Any, Protocol, TypeVar
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql import Executable
 
 from domain.shared.jobs import JobQueue
+
+if TYPE_CHECKING:
+    from domain.shared.mail import Attachment
 
 T = TypeVar("T")
 
@@ -45,8 +48,15 @@ class UnitOfWork(Protocol):
     def record_event(self, topic: str, company_id: int | None, payload: dict[str, Any]) -> None:
         """Queue an event; it is written to the outbox by ``commit`` in the same transaction."""
 
-    def send_mail(self, to_address: str, subject: str, body_text: str) -> None:
-        """Queue an e-mail; it is written to the mail outbox by ``commit``."""
+    def send_mail(
+        self,
+        to_address: str,
+        subject: str,
+        body_text: str,
+        attachments: Sequence[Attachment] = (),
+    ) -> None:
+        """Queue an e-mail (with files attached); it is written to the mail outbox by
+        ``commit``."""
 
     async def scalars(self, stmt: Executable) -> Sequence[Any]: ...
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from decimal import Decimal
-from typing import TypeAlias
+from typing import TYPE_CHECKING, Annotated, TypeAlias
 
 import strawberry
 from strawberry import relay
@@ -22,6 +22,9 @@ from schema.catalog.types import Channel, Product
 from schema.context import Info
 from schema.core import UserError
 from schema.pricing.types import Money, Price
+
+if TYPE_CHECKING:
+    from schema.quotes.quote import Quote
 
 # GraphQL enums are the domain enums themselves: strawberry.enum registers a class in place,
 # and the alias lets mypy read the name as a type.
@@ -357,6 +360,15 @@ class Order(relay.Node):
     async def jobs(self, info: Info) -> list[Job]:
         rows = await info.context.loaders.jobs_by_order.load(self._model.id)
         return [Job.from_model(j) for j in rows]
+
+    @strawberry.field(description="The quote this order was accepted from (kind QUOTE).")
+    async def quote(
+        self, info: Info
+    ) -> Annotated[Quote, strawberry.lazy("schema.quotes.quote")] | None:
+        from schema.quotes.quote import Quote as QuoteType  # the types refer to each other
+
+        q = await info.context.loaders.quotes.quote_by_order.load(self._model.id)
+        return QuoteType.from_model(q) if q else None
 
 
 @strawberry.type(description="A line in the cart, with its price now.")

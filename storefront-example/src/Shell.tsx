@@ -24,6 +24,7 @@ import { Login } from "./pages/Login";
 import { OrderDetail } from "./pages/OrderDetail";
 import { Orders } from "./pages/Orders";
 import { PartsLibrary } from "./pages/Parts";
+import { Quotes } from "./pages/Quotes";
 import { returnTo } from "./lib/returnTo";
 
 export function Shell() {
@@ -62,6 +63,7 @@ export function Shell() {
             <Route path="/cart">{() => <RequireLogin><CartPage /></RequireLogin>}</Route>
             <Route path="/orders">{() => <RequireLogin><Orders /></RequireLogin>}</Route>
             <Route path="/orders/:id">{(p) => <RequireLogin><OrderDetail id={p.id} /></RequireLogin>}</Route>
+            <Route path="/quotes">{() => <RequireLogin><Quotes /></RequireLogin>}</Route>
             <Route path="/approvals">{() => <RequireLogin><Approvals /></RequireLogin>}</Route>
             <Route>
               <div className="empty">{t.notFound} <Link href="/">{t.backToCatalogue}</Link></div>
@@ -123,6 +125,7 @@ function Header() {
           {portal && <NavLink href="/laser">{t.navLaser}</NavLink>}
           {portal && <NavLink href="/parts">{t.navParts}</NavLink>}
           {portal && <NavLink href="/orders">{t.navOrders}</NavLink>}
+          {portal && <NavLink href="/quotes">{t.navQuotes}</NavLink>}
           {portal && can("APPROVE_ORDERS") && (
             <NavLink href="/approvals">
               {t.navApprovals} {pendingCount > 0 && <span className="count" data-testid="pending-count">{pendingCount}</span>}

@@ -45,3 +45,24 @@ async def test_readme_pricing_examples_run(client, demo) -> None:  # type: ignor
     assert answer["price"]["valid"] is True and answer["price"]["messages"] == []
     assert [row["quantity"] for row in answer["table"]] == [250, 1000, 2500]
     assert answer["priceToken"]
+
+
+async def test_readme_quote_walkthrough_runs(client, demo, as_user) -> None:  # type: ignore[no-untyped-def]
+    blocks = _blocks()
+    request = next(b for b in blocks if "mutation QuoteRequest" in b)
+    send = next(b for b in blocks if "mutation QuoteSend" in b)
+    accept = next(b for b in blocks if "mutation QuoteAccept" in b)
+    products = await gql(client, '{ products(channel: "main") { nodes { id code } } }')
+    leaflet = next(p for p in products["data"]["products"]["nodes"] if p["code"] == "leaflet")
+    buyer = await as_user("buyer.acme")
+    asked = (await gql(client, request, {"productId": leaflet["id"]}, buyer))["data"]
+    assert asked["quoteCreate"]["errors"] == []
+    quote = asked["quoteCreate"]["quote"]
+    assert quote["status"] == "REQUESTED" and quote["lines"][0]["priceLines"]
+    admin = await as_user("admin@shop.example")
+    sent = (await gql(client, send, {"id": quote["id"]}, admin))["data"]["quoteSend"]
+    assert sent["errors"] == [] and sent["quote"]["pdfUrl"]
+    boss = await as_user("boss.acme")
+    done = (await gql(client, accept, {"id": quote["id"]}, boss))["data"]["quoteAccept"]
+    assert done["errors"] == [] and done["order"]["status"] == "RELEASED"
+    assert done["quote"]["order"]["number"] == done["order"]["number"]

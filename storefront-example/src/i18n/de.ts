@@ -9,6 +9,7 @@ export const de: Messages = {
   navLaser: "Laserteile",
   navParts: "Teilebibliothek",
   navOrders: "Bestellungen",
+  navQuotes: "Angebote",
   navApprovals: "Freigaben",
   navLabel: "Hauptmenü",
   cart: "Warenkorb",

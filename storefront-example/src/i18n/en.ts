@@ -12,6 +12,7 @@ export const en = {
   navLaser: "Laser parts",
   navParts: "Parts library",
   navOrders: "Orders",
+  navQuotes: "Quotes",
   navApprovals: "Approvals",
   navLabel: "Main",
   cart: "Cart",
