@@ -16,14 +16,22 @@ from typing import Any
 from graphql import ASTValidationRule, DocumentNode, GraphQLError, parse, validate
 from strawberry.extensions import SchemaExtension
 
+from schema.document_limits import DocumentLimits
+
 
 class DocumentCache:
     """The per-schema store behind `DocumentCacheExtension` (LRU by query text)."""
 
     def __init__(
-        self, rules: Sequence[type[ASTValidationRule]], *, max_tokens: int, maxsize: int
+        self,
+        rules: Sequence[type[ASTValidationRule]],
+        *,
+        max_tokens: int,
+        maxsize: int,
+        limits: DocumentLimits | None = None,
     ) -> None:
         self.rules = tuple(rules)
+        self.limits = limits or DocumentLimits()
         self.max_tokens = max_tokens
         self.maxsize = maxsize
         self._parsed: OrderedDict[str, DocumentNode] = OrderedDict()
@@ -54,16 +62,23 @@ class DocumentCache:
         self, schema: Any, query: str, document: DocumentNode, rules: tuple[Any, ...]
     ) -> list[GraphQLError]:
         if self._parsed.get(query) is not document:
-            return validate(schema, document, rules)  # not the cached parse: nothing to reuse
+            return self._validate(schema, document, rules)  # not the cached parse
         errors = self._validated.get(query)
         if errors is None:
-            errors = validate(schema, document, rules)
+            errors = self._validate(schema, document, rules)
             self._validated[query] = errors
             if len(self._validated) > self.maxsize:
                 self._validated.popitem(last=False)
         else:
             self._validated.move_to_end(query)
         return errors
+
+    def _validate(
+        self, schema: Any, document: DocumentNode, rules: tuple[Any, ...]
+    ) -> list[GraphQLError]:
+        # The limits first, in one linear pass: a document over them never reaches the
+        # specified rules, some of which are quadratic in what a fragment expands to.
+        return self.limits.check(document) or validate(schema, document, rules)
 
 
 class DocumentCacheExtension(SchemaExtension):

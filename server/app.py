@@ -36,6 +36,7 @@ from server.file_routes import order_file_download
 from server.graphql_view import PressroomGraphQL
 from server.memory import pin_malloc_thresholds
 from server.part_files import part_file_endpoint
+from server.request_limits import BodyLimits
 from server.response_cache import ResponseCache
 from server.settings import Settings
 
@@ -127,6 +128,7 @@ def create_app(settings: Settings | None = None, *, tune_gc: bool = False) -> St
             max_aliases=settings.max_aliases,
             max_tokens=settings.max_tokens,
             max_cost=settings.max_cost,
+            max_validation_work=settings.max_validation_work,
             default_page_size=settings.default_page_size,
         )
     )
@@ -138,6 +140,12 @@ def create_app(settings: Settings | None = None, *, tune_gc: bool = False) -> St
         allow_queries_via_get=True,
         multipart_uploads_enabled=True,  # guarded by the preflight header in the view
         response_cache=ResponseCache(CACHES) if settings.read_caches else None,
+        request_timeout_s=settings.request_timeout_s,
+        body_limits=BodyLimits(
+            json_bytes=settings.max_json_bytes,
+            upload_total_bytes=settings.max_upload_bytes,
+            upload_file_bytes=settings.max_upload_file_bytes,
+        ),
     )
 
     async def healthz(request: Request) -> JSONResponse:
