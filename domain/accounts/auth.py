@@ -15,6 +15,7 @@ from domain.accounts.models import (
     AuthSession,
     Company,
     LoginThrottle,
+    PasswordResetToken,
     PermissionGroup,
     PortalUser,
     RefreshToken,
@@ -235,6 +236,23 @@ async def revoke_user_sessions(uow: UnitOfWork, *, portal_user_id: int, reason: 
         update(AuthSession)
         .where(AuthSession.portal_user_id == portal_user_id, AuthSession.revoked_at.is_(None))
         .values(revoked_at=utcnow(), revoked_reason=reason)
+    )
+
+
+async def end_password_resets(
+    uow: UnitOfWork, *, portal_user_id: int | None = None, staff_user_id: int | None = None
+) -> None:
+    """Marks every outstanding reset token of the account used: a reset link mailed before a
+    password change (a reset, or a change by a manager) must not set the password again."""
+    owner = (
+        PasswordResetToken.portal_user_id == portal_user_id
+        if portal_user_id is not None
+        else PasswordResetToken.staff_user_id == staff_user_id
+    )
+    await uow.session.execute(
+        update(PasswordResetToken)
+        .where(owner, PasswordResetToken.used_at.is_(None))
+        .values(used_at=utcnow())
     )
 
 
