@@ -22,6 +22,7 @@ from domain.orders.state import OrderStatus
 from domain.pricing.errors import PricingErrorCode
 from domain.pricing.tokens import PriceTokenConfig, configuration_hash, verify_price_token
 from domain.shared.errors import DomainError, ErrorCollector
+from domain.shared.idempotency import request_fingerprint
 from domain.shared.models import utcnow
 from domain.shared.uow import UnitOfWork
 
@@ -205,6 +206,13 @@ async def order_place(
         )
         existing = await _existing(uow, viewer.company_id, cmd.idempotency_key)
         if existing is not None:
+            if existing.idempotency_fingerprint not in (None, request_fingerprint(cmd)):
+                raise DomainError.single(
+                    OrderErrorCode.IDEMPOTENCY_KEY_REUSED,
+                    "This idempotency key was used for a different order; use a new key for a "
+                    "new request.",
+                    "idempotencyKey",
+                )
             return existing
         lines = list(await cart_lines(uow, viewer))
         if cmd.cart_line_ids is not None:
@@ -265,6 +273,7 @@ async def order_place(
             channel_id=lines[0].channel_id,
             status=OrderStatus.RELEASED if binding else OrderStatus.PENDING_APPROVAL,
             idempotency_key=cmd.idempotency_key,
+            idempotency_fingerprint=request_fingerprint(cmd),
             customer_reference=cmd.customer_reference.strip(),
             desired_delivery_date=cmd.desired_delivery_date,
             delivery_address=await _address(uow, viewer, cmd),
