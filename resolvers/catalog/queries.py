@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import strawberry
+from graphql import GraphQLError
 
 from domain.catalog import services
 from domain.catalog.errors import CatalogErrorCode
@@ -68,7 +69,8 @@ class CatalogQuery:
     @strawberry.field(
         description="Price a configuration now, with a price table and a token checkout honours. "
         "Null when the product is not sold in the channel. An invalid configuration gives "
-        "`price.valid = false` and messages."
+        "`price.valid = false` and messages. A laser part answers the error "
+        "PRICED_BY_PART_QUOTE: price it with `partQuote`."
     )
     async def price_quote(self, info: Info, input: PriceQuoteInput) -> PriceQuote | None:
         ctx = info.context
@@ -97,8 +99,8 @@ class CatalogQuery:
                 quantities=input.quantities,
                 company_id=company_id,
             )
-        except DomainError:
-            return None
+        except DomainError as exc:
+            return _none_if_not_found(exc)
         return PriceQuote(
             product=Product.from_model(q.product, channel=channel.code),
             product_version=ProductVersion.from_model(q.version),
@@ -107,3 +109,17 @@ class CatalogQuery:
             price_token=q.price_token,
             expires_at=q.expires_at,
         )
+
+
+def _none_if_not_found(exc: DomainError) -> None:
+    """Not found (or not sold here) is null; any other refusal is a typed field error."""
+    detail = next((d for d in exc.details if d.code is not CatalogErrorCode.NOT_FOUND), None)
+    if detail is None:
+        return None
+    raise GraphQLError(
+        detail.message,
+        extensions={
+            "code": detail.code.name,
+            "field": list(detail.field) if detail.field else None,
+        },
+    ) from exc
