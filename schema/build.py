@@ -27,6 +27,7 @@ from schema.document_cache import DocumentCache
 from schema.document_limits import DocumentLimits
 from schema.fast_fields import FastLeafExecutor
 from schema.hardening import ProductionErrors, QueryCost
+from schema.input_errors import InputErrorCodes
 from schema.scalars import SCALAR_OVERRIDES
 from schema.shared_subscriptions import SharedSubscriptionSchema
 from schema.text_guard import StorableTextRule, StorableVariables
@@ -82,6 +83,7 @@ def build_schema(options: SchemaOptions | None = None) -> strawberry.Schema:
     extensions: list[object] = [
         documents.extension(),
         StorableVariables,
+        InputErrorCodes,
         lambda: QueryCost(max_cost=options.max_cost, default_page_size=options.default_page_size),
     ]
     if options.production:

@@ -26,6 +26,7 @@ from graphql import (
     VariableNode,
     get_named_type,
 )
+from strawberry.exceptions import StrawberryInputCoercionError
 from strawberry.extensions import SchemaExtension
 
 logger = logging.getLogger("pressroom.graphql")
@@ -240,6 +241,6 @@ class ProductionErrors(SchemaExtension):
 def is_unexpected(error: GraphQLError) -> bool:
     """A bug rather than a client mistake: raised from code, not a GraphQLError by design."""
     original = error.original_error
-    if original is None or isinstance(original, GraphQLError):
+    if original is None or isinstance(original, GraphQLError | StrawberryInputCoercionError):
         return False
     return not getattr(original, "extensions", None)

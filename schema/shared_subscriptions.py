@@ -38,6 +38,7 @@ from graphql import GraphQLError, OperationDefinitionNode, OperationType, parse
 from strawberry.types.execution import ExecutionResult, PreExecutionError
 
 from resolvers.context import Context
+from schema.input_errors import QuietInputErrors
 
 logger = logging.getLogger("pressroom.subscriptions")
 
@@ -339,7 +340,7 @@ def fork_context(context: Context) -> Context:
     return dataclasses.replace(context, uow=uow, _loaders=None)
 
 
-class SharedSubscriptionSchema(strawberry.Schema):
+class SharedSubscriptionSchema(QuietInputErrors, strawberry.Schema):
     """A strawberry Schema whose subscriptions are executed once per group of subscribers that
     would receive identical results (see the module docstring)."""
 

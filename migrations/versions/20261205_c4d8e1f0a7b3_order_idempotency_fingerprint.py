@@ -19,7 +19,9 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
-    op.add_column("customer_order", sa.Column("idempotency_fingerprint", sa.String(64), nullable=True))
+    op.add_column(
+        "customer_order", sa.Column("idempotency_fingerprint", sa.String(64), nullable=True)
+    )
 
 
 def downgrade() -> None:

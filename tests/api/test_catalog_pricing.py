@@ -146,5 +146,7 @@ async def test_price_quote_on_a_laser_part_points_to_part_quote(client, demo) ->
     assert error["extensions"] == {"code": "PRICED_BY_PART_QUOTE", "field": ["productId"]}
     assert "partQuote" in error["message"]
     # An unknown product is still simply null.
-    unknown = await gql(client, QUOTE, {"input": {"productId": "UHJvZHVjdDo5OTk5", "configuration": {}}})
+    unknown = await gql(
+        client, QUOTE, {"input": {"productId": "UHJvZHVjdDo5OTk5", "configuration": {}}}
+    )
     assert unknown["data"] == {"priceQuote": None}

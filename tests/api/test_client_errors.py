@@ -1,0 +1,54 @@
+"""Client mistakes answer typed errors: a malformed global ID names the argument and carries
+extensions.code, is never masked as an internal error in production, and logs no traceback."""
+
+from __future__ import annotations
+
+import logging
+
+import pytest
+
+from tests.api.test_hardening import post
+
+MALFORMED = ["xyz", "UHJvZHVjdDox%3D", "%20", "Tm9kZQ=="]
+
+
+@pytest.mark.parametrize("bad", MALFORMED)
+async def test_node_with_a_malformed_id_answers_bad_user_input(client, bad: str) -> None:  # type: ignore[no-untyped-def]
+    for query, variables in (
+        (f'{{ node(id: "{bad}") {{ id }} }}', None),
+        ("query ($i: ID!) { node(id: $i) { id } }", {"i": bad}),
+    ):
+        resp = await post(client, query, variables)
+        body = resp.json()
+        assert body["data"] == {"node": None}
+        [error] = body["errors"]
+        assert error["extensions"] == {"code": "BAD_USER_INPUT", "field": ["id"]}
+        assert error["path"] == ["node"]
+
+
+async def test_a_malformed_id_in_an_input_names_the_input_field(client, as_user) -> None:  # type: ignore[no-untyped-def]
+    token = await as_user("acme")
+    resp = await post(
+        client,
+        "mutation ($i: PortalUserUpdateInput!) { portalUserUpdate(input: $i) { errors { code } } }",
+        {"i": {"id": "not-an-id", "fullName": "X"}},
+        token=token,
+    )
+    [error] = resp.json()["errors"]
+    assert error["extensions"] == {"code": "BAD_USER_INPUT", "field": ["input", "id"]}
+
+
+async def test_production_treats_a_malformed_id_as_a_client_error(  # type: ignore[no-untyped-def]
+    client_with, caplog
+) -> None:
+    prod = await client_with(environment="production")
+    caplog.set_level(logging.INFO)
+    for bad in MALFORMED:
+        resp = await post(prod, f'{{ node(id: "{bad}") {{ id }} }}')
+        [error] = resp.json()["errors"]
+        assert error["extensions"]["code"] == "BAD_USER_INPUT", error
+        assert "Unexpected error" not in error["message"]
+    tracebacks = [r for r in caplog.records if r.exc_info and r.levelno >= logging.WARNING]
+    assert tracebacks == []
+    masked = [r for r in caplog.records if r.name == "pressroom.graphql"]
+    assert masked == []
