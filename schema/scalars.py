@@ -1,4 +1,5 @@
-"""Scalars that replace strawberry's own where those accept more than the domain can handle."""
+"""Scalars that replace strawberry's own where those accept more than the domain can handle:
+Decimal (finite and bounded) and Upload (a file, never a number or a string from JSON)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from decimal import Decimal
 from typing import Any
 
 from graphql import GraphQLError, ValueNode
+from strawberry.file_uploads import Upload
 from strawberry.types.scalar import ScalarDefinition
 
 # Amounts, percentages and millimetres: nothing the shop handles comes near these bounds, and a
@@ -63,4 +65,30 @@ DecimalScalar = ScalarDefinition(
     origin=Decimal,
 )
 
-SCALAR_OVERRIDES: dict[object, Any] = {Decimal: DecimalScalar}
+
+def parse_upload(value: Any) -> Any:
+    """A multipart file, as the GraphQL multipart request spec puts in place of the variable;
+    strawberry's own scalar passes a number or a string sent in JSON on to the resolver."""
+    if hasattr(value, "read") and hasattr(value, "filename"):
+        return value
+    raise GraphQLError(
+        "Upload expects a file sent as a multipart request "
+        "(https://github.com/jaydenseric/graphql-multipart-request-spec)."
+    )
+
+
+def _upload_literal(node: ValueNode, variables: Any = None) -> Any:
+    raise GraphQLError("Upload expects a file sent as a multipart request, not a literal.")
+
+
+UploadScalar = ScalarDefinition(
+    name="Upload",
+    description="A file sent in a multipart request (GraphQL multipart request spec).",
+    specified_by_url=None,
+    serialize=lambda value: None,
+    parse_value=parse_upload,
+    parse_literal=_upload_literal,
+    origin=Upload,
+)
+
+SCALAR_OVERRIDES: dict[object, Any] = {Decimal: DecimalScalar, Upload: UploadScalar}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 from typing import Any
 
 import orjson
@@ -289,7 +290,12 @@ class PressroomGraphQL(GraphQL[Context, None]):
 
     def encode_json(self, data: object) -> str:
         # graphql-transport-ws requires text frames (strawberry sends bytes as binary frames).
-        return orjson.dumps(data).decode()
+        try:
+            return orjson.dumps(data).decode()
+        except TypeError:
+            # An integer past 64 bits (a JSON argument echoed back): the standard library
+            # writes it; orjson refuses, which was a 500 (found by tests/api/test_fuzz.py).
+            return json.dumps(data, separators=(",", ":"), default=str)
 
     def create_response(
         self,

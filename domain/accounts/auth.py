@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import time
 import uuid
 from dataclasses import dataclass
@@ -93,6 +94,15 @@ async def _record_failure(uow: UnitOfWork, keys: list[str], cfg: ThrottleConfig)
         await uow.session.execute(stmt)
 
 
+def account_key(login: str) -> str:
+    """The throttle key of a login. A login longer than the key column (no account has one,
+    but anyone may type one) is counted under its digest instead of failing the insert."""
+    key = f"account:{login}"
+    if len(key) <= 200:
+        return key
+    return "account-sha256:" + hashlib.sha256(login.encode("utf-8", "surrogatepass")).hexdigest()
+
+
 async def token_create(
     uow: UnitOfWork,
     tokens: TokenConfig,
@@ -107,7 +117,7 @@ async def token_create(
         raise DomainError.single(AccountErrorCode.REQUIRED, "Enter your login.", "login")
     if not password:
         raise DomainError.single(AccountErrorCode.REQUIRED, "Enter your password.", "password")
-    keys = {f"account:{login}": throttle.max_failures_account}
+    keys = {account_key(login): throttle.max_failures_account}
     if client_address:
         keys[f"address:{client_address}"] = throttle.max_failures_address
     async with uow:
@@ -134,7 +144,7 @@ async def token_create(
         if needs_rehash(user.password_hash):
             user.password_hash = hash_password(password)
         await uow.session.execute(
-            delete(LoginThrottle).where(LoginThrottle.key == f"account:{login}")
+            delete(LoginThrottle).where(LoginThrottle.key == account_key(login))
         )
         session = AuthSession(
             id=uuid.uuid4(),

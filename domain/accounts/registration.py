@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import delete, func, select, update
 
-from domain.accounts.auth import end_password_resets
+from domain.accounts.auth import account_key, end_password_resets
 from domain.accounts.companies import _code_taken, create_company_with_primary
 from domain.accounts.errors import AccountErrorCode
 from domain.accounts.models import (
@@ -259,7 +259,7 @@ async def password_reset_confirm(uow: UnitOfWork, token: str, new_password: str)
         # The throttle tells a locked-out user to reset the password: a reset unlocks the account.
         login = user.login if isinstance(user, PortalUser) else user.email.lower()
         await uow.session.execute(
-            delete(LoginThrottle).where(LoginThrottle.key == f"account:{login}")
+            delete(LoginThrottle).where(LoginThrottle.key == account_key(login))
         )
         await uow.commit()
 

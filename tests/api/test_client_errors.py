@@ -52,3 +52,13 @@ async def test_production_treats_a_malformed_id_as_a_client_error(  # type: igno
     assert tracebacks == []
     masked = [r for r in caplog.records if r.name == "pressroom.graphql"]
     assert masked == []
+
+
+async def test_a_login_longer_than_any_account_is_refused_as_invalid(client, demo) -> None:  # type: ignore[no-untyped-def]
+    # Found by the fuzzer: a 300-character login overflowed the throttle key (a 500).
+    query = "mutation ($i: TokenCreateInput!) { tokenCreate(input: $i) { errors { code } } }"
+    for login in ("é" * 300, "x" * 5000 + "@shop.example"):
+        for _ in range(2):
+            resp = await post(client, query, {"i": {"login": login, "password": "x"}})
+            assert resp.status_code == 200, resp.text[:300]
+            assert resp.json()["data"]["tokenCreate"]["errors"] == [{"code": "INVALID_CREDENTIALS"}]

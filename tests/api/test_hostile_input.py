@@ -244,6 +244,17 @@ async def test_decimal_literals_out_of_range_are_refused(client) -> None:  # typ
         assert len(resp.content) < 1000
 
 
+async def test_an_upload_variable_that_is_not_a_file_is_refused(client, as_user) -> None:  # type: ignore[no-untyped-def]
+    # Found by the fuzzer: a number in place of a file reached the resolver (500 inside).
+    token = await as_user("acme")
+    query = """mutation ($i: PartImportPreviewInput!) { partImportPreview(input: $i) {
+        errors { code } } }"""
+    for value in (2147483647, "sheet.csv", {"filename": "x"}):
+        resp = await post(client, query, {"i": {"sheet": value, "archive": value}}, token=token)
+        assert resp.status_code == 400, resp.text[:300]
+        assert "Upload expects a file" in resp.json()["errors"][0]["message"]
+
+
 # --- 5. body size -----------------------------------------------------------------------------
 
 
