@@ -90,7 +90,7 @@ async def cart_line_add(uow: UnitOfWork, viewer: Viewer, cmd: CartLineAdd) -> Ca
             raise DomainError.single(OrderErrorCode.INVALID, "The cart is full.", "quantity")
         assert viewer.user_id is not None and viewer.company_id is not None
         if cmd.configuration_id is not None:
-            config = await get_configuration(uow, viewer, cmd.configuration_id)
+            config = await get_configuration(uow, viewer, cmd.configuration_id, "configurationId")
             channel_id, product_id, values = (
                 config.channel_id,
                 config.product_id,

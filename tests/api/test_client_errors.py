@@ -62,3 +62,20 @@ async def test_a_login_longer_than_any_account_is_refused_as_invalid(client, dem
             resp = await post(client, query, {"i": {"login": login, "password": "x"}})
             assert resp.status_code == 200, resp.text[:300]
             assert resp.json()["data"]["tokenCreate"]["errors"] == [{"code": "INVALID_CREDENTIALS"}]
+
+
+async def test_payload_errors_name_the_input_field_the_caller_sent(client, as_user) -> None:  # type: ignore[no-untyped-def]
+    import base64
+    import uuid
+
+    token = await as_user("boss.acme")
+    # Well-formed IDs of nothing: the error points at the field that carried each one.
+    missing_config = base64.b64encode(f"Configuration:{uuid.uuid4()}".encode()).decode()
+    missing_part = base64.b64encode(b"Part:999999").decode()
+    query = """mutation ($i: CartLineAddInput!) { cartLineAdd(input: $i) {
+        errors { code field } } }"""
+    for field, value in (("configurationId", missing_config), ("partId", missing_part)):
+        resp = await post(client, query, {"i": {"quantity": 1, field: value}}, token=token)
+        assert resp.json()["data"]["cartLineAdd"]["errors"] == [
+            {"code": "NOT_FOUND", "field": [field]}
+        ], (field, resp.text)
