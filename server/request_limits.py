@@ -69,20 +69,27 @@ class _PartSizes:
         self.delimiter = b"\r\n--" + boundary if boundary else None
         self.limit = limit
         self.current = 0
-        self.tail = b""
+        self.tail = b"\r\n"  # the first delimiter has no line break before it
 
     def feed(self, chunk: bytes) -> None:
         if self.delimiter is None:
             return
-        # The tail (already counted) is kept to find a delimiter split across two chunks.
+        # The tail of the last chunk is searched again for a delimiter split across two
+        # chunks; its bytes were counted already (a whole delimiter never fits in it).
         data = self.tail + chunk
-        last = data.rfind(self.delimiter)
-        if last < 0:
-            self.current += len(chunk)
-        else:
-            self.current = len(data) - last - len(self.delimiter)
-        keep = len(self.delimiter) - 1
-        self.tail = data[-keep:]
+        counted_to = len(self.tail)
+        found = data.find(self.delimiter)
+        while found >= 0:
+            self.current += max(found - counted_to, 0)
+            self._check()
+            self.current = 0
+            counted_to = found + len(self.delimiter)
+            found = data.find(self.delimiter, counted_to)
+        self.current += max(len(data) - counted_to, 0)
+        self.tail = data[-(len(self.delimiter) - 1) :]
+        self._check()
+
+    def _check(self) -> None:
         if self.current > self.limit:
             raise BodyTooLarge(_too_large(self.limit, "file"))
 
