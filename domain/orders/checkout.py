@@ -86,6 +86,15 @@ def _validate(cmd: OrderPlace, today: dt.date) -> None:
     errors.raise_if_any()
 
 
+def _fingerprint(cmd: OrderPlace) -> str:
+    """What the order is (lines, reference, date, address, payment, remarks). Price tokens are
+    left out: they are short-lived quotes a client may fetch anew before it retries, and a
+    token for a line that is not ordered changes nothing."""
+    return request_fingerprint(
+        cmd, ignore=("idempotency_key", "price_tokens", "accept_price_changes")
+    )
+
+
 async def _existing(uow: UnitOfWork, company_id: int, key: str) -> Order | None:
     order: Order | None = await uow.scalar(
         select(Order).where(Order.company_id == company_id, Order.idempotency_key == key)
@@ -206,7 +215,7 @@ async def order_place(
         )
         existing = await _existing(uow, viewer.company_id, cmd.idempotency_key)
         if existing is not None:
-            if existing.idempotency_fingerprint not in (None, request_fingerprint(cmd)):
+            if existing.idempotency_fingerprint not in (None, _fingerprint(cmd)):
                 raise DomainError.single(
                     OrderErrorCode.IDEMPOTENCY_KEY_REUSED,
                     "This idempotency key was used for a different order; use a new key for a "
@@ -273,7 +282,7 @@ async def order_place(
             channel_id=lines[0].channel_id,
             status=OrderStatus.RELEASED if binding else OrderStatus.PENDING_APPROVAL,
             idempotency_key=cmd.idempotency_key,
-            idempotency_fingerprint=request_fingerprint(cmd),
+            idempotency_fingerprint=_fingerprint(cmd),
             customer_reference=cmd.customer_reference.strip(),
             desired_delivery_date=cmd.desired_delivery_date,
             delivery_address=await _address(uow, viewer, cmd),
