@@ -6,6 +6,7 @@ from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
+from alembic.script import ScriptDirectory
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -17,8 +18,18 @@ def alembic_config(url: str) -> Config:
     return cfg
 
 
-def upgrade(url: str, revision: str = "head") -> None:
-    command.upgrade(alembic_config(url), revision)
+def upgrade(url: str, revision: str = "head") -> list[str]:
+    """Applies the migrations up to ``revision``; returns the revisions applied, in order
+    ("revision: message"), empty when the database was already there."""
+    cfg = alembic_config(url)
+    command.upgrade(cfg, revision)
+    applied = [r for r in cfg.attributes.get("applied", []) if r]
+    script = ScriptDirectory.from_config(cfg)
+    described = []
+    for rev in applied:
+        found = script.get_revision(rev)
+        described.append(f"{rev}: {found.doc}" if found is not None else rev)
+    return described
 
 
 def downgrade(url: str, revision: str = "base") -> None:

@@ -155,7 +155,12 @@ def new_secret() -> str:
 
 @contextlib.contextmanager
 def api_server(
-    db: Database, *, workers: int, secret: str, extra_env: dict[str, str] | None = None
+    db: Database,
+    *,
+    workers: int,
+    secret: str,
+    extra_env: dict[str, str] | None = None,
+    log_level: str = "warning",
 ) -> Iterator[Server]:
     """`pressroom serve` as production runs it (uvloop, httptools, the sans-io websockets)."""
     port = free_port()
@@ -171,7 +176,7 @@ def api_server(
         "--workers",
         str(workers),
         "--log-level",
-        "warning",
+        log_level,
     ]
     with _process(f"api-{workers}w", cmd, server_env(db, secret, extra_env), port, workers) as s:
         yield s

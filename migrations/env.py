@@ -36,12 +36,18 @@ def run_migrations_offline() -> None:
         context.run_migrations()
 
 
+def _applied(*, ctx: object, step: object, heads: object, run_args: object) -> None:
+    # Collected for `pressroom migrate` to say what it did (adapters/migrations.py).
+    config.attributes.setdefault("applied", []).append(getattr(step, "up_revision_id", None))
+
+
 def _run(connection: Connection) -> None:
     context.configure(
         connection=connection,
         target_metadata=target_metadata,
         compare_type=True,
         include_object=include_object,
+        on_version_apply=_applied,
     )
     with context.begin_transaction():
         context.run_migrations()

@@ -16,6 +16,7 @@ from graphql import ASTValidationRule, DocumentNode, GraphQLError, parse, valida
 from strawberry.extensions import SchemaExtension
 
 from domain.shared.sized_cache import SizedLRU
+from schema.document_limits import DocumentLimits
 
 # A parsed document takes about 95 bytes per character of its text (measured with
 # domain.shared.sized_cache.approx_size, locations included): estimated from the text, so a
@@ -43,8 +44,10 @@ class DocumentCache:
         max_tokens: int,
         maxsize: int,
         max_bytes: int = 32 * 1024 * 1024,
+        limits: DocumentLimits | None = None,
     ) -> None:
         self.rules = tuple(rules)
+        self.limits = limits or DocumentLimits()
         self.max_tokens = max_tokens
         self.maxsize = maxsize
         entries = max(maxsize, 1)
@@ -77,12 +80,19 @@ class DocumentCache:
         self, schema: Any, query: str, document: DocumentNode, rules: tuple[Any, ...]
     ) -> list[GraphQLError]:
         if self._parsed.get(query) is not document:
-            return validate(schema, document, rules)  # not the cached parse: nothing to reuse
+            return self._validate(schema, document, rules)  # not the cached parse
         errors: list[GraphQLError] | None = self._validated.get(query)
         if errors is None:
-            errors = validate(schema, document, rules)
+            errors = self._validate(schema, document, rules)
             self._validated.put(query, errors)
         return errors
+
+    def _validate(
+        self, schema: Any, document: DocumentNode, rules: tuple[Any, ...]
+    ) -> list[GraphQLError]:
+        # The limits first, in one linear pass: a document over them never reaches the
+        # specified rules, some of which are quadratic in what a fragment expands to.
+        return self.limits.check(document) or validate(schema, document, rules)
 
 
 class DocumentCacheExtension(SchemaExtension):

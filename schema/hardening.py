@@ -25,6 +25,7 @@ from graphql import (
     VariableNode,
     get_named_type,
 )
+from strawberry.exceptions import StrawberryInputCoercionError
 from strawberry.extensions import SchemaExtension
 
 # graphql-core puts suggestions mid-message too ("... Did you mean 'login'? Found: {...}").
@@ -55,32 +56,47 @@ class CostCalculator:
         self.default_page_size = default_page_size
         # Variables a page size was read from: the estimate holds for other values of the rest.
         self.page_variables: set[str] = set()
+        self._fragment_costs: dict[str, int] = {}
+        self._visiting: set[str] = set()
 
     def operation(self, op: OperationDefinitionNode) -> int:
         root = self.schema.get_root_type(op.operation)
-        return self.selection(root, op.selection_set, set())
+        return self.selection(root, op.selection_set)
 
-    def selection(self, parent: Any, sel: SelectionSetNode | None, seen: set[str]) -> int:
+    def selection(self, parent: Any, sel: SelectionSetNode | None) -> int:
         if sel is None or parent is None:
             return 0
         total = 0
         for node in sel.selections:
             if isinstance(node, FieldNode):
-                total += self.field(parent, node, seen)
+                total += self.field(parent, node)
             elif isinstance(node, InlineFragmentNode):
                 cond = node.type_condition
                 target = self.schema.get_type(cond.name.value) if cond else parent
-                total += self.selection(target, node.selection_set, seen)
+                total += self.selection(target, node.selection_set)
             elif isinstance(node, FragmentSpreadNode):
-                name = node.name.value
-                frag = self.fragments.get(name)
-                if frag is None or name in seen:
-                    continue
-                target = self.schema.get_type(frag.type_condition.name.value)
-                total += self.selection(target, frag.selection_set, seen | {name})
+                total += self.fragment(node.name.value)
         return total
 
-    def field(self, parent: Any, node: FieldNode, seen: set[str]) -> int:
+    def fragment(self, name: str) -> int:
+        """A fragment's cost, computed once per request: walking it again at every spread
+        made a document of fragments that spread the next one twice cost 2^n walks."""
+        known = self._fragment_costs.get(name)
+        if known is not None:
+            return known
+        frag = self.fragments.get(name)
+        if frag is None or name in self._visiting:
+            return 0  # unknown or cyclic: validation has refused the document already
+        self._visiting.add(name)
+        try:
+            target = self.schema.get_type(frag.type_condition.name.value)
+            cost = self.selection(target, frag.selection_set)
+        finally:
+            self._visiting.discard(name)
+        self._fragment_costs[name] = cost
+        return cost
+
+    def field(self, parent: Any, node: FieldNode) -> int:
         fields = getattr(parent, "fields", None)
         if fields is None or node.name.value.startswith("__"):
             return 0
@@ -90,7 +106,7 @@ class CostCalculator:
         named = get_named_type(definition.type)
         if node.selection_set is None:
             return 0
-        children = self.selection(named, node.selection_set, seen)
+        children = self.selection(named, node.selection_set)
         page = self.page_size(node, definition)
         if page is None:
             return 1 + children
@@ -217,6 +233,6 @@ class ProductionErrors(SchemaExtension):
 def is_unexpected(error: GraphQLError) -> bool:
     """A bug rather than a client mistake: raised from code, not a GraphQLError by design."""
     original = error.original_error
-    if original is None or isinstance(original, GraphQLError):
+    if original is None or isinstance(original, GraphQLError | StrawberryInputCoercionError):
         return False
     return not getattr(original, "extensions", None)

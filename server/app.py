@@ -49,6 +49,7 @@ from server.observability.requests import GraphQLObservation, RequestObserver
 from server.part_files import part_file_endpoint
 from server.quote_routes import quote_pdf_endpoint
 from server.rate_limits import RateLimiter
+from server.request_limits import BodyLimits
 from server.response_cache import ResponseCache
 from server.schema import SchemaOptions, build_schema
 from server.settings import Settings
@@ -162,6 +163,7 @@ def create_app(
             max_aliases=settings.max_aliases,
             max_tokens=settings.max_tokens,
             max_cost=settings.max_cost,
+            max_validation_work=settings.max_validation_work,
             default_page_size=settings.default_page_size,
             extra_extensions=tuple(extensions),
         )
@@ -174,6 +176,12 @@ def create_app(
         allow_queries_via_get=True,
         multipart_uploads_enabled=True,  # guarded by the preflight header in the view
         response_cache=ResponseCache(CACHES) if settings.read_caches else None,
+        request_timeout_s=settings.request_timeout_s,
+        body_limits=BodyLimits(
+            json_bytes=settings.max_json_bytes,
+            upload_total_bytes=settings.max_upload_bytes,
+            upload_file_bytes=settings.max_upload_file_bytes,
+        ),
     )
 
     async def healthz(request: Request) -> JSONResponse:

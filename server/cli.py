@@ -58,8 +58,13 @@ def migrate(data_dir: DataDir = None) -> None:
     from adapters.migrations import upgrade
 
     settings = _settings(data_dir)
-    upgrade(resolve_database_url(settings))
-    typer.echo("database is up to date")
+    applied = upgrade(resolve_database_url(settings))
+    for line in applied:
+        typer.echo(f"applied {line}")
+    if applied:
+        typer.echo(f"{len(applied)} migration(s) applied; the database is up to date")
+    else:
+        typer.echo("nothing to apply: the database was already up to date")
 
 
 @app.command("seed-demo")

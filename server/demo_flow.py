@@ -154,7 +154,15 @@ def main() -> None:
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--url", default="http://127.0.0.1:8000")
-    asyncio.run(run(parser.parse_args().url))
+    url = parser.parse_args().url
+    try:
+        asyncio.run(run(url))
+    except (httpx.ConnectError, OSError) as exc:
+        # The usual first mistake: the demo talks to a running server, it starts none.
+        raise SystemExit(
+            f"No Pressroom server answers at {url} ({exc.__class__.__name__}). Start one with "
+            "`make run` in another terminal, or pass --url."
+        ) from None
 
 
 if __name__ == "__main__":

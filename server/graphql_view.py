@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 from typing import Any
 
 import orjson
@@ -23,6 +24,7 @@ from domain.stock.supplier_feed import is_supplier_key, supplier_viewer
 from resolvers.context import AppServices, RequestContext
 from server.graphiql import offline_page
 from server.observability.requests import note_cached_answer
+from server.request_limits import BodyLimits, BodyTooLarge, decode_json_request, timed_out
 from server.response_cache import CachedResponse, CacheKey, ResponseCache
 
 GRAPHQL_RESPONSE_JSON = "application/graphql-response+json"
@@ -51,9 +53,13 @@ class PressroomGraphQL(GraphQL[RequestContext, None]):
         sessions: Any,
         *,
         response_cache: ResponseCache | None = None,
+        body_limits: BodyLimits | None = None,
+        request_timeout_s: float = 0,
         **kwargs: Any,
     ) -> None:
         super().__init__(schema, **kwargs)
+        self.request_timeout_s = request_timeout_s
+        self.body_limits = body_limits or BodyLimits()
         self.services = services
         self.sessions = sessions
         self.response_cache = response_cache
@@ -77,11 +83,23 @@ class PressroomGraphQL(GraphQL[RequestContext, None]):
                 "(or `GraphQL-Preflight: 1`).",
             )
             return
+        started = False
+
+        async def tracked_send(message: Any) -> None:
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
         try:
+            receive = self.body_limits.guard(scope, receive)
             if self.response_cache is not None and _is_json_post(scope):
-                await self._call_with_cache(self.response_cache, scope, receive, send)
+                await self._call_with_cache(self.response_cache, scope, receive, tracked_send)
             else:
-                await super().__call__(scope, receive, send)
+                await self._serve_http(scope, receive, tracked_send)
+        except BodyTooLarge as exc:
+            if started:
+                raise
+            await _error(scope, receive, send, 413, "PAYLOAD_TOO_LARGE", exc.message)
         except InvalidToken:
             response = JSONResponse(
                 {
@@ -125,7 +143,7 @@ class PressroomGraphQL(GraphQL[RequestContext, None]):
             viewer = await self._viewer(scope, _header(scope, b"authorization"))
             key = cache.key(request, viewer, _header_bytes(scope, b"accept"))
         if key is None:
-            await super().__call__(scope, replay, send)
+            await self._serve_http(scope, replay, send)
             return
         hit = cache.get(key)
         if hit is not None:
@@ -178,12 +196,29 @@ class PressroomGraphQL(GraphQL[RequestContext, None]):
                 chunks.append(message.get("body", b""))
             await send(message)
 
-        await super().__call__(scope, replay, capture)
+        await self._serve_http(scope, replay, capture)
         if start:
             response = CachedResponse(start["status"], start["headers"], b"".join(chunks))
             stored = cache.put(key, response, generation)
             if done is not None and not done.done():
                 done.set_result(response if stored else None)
+
+    async def _serve_http(self, scope: Any, receive: Any, send: Any) -> None:
+        """Strawberry's HTTP handling, with a GraphQL-style error body for a request that it
+        refuses before execution (strawberry answers those in plain text)."""
+        try:
+            response = await self.run(Request(scope=scope, receive=receive))
+        except HTTPException as exc:
+            response = JSONResponse(
+                {"errors": [{"message": exc.reason, "extensions": {"code": "BAD_REQUEST"}}]},
+                status_code=exc.status_code,
+            )
+        await response(scope, receive, send)
+
+    def parse_json(self, data: str | bytes) -> Any:
+        """A request object or a batch, as JSON: anything else, invalid UTF-8 and nesting
+        deeper than 1024 levels answer 400 instead of an error deep in strawberry."""
+        return decode_json_request(data)
 
     async def _viewer(self, scope: Any, authorization: str | None) -> Any:
         """Who asks (once per request: kept in the scope for `get_context`)."""
@@ -248,7 +283,18 @@ class PressroomGraphQL(GraphQL[RequestContext, None]):
 
     async def execute_single(self, *args: Any, **kwargs: Any) -> Any:
         try:
-            return await super().execute_single(*args, **kwargs)
+            if self.request_timeout_s <= 0:
+                return await super().execute_single(*args, **kwargs)
+            # The per-request budget: past it the operation is cancelled where it stands; a
+            # mutation's unit of work rolls back on the cancellation, so nothing is half-saved.
+            async with asyncio.timeout(self.request_timeout_s):
+                return await super().execute_single(*args, **kwargs)
+        except TimeoutError:
+            sub_response = args[2] if len(args) > 2 else kwargs.get("sub_response")
+            if sub_response is not None:
+                sub_response.status_code = 503
+                sub_response.headers["retry-after"] = "1"
+            return timed_out(self.request_timeout_s)
         except HTTPException as exc:
             cause = exc.__cause__
             if (
@@ -265,7 +311,12 @@ class PressroomGraphQL(GraphQL[RequestContext, None]):
 
     def encode_json(self, data: object) -> str:
         # graphql-transport-ws requires text frames (strawberry sends bytes as binary frames).
-        return orjson.dumps(data).decode()
+        try:
+            return orjson.dumps(data).decode()
+        except TypeError:
+            # An integer past 64 bits (a JSON argument echoed back): the standard library
+            # writes it; orjson refuses, which was a 500 (found by tests/api/test_fuzz.py).
+            return json.dumps(data, separators=(",", ":"), default=str)
 
     def create_response(
         self,

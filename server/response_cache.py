@@ -56,6 +56,8 @@ ACCOUNT_FIELDS = frozenset(
 )
 ACCOUNT_TABLES = ("portal_user", "staff_user")
 MAX_BODY_BYTES = 512 * 1024
+# A longer document is refused by the schema's own token limit: not worth parsing here.
+MAX_TOKENS = 5000
 
 
 @dataclass(frozen=True, slots=True)
@@ -164,7 +166,7 @@ def _scope(family: str, viewer: Viewer) -> tuple[object, ...] | None:
 
 def _family_of(query: str, op: str | None) -> str | None:
     try:
-        document = parse(query)
+        document = parse(query, max_tokens=MAX_TOKENS)
     except GraphQLError:
         return None
     operations = [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]
@@ -198,22 +200,28 @@ def _fields(
     selections: SelectionSetNode,
     fragments: dict[str, FragmentDefinitionNode],
     seen: frozenset[str] = frozenset(),
+    done: set[str] | None = None,
 ) -> list[FieldNode] | None:
     """The fields of a selection set with its fragments inlined (None if a fragment is missing
-    or spreads itself)."""
+    or spreads itself). A fragment spread again adds nothing new and is walked once: walking
+    it at every spread made fragments that spread the next one twice cost 2^n."""
+    done = set() if done is None else done
     out: list[FieldNode] = []
     for sel in selections.selections:
         if isinstance(sel, FieldNode):
             out.append(sel)
             continue
         if isinstance(sel, InlineFragmentNode):
-            inner = _fields(sel.selection_set, fragments, seen)
+            inner = _fields(sel.selection_set, fragments, seen, done)
         elif isinstance(sel, FragmentSpreadNode):
             name = sel.name.value
             fragment = fragments.get(name)
             if fragment is None or name in seen:
                 return None
-            inner = _fields(fragment.selection_set, fragments, seen | {name})
+            if name in done:
+                continue
+            done.add(name)
+            inner = _fields(fragment.selection_set, fragments, seen | {name}, done)
         else:
             return None
         if inner is None:

@@ -4,10 +4,10 @@ roots in resolvers/: the one module that names them all, so it sits above both."
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import strawberry
 from graphql.validation import NoSchemaIntrospectionCustomRule
-from strawberry.extensions import MaxAliasesLimiter, QueryDepthLimiter
 from strawberry.schema.config import StrawberryConfig
 
 from resolvers.accounts.mutation_root import AccountsMutation
@@ -34,10 +34,14 @@ from resolvers.stock.mutation_root import StockMutation
 from resolvers.stock.queries import StockQuery
 from resolvers.stock.subscriptions import StockSubscription
 from schema.document_cache import DocumentCache
+from schema.document_limits import DocumentLimits
 from schema.fast_fields import FastLeafExecutor
 from schema.hardening import ProductionErrors, QueryCost
+from schema.input_errors import InputErrorCodes
 from schema.key_scopes import ApiKeyScopes
+from schema.scalars import SCALAR_OVERRIDES
 from schema.shared_subscriptions import SharedSubscriptionSchema
+from schema.text_guard import StorableTextRule, StorableVariables
 
 
 @dataclass(frozen=True)
@@ -47,6 +51,8 @@ class SchemaOptions:
     max_aliases: int = 30
     max_tokens: int = 5000
     max_cost: int = 5000
+    # Units of validation work a document may expand to (schema/document_limits.py).
+    max_validation_work: int = 50_000
     default_page_size: int = 20
     # Parsed and validated documents kept per process (LRU, by query text): clients send the
     # same few documents, and validation is the largest cost of a small query. 0 turns it off.
@@ -93,23 +99,26 @@ class Subscription(CatalogSubscription, OrdersSubscription, StockSubscription, Q
 
 def build_schema(options: SchemaOptions | None = None) -> strawberry.Schema:
     options = options or SchemaOptions()
-    # The limiters' rule classes are made once: a limiter instance per request would make new
-    # classes every time, and the validation cache (keyed by the rules) would never hit.
-    rules = [
-        *QueryDepthLimiter(max_depth=options.max_depth).validation_rules,
-        *MaxAliasesLimiter(max_alias_count=options.max_aliases).validation_rules,
-    ]
+    # Depth, aliases and validation work are checked in one linear pass before the rules run.
+    limits = DocumentLimits(
+        max_depth=options.max_depth,
+        max_aliases=options.max_aliases,
+        max_work=options.max_validation_work,
+    )
+    rules: list[Any] = [StorableTextRule]
     if options.production:
         rules.append(NoSchemaIntrospectionCustomRule)
     # Factories, not instances: a fresh extension per operation (they hold per-request state).
     # Parsed and validated documents are kept per schema (LRU by query text); with
     # `document_cache_size=0` every request parses and validates again.
     documents = DocumentCache(
-        rules, max_tokens=options.max_tokens, maxsize=options.document_cache_size
+        rules, max_tokens=options.max_tokens, maxsize=options.document_cache_size, limits=limits
     )
     extensions: list[object] = [
         documents.extension(),
         ApiKeyScopes,
+        StorableVariables,
+        InputErrorCodes,
         lambda: QueryCost(max_cost=options.max_cost, default_page_size=options.default_page_size),
     ]
     if options.production:
@@ -121,6 +130,7 @@ def build_schema(options: SchemaOptions | None = None) -> strawberry.Schema:
         subscription=Subscription,
         extensions=extensions,
         config=StrawberryConfig(auto_camel_case=True),
+        scalar_overrides=SCALAR_OVERRIDES,
         execution_context_class=FastLeafExecutor,
         context_type=RequestContext,
     )

@@ -68,6 +68,15 @@ class Settings:
     max_cost: int = 5000
     max_page_size: int = 100
     default_page_size: int = 20
+    # Units of work a document may expand to in validation (schema/document_limits.py).
+    max_validation_work: int = 50_000
+    # Request bodies (server/request_limits.py): JSON, multipart in total and per file.
+    max_json_bytes: int = 1024 * 1024
+    max_upload_bytes: int = 110 * 1024 * 1024
+    max_upload_file_bytes: int = 100 * 1024 * 1024
+    # Wall-clock budget of one GraphQL operation; past it the operation is cancelled and its
+    # transaction rolled back (schema/request_budget.py). 0 turns it off.
+    request_timeout_s: float = 10.0
     # Failed-login throttle
     login_max_failures_account: int = 5
     login_max_failures_address: int = 30
@@ -126,6 +135,13 @@ class Settings:
             holidays=[d.strip() for d in env.get("PRESSROOM_HOLIDAYS", "").split(",") if d.strip()],
             turnarounds=_turnarounds(env.get("PRESSROOM_TURNAROUNDS")),
             max_cost=_int(env.get("PRESSROOM_MAX_COST"), 5000),
+            max_validation_work=_int(env.get("PRESSROOM_MAX_VALIDATION_WORK"), 50_000),
+            max_json_bytes=_int(env.get("PRESSROOM_MAX_JSON_BYTES"), 1024 * 1024),
+            max_upload_bytes=_int(env.get("PRESSROOM_MAX_UPLOAD_BYTES"), 110 * 1024 * 1024),
+            max_upload_file_bytes=_int(
+                env.get("PRESSROOM_MAX_UPLOAD_FILE_BYTES"), 100 * 1024 * 1024
+            ),
+            request_timeout_s=float(env.get("PRESSROOM_REQUEST_TIMEOUT_S") or 10.0),
             public_base_url=env.get("PRESSROOM_PUBLIC_URL", "http://127.0.0.1:8000"),
             read_caches=_bool(env.get("PRESSROOM_READ_CACHES"), True),
             gc_thresholds=_thresholds(env.get("PRESSROOM_GC_THRESHOLDS"), (10_000, 20, 100)),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import time
 import uuid
 from dataclasses import dataclass
@@ -15,6 +16,7 @@ from domain.accounts.models import (
     AuthSession,
     Company,
     LoginThrottle,
+    PasswordResetToken,
     PermissionGroup,
     PortalUser,
     RefreshToken,
@@ -92,6 +94,15 @@ async def _record_failure(uow: UnitOfWork, keys: list[str], cfg: ThrottleConfig)
         await uow.session.execute(stmt)
 
 
+def account_key(login: str) -> str:
+    """The throttle key of a login. A login longer than the key column (no account has one,
+    but anyone may type one) is counted under its digest instead of failing the insert."""
+    key = f"account:{login}"
+    if len(key) <= 200:
+        return key
+    return "account-sha256:" + hashlib.sha256(login.encode("utf-8", "surrogatepass")).hexdigest()
+
+
 async def token_create(
     uow: UnitOfWork,
     tokens: TokenConfig,
@@ -106,7 +117,7 @@ async def token_create(
         raise DomainError.single(AccountErrorCode.REQUIRED, "Enter your login.", "login")
     if not password:
         raise DomainError.single(AccountErrorCode.REQUIRED, "Enter your password.", "password")
-    keys = {f"account:{login}": throttle.max_failures_account}
+    keys = {account_key(login): throttle.max_failures_account}
     if client_address:
         keys[f"address:{client_address}"] = throttle.max_failures_address
     async with uow:
@@ -133,7 +144,7 @@ async def token_create(
         if needs_rehash(user.password_hash):
             user.password_hash = await hash_password_async(password)
         await uow.session.execute(
-            delete(LoginThrottle).where(LoginThrottle.key == f"account:{login}")
+            delete(LoginThrottle).where(LoginThrottle.key == account_key(login))
         )
         session = AuthSession(
             id=uuid.uuid4(),
@@ -235,6 +246,23 @@ async def revoke_user_sessions(uow: UnitOfWork, *, portal_user_id: int, reason: 
         update(AuthSession)
         .where(AuthSession.portal_user_id == portal_user_id, AuthSession.revoked_at.is_(None))
         .values(revoked_at=utcnow(), revoked_reason=reason)
+    )
+
+
+async def end_password_resets(
+    uow: UnitOfWork, *, portal_user_id: int | None = None, staff_user_id: int | None = None
+) -> None:
+    """Marks every outstanding reset token of the account used: a reset link mailed before a
+    password change (a reset, or a change by a manager) must not set the password again."""
+    owner = (
+        PasswordResetToken.portal_user_id == portal_user_id
+        if portal_user_id is not None
+        else PasswordResetToken.staff_user_id == staff_user_id
+    )
+    await uow.session.execute(
+        update(PasswordResetToken)
+        .where(owner, PasswordResetToken.used_at.is_(None))
+        .values(used_at=utcnow())
     )
 
 

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import delete, func, select, update
 
+from domain.accounts.auth import account_key, end_password_resets
 from domain.accounts.companies import _code_taken, create_company_with_primary
 from domain.accounts.errors import AccountErrorCode
 from domain.accounts.models import (
@@ -246,6 +247,10 @@ async def password_reset_confirm(uow: UnitOfWork, token: str, new_password: str)
         if user is None or not user.is_active:
             raise invalid
         user.password_hash = await hash_password_async(new_password)
+        if row.portal_user_id is not None:
+            await end_password_resets(uow, portal_user_id=row.portal_user_id)
+        else:
+            await end_password_resets(uow, staff_user_id=row.staff_user_id)
         await uow.session.execute(
             update(AuthSession)
             .where(sessions, AuthSession.revoked_at.is_(None))
@@ -254,7 +259,7 @@ async def password_reset_confirm(uow: UnitOfWork, token: str, new_password: str)
         # The throttle tells a locked-out user to reset the password: a reset unlocks the account.
         login = user.login if isinstance(user, PortalUser) else user.email.lower()
         await uow.session.execute(
-            delete(LoginThrottle).where(LoginThrottle.key == f"account:{login}")
+            delete(LoginThrottle).where(LoginThrottle.key == account_key(login))
         )
         await uow.commit()
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
-from domain.accounts.auth import revoke_user_sessions
+from domain.accounts.auth import end_password_resets, revoke_user_sessions
 from domain.accounts.companies import get_company
 from domain.accounts.errors import AccountErrorCode
 from domain.accounts.models import Company, PermissionGroup, PortalUser, portal_user_group
@@ -150,6 +150,7 @@ async def portal_user_update(
         revoke = False
         if cmd.password is not UNSET:
             user.password_hash = await hash_password_async(cmd.password)
+            await end_password_resets(uow, portal_user_id=user.id)
             revoke = True
         if cmd.is_active is not UNSET and cmd.is_active != user.is_active:
             user.is_active = cmd.is_active

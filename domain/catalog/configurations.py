@@ -80,12 +80,16 @@ async def configuration_create(
         return config
 
 
-async def get_configuration(uow: UnitOfWork, viewer: Viewer, config_id: uuid.UUID) -> Configuration:
+async def get_configuration(
+    uow: UnitOfWork, viewer: Viewer, config_id: uuid.UUID, field: str = "id"
+) -> Configuration:
+    """A draft the viewer may see, else NOT_FOUND at ``field`` (the input field that named it:
+    `id`, or `configurationId` when a cart line refers to it)."""
     config: Configuration | None = await uow.scalar(
         select(Configuration).where(Configuration.id == config_id, configuration_scope(viewer))
     )
     if config is None:
-        raise DomainError.single(CatalogErrorCode.NOT_FOUND, "Configuration not found.", "id")
+        raise DomainError.single(CatalogErrorCode.NOT_FOUND, "Configuration not found.", field)
     return config
 
 

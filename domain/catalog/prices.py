@@ -16,7 +16,7 @@ from sqlalchemy import select
 from domain.accounts.models import Company, CustomerGroup
 from domain.accounts.viewer import Viewer
 from domain.catalog.errors import CatalogErrorCode
-from domain.catalog.models import Channel, Product, ProductVersion, channel_product
+from domain.catalog.models import Channel, Product, ProductKind, ProductVersion, channel_product
 from domain.catalog.services import active_channel_query, channel_open_to
 from domain.pricing.context import PriceContext
 from domain.pricing.engine import compiled_for, evaluate, price_table
@@ -207,6 +207,13 @@ async def quote(
             "quantities",
         )
     product, version = await product_in_channel_for_read(uow, channel, product_id, version_id)
+    if product.kind == ProductKind.LASER_PART:
+        raise DomainError.single(
+            CatalogErrorCode.PRICED_BY_PART_QUOTE,
+            "A laser part is priced from its drawing: ask partQuote (with a part, or a template "
+            "and its parameters) instead of priceQuote.",
+            "productId",
+        )
     ctx = await price_context(uow, viewer, channel, company_id, cached=True)
     compiled = compiled_for(("pv", version.id), version.spec, version.rules)
     result = evaluate(compiled, values, quantity, ctx)

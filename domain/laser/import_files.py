@@ -24,6 +24,11 @@ MAX_SHEET_BYTES = 5 * 1024 * 1024
 MAX_ARCHIVE_BYTES = 100 * 1024 * 1024
 MAX_ROWS = 5000
 MAX_MEMBERS = 5000
+# What is read of a sheet: a 413 KB XLSX can hold a 400 MB cell. Columns past MAX_COLUMNS are
+# ignored like any extra column; a longer cell, or an XLSX that unpacks to more, is refused.
+MAX_COLUMNS = 50
+MAX_CELL_CHARS = 1000
+MAX_XLSX_UNPACKED_BYTES = 25 * 1024 * 1024
 
 COLUMNS = ("name", "material", "thickness", "quantity", "file")
 # Header spellings, compared without case, spaces or punctuation.
@@ -65,9 +70,16 @@ def read_sheet(data: bytes, file_name: str = "") -> list[SheetRow]:
     lines = _xlsx_rows(data) if data.startswith(_XLSX_MAGIC) else _csv_rows(data)
     header: dict[int, str] | None = None
     rows: list[SheetRow] = []
-    for number, values in lines:
+    for number, row_values in lines:
+        values = row_values[:MAX_COLUMNS]
         if not any(values):
             continue
+        longest = max(len(v) for v in values)
+        if longest > MAX_CELL_CHARS:
+            raise _bad_sheet(
+                f"Row {number} has a cell of {longest:,} characters; a cell holds at most "
+                f"{MAX_CELL_CHARS:,}."
+            )
         if header is None:
             header = _header(values)
             continue
@@ -105,6 +117,7 @@ def _cell(value: object) -> str:
 
 
 def _xlsx_rows(data: bytes) -> Iterator[tuple[int, list[str]]]:
+    _check_unpacked_size(data)  # before openpyxl is even imported: ~0.3 s the first time
     # openpyxl (~25 MiB) loads with the first XLSX sheet, not in every server process.
     from openpyxl import load_workbook
 
@@ -114,10 +127,27 @@ def _xlsx_rows(data: bytes) -> Iterator[tuple[int, list[str]]]:
         raise _bad_sheet(f"The sheet is neither a CSV nor a readable XLSX file: {exc}") from exc
     try:
         sheet = book.worksheets[0]
-        for number, row in enumerate(sheet.iter_rows(values_only=True), start=1):
+        rows = sheet.iter_rows(values_only=True, max_col=MAX_COLUMNS)
+        for number, row in enumerate(rows, start=1):
             yield number, [_cell(v) for v in row]
     finally:
         book.close()
+
+
+def _check_unpacked_size(data: bytes) -> None:
+    """Refuses an XLSX that would unpack to more than MAX_XLSX_UNPACKED_BYTES before openpyxl
+    reads it (its shared strings are read whole). The sizes are the declared ones, which is
+    what zipfile then reads at most."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            unpacked = sum(i.file_size for i in archive.infolist())
+    except (zipfile.BadZipFile, ValueError) as exc:
+        raise _bad_sheet(f"The sheet is neither a CSV nor a readable XLSX file: {exc}") from exc
+    if unpacked > MAX_XLSX_UNPACKED_BYTES:
+        raise _bad_sheet(
+            f"The XLSX file unpacks to {unpacked // (1024 * 1024):,} MiB; at most "
+            f"{MAX_XLSX_UNPACKED_BYTES // (1024 * 1024)} MiB are read. Save only the parts list."
+        )
 
 
 def _csv_rows(data: bytes) -> Iterator[tuple[int, list[str]]]:

@@ -20,7 +20,7 @@ from domain.laser.part_errors import PartErrorCode
 from domain.laser.part_geometry import PartGeometry, fits_limits
 from domain.laser.part_library import MAX_NAME, MAX_QUANTITY
 from domain.laser.shop import LaserShop, ShopMaterial, parse_thickness, thickness_list
-from domain.shared.errors import DomainError
+from domain.shared.errors import DomainError, excerpt
 
 # Threads analysing at once: enough to keep a core busy, few enough to leave the default
 # executor to other requests.
@@ -82,7 +82,7 @@ def parse_row(row: SheetRow, shop: LaserShop, archive: DrawingArchive) -> Parsed
             out.add(
                 "material",
                 PartErrorCode.UNKNOWN_MATERIAL,
-                f"Unknown material {cells['material']!r}; use one of {known}.",
+                f"Unknown material {excerpt(cells['material'])}; use one of {known}.",
             )
     _parse_thickness(out, cells["thickness"])
     _parse_quantity(out, cells["quantity"])
@@ -93,7 +93,9 @@ def parse_row(row: SheetRow, shop: LaserShop, archive: DrawingArchive) -> Parsed
         out.member = archive.find(out.file_name)
         if out.member is None:
             out.add(
-                "file", PartErrorCode.MISSING_FILE, f"The archive has no file {out.file_name!r}."
+                "file",
+                PartErrorCode.MISSING_FILE,
+                f"The archive has no file {excerpt(out.file_name)}.",
             )
     return out
 
@@ -127,12 +129,12 @@ def _parse_quantity(out: ParsedRow, text: str) -> None:
     except ArithmeticError:
         whole = False
     if not whole:
-        out.add("quantity", PartErrorCode.INVALID_NUMBER, f"{text!r} is not a whole number.")
+        out.add("quantity", PartErrorCode.INVALID_NUMBER, f"{excerpt(text)} is not a whole number.")
     elif not 1 <= value <= MAX_QUANTITY:
         out.add(
             "quantity",
             PartErrorCode.INVALID_QUANTITY,
-            f"The quantity is a whole number from 1 to {MAX_QUANTITY:,}, not {text}.",
+            f"The quantity is a whole number from 1 to {MAX_QUANTITY:,}, not {excerpt(text)}.",
         )
     else:
         out.quantity = int(value)

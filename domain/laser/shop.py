@@ -21,7 +21,7 @@ from domain.pricing.analysis import MAX_QUANTITY
 from domain.pricing.context import PriceContext
 from domain.pricing.engine import evaluate_lines
 from domain.pricing.result import PriceResult
-from domain.shared.errors import DomainError, ErrorDetail
+from domain.shared.errors import DomainError, ErrorDetail, excerpt
 from domain.shared.read_cache import CACHES
 from domain.shared.uow import UnitOfWork
 
@@ -79,7 +79,7 @@ class LaserShop:
             known = ", ".join(m.code for m in self.materials if m.is_active)
             raise DomainError.single(
                 PartErrorCode.UNKNOWN_MATERIAL,
-                f"Unknown material {code!r}; choose one of {known}.",
+                f"Unknown material {excerpt(code)}; choose one of {known}.",
                 (*field, "material"),
             )
         thickness = material.material.thickness(thickness_mm)
@@ -118,7 +118,7 @@ def parse_thickness(raw: object, field: str | tuple[str, ...] = "thicknessMm") -
     if not value.is_finite() or value <= 0:
         raise DomainError.single(
             PartErrorCode.INVALID_NUMBER,
-            f"The thickness must be a positive number of millimetres, not {raw!r}.",
+            f"The thickness must be a positive number of millimetres, not {excerpt(raw)}.",
             field,
         )
     return value

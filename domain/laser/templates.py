@@ -21,7 +21,7 @@ from domain.laser.template_shapes import (
     TemplateDef,
     bad,
 )
-from domain.shared.errors import DomainError, ErrorCollector
+from domain.shared.errors import DomainError, ErrorCollector, excerpt
 
 __all__ = [
     "MIN_WEB_MM",
@@ -50,13 +50,13 @@ def resolve_parameters(template_key: str, params: Mapping[str, ParameterValue]) 
         known = ", ".join(sorted(TEMPLATES))
         raise DomainError.single(
             LaserErrorCode.UNKNOWN_TEMPLATE,
-            f"Unknown template {template_key!r}; choose one of {known}",
+            f"Unknown template {excerpt(template_key)}; choose one of {known}",
             "template",
         )
     errors = ErrorCollector()
     known_keys = {p.key for p in template.parameters}
     for key in sorted(set(params) - known_keys):
-        bad(errors, key, f"{template.name} has no parameter {key!r}")
+        bad(errors, key, f"{template.name} has no parameter {excerpt(key)}")
     values = {p.key: _value(p, params.get(p.key, p.default), errors) for p in template.parameters}
     errors.raise_if_any()
     template.check(values, errors)

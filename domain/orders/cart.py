@@ -86,7 +86,7 @@ async def cart_line_add(uow: UnitOfWork, viewer: Viewer, cmd: CartLineAdd) -> Ca
             raise DomainError.single(OrderErrorCode.INVALID, "The cart is full.", "quantity")
         assert viewer.user_id is not None and viewer.company_id is not None
         if cmd.configuration_id is not None:
-            config = await get_configuration(uow, viewer, cmd.configuration_id)
+            config = await get_configuration(uow, viewer, cmd.configuration_id, "configurationId")
             request = LineRequest(
                 LineKind.PRODUCT,
                 config.channel_id,

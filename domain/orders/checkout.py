@@ -39,6 +39,7 @@ from domain.pricing.errors import PricingErrorCode
 from domain.pricing.lines import PricedLine
 from domain.pricing.tokens import PriceTokenConfig, verify_price_token
 from domain.shared.errors import DomainError, ErrorCollector
+from domain.shared.idempotency import request_fingerprint
 from domain.shared.models import utcnow
 from domain.shared.uow import UnitOfWork
 
@@ -73,6 +74,15 @@ def _validate(cmd: OrderPlace, today: dt.date) -> None:
         errors.add(OrderErrorCode.INVALID, "At most 100 characters.", "customerReference")
     check_delivery_address(errors, cmd.delivery_address, OrderErrorCode.INVALID_ADDRESS)
     errors.raise_if_any()
+
+
+def _fingerprint(cmd: OrderPlace) -> str:
+    """What the order is (lines, reference, date, address, payment, remarks). Price tokens are
+    left out: they are short-lived quotes a client may fetch anew before it retries, and a
+    token for a line that is not ordered changes nothing."""
+    return request_fingerprint(
+        cmd, ignore=("idempotency_key", "price_tokens", "accept_price_changes")
+    )
 
 
 async def _existing(uow: UnitOfWork, company_id: int, key: str) -> Order | None:
@@ -139,6 +149,13 @@ async def order_place(
         await _lock_key(uow, viewer.company_id, cmd.idempotency_key)
         existing = await _existing(uow, viewer.company_id, cmd.idempotency_key)
         if existing is not None:
+            if existing.idempotency_fingerprint not in (None, _fingerprint(cmd)):
+                raise DomainError.single(
+                    OrderErrorCode.IDEMPOTENCY_KEY_REUSED,
+                    "This idempotency key was used for a different order; use a new key for a "
+                    "new request.",
+                    "idempotencyKey",
+                )
             return existing
         lines = await _chosen_lines(uow, viewer, cmd.cart_line_ids)
         to_place = await _checked_lines(uow, viewer, tokens, cmd, lines)
@@ -248,6 +265,7 @@ async def _draft(
         channel_id=lines[0].channel_id,
         status=OrderStatus.RELEASED if places_binding(viewer) else OrderStatus.PENDING_APPROVAL,
         idempotency_key=cmd.idempotency_key,
+        idempotency_fingerprint=_fingerprint(cmd),
         customer_reference=cmd.customer_reference,
         desired_delivery_date=cmd.desired_delivery_date,
         delivery_address=await delivery_address(

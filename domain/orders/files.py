@@ -16,7 +16,7 @@ from domain.orders.policies import order_scope
 from domain.orders.signals import OrderFileReplaced
 from domain.orders.state import TERMINAL
 from domain.shared import domain_events
-from domain.shared.errors import DomainError
+from domain.shared.errors import DomainError, excerpt
 from domain.shared.ports import FileStorage
 from domain.shared.uow import UnitOfWork
 
@@ -53,11 +53,20 @@ async def order_file_attach(
         )
     if not data:
         raise DomainError.single(OrderErrorCode.REQUIRED, "The file is empty.", "file")
-    if not any(content_type.startswith(t) for t in ALLOWED_TYPES):
+    # The part's header as the client sent it: the media type alone, and no longer than its
+    # column (a longer one failed the insert).
+    content_type = content_type.split(";", 1)[0].strip().lower()
+    if len(content_type) > 100 or not any(content_type.startswith(t) for t in ALLOWED_TYPES):
         raise DomainError.single(
-            OrderErrorCode.INVALID, f"Unsupported file type {content_type}.", "file"
+            OrderErrorCode.INVALID, f"Unsupported file type {excerpt(content_type)}.", "file"
         )
-    name = (file_name or "file").replace("/", "_").replace("\\", "_")[:255]
+    # Characters PostgreSQL cannot store (NUL, unpaired surrogates) go, like path separators.
+    name = (
+        "".join(c for c in file_name if c != "\x00" and not "\ud800" <= c <= "\udfff")
+        .replace("/", "_")
+        .replace("\\", "_")[:255]
+        or "file"
+    )
     async with uow:
         order = await order_for_update(uow, viewer, order_id)
         if order.status in TERMINAL:

@@ -88,6 +88,8 @@ class Order(Base, Timestamped):
     channel_id: Mapped[int | None] = mapped_column(ForeignKey("channel.id"))
     status: Mapped[OrderStatus] = mapped_column(str_enum(OrderStatus, "order_status"), index=True)
     idempotency_key: Mapped[str | None] = mapped_column(String(100))
+    # domain/shared/idempotency.py: the request the key was first used with (None before).
+    idempotency_fingerprint: Mapped[str | None] = mapped_column(String(64))
     customer_reference: Mapped[str] = mapped_column(String(100), default="")
     desired_delivery_date: Mapped[dt.date | None] = mapped_column(Date)
     delivery_address: Mapped[dict[str, Any]] = mapped_column(JSONB, default=dict)

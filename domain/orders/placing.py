@@ -65,6 +65,9 @@ class OrderDraft:
     orderer_id: int | None = None
     entered_by_staff_id: int | None = None
     idempotency_key: str | None = None
+    # What the request said (domain/shared/idempotency.py): a key reused for another request
+    # is refused instead of answering with this order.
+    idempotency_fingerprint: str | None = None
     customer_reference: str = ""
     desired_delivery_date: dt.date | None = None
     delivery_address: Mapping[str, Any] = field(default_factory=dict)
@@ -118,6 +121,7 @@ async def add_order(uow: UnitOfWork, draft: OrderDraft, lines: Sequence[LineToPl
         channel_id=draft.channel_id,
         status=draft.status,
         idempotency_key=draft.idempotency_key,
+        idempotency_fingerprint=draft.idempotency_fingerprint,
         customer_reference=draft.customer_reference.strip(),
         desired_delivery_date=draft.desired_delivery_date,
         delivery_address=dict(draft.delivery_address),

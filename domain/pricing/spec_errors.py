@@ -35,6 +35,8 @@ class CatalogErrorCode(Enum):
     OUT_OF_RANGE = "OUT_OF_RANGE"
     # Catalog records and staff commands.
     NOT_FOUND = "NOT_FOUND"
+    # A product priced by another query (a laser part: partQuote, with its drawing).
+    PRICED_BY_PART_QUOTE = "PRICED_BY_PART_QUOTE"
     INVALID_CODE = "INVALID_CODE"
     DUPLICATE_CODE = "DUPLICATE_CODE"
     INVALID_CURRENCY = "INVALID_CURRENCY"

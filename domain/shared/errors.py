@@ -60,3 +60,12 @@ class ErrorCollector:
 
     def __bool__(self) -> bool:
         return bool(self.details)
+
+
+def excerpt(value: object, limit: int = 40) -> str:
+    """A bad value as an error message may quote it: repr'd and cut to ``limit`` characters, so
+    a message never echoes a megabyte-long cell or argument back."""
+    text = str(value)
+    if len(text) <= limit:
+        return repr(text)
+    return repr(text[:limit]) + f"… ({len(text):,} characters)"

@@ -30,6 +30,7 @@ from domain.orders.state import OrderKind, OrderStatus
 from domain.pricing.lines import LineKind, LineRequest
 from domain.shared import domain_events
 from domain.shared.errors import DomainError, ErrorCollector
+from domain.shared.idempotency import request_fingerprint
 from domain.shared.models import utcnow
 from domain.shared.uow import UnitOfWork
 from domain.stock.errors import StockErrorCode
@@ -83,7 +84,7 @@ async def stock_call_off_create(uow: UnitOfWork, viewer: Viewer, cmd: CallOffCre
     assert viewer.company_id is not None
     validate_call_off(cmd, utcnow().date())
     async with uow:
-        existing = await _existing(uow, viewer.company_id, cmd.idempotency_key)
+        existing = await _existing(uow, viewer.company_id, cmd)
         if existing is not None:
             return existing
         try:
@@ -92,21 +93,30 @@ async def stock_call_off_create(uow: UnitOfWork, viewer: Viewer, cmd: CallOffCre
         except IntegrityError:
             # The same key placed concurrently: answer with the call-off that won.
             await uow.rollback()
-            winner = await _existing(uow, viewer.company_id, cmd.idempotency_key)
+            winner = await _existing(uow, viewer.company_id, cmd)
             if winner is None:
                 raise
             return winner
         return order
 
 
-async def _existing(uow: UnitOfWork, company_id: int, key: str) -> Order | None:
+async def _existing(uow: UnitOfWork, company_id: int, cmd: CallOffCreate) -> Order | None:
     order: Order | None = await uow.scalar(
-        select(Order).where(Order.company_id == company_id, Order.idempotency_key == key)
+        select(Order).where(
+            Order.company_id == company_id, Order.idempotency_key == cmd.idempotency_key
+        )
     )
     if order is not None and order.kind != CALL_OFF:
         raise DomainError.single(
             StockErrorCode.IDEMPOTENCY_KEY_REUSED,
             "This idempotency key was used for another kind of order.",
+            "idempotencyKey",
+        )
+    if order is not None and order.idempotency_fingerprint not in (None, request_fingerprint(cmd)):
+        raise DomainError.single(
+            StockErrorCode.IDEMPOTENCY_KEY_REUSED,
+            "This idempotency key was used for a different call-off; use a new key for a new "
+            "request.",
             "idempotencyKey",
         )
     return order
@@ -136,7 +146,8 @@ async def _place(uow: UnitOfWork, viewer: Viewer, cmd: CallOffCreate) -> Order:
         orderer_id=viewer.user_id,
         status=OrderStatus.RELEASED if binding else OrderStatus.PENDING_APPROVAL,
         idempotency_key=cmd.idempotency_key,
-        customer_reference=cmd.customer_reference,
+        idempotency_fingerprint=request_fingerprint(cmd),
+        customer_reference=cmd.customer_reference.strip(),
         desired_delivery_date=cmd.desired_delivery_date,
         delivery_address=await delivery_address(
             uow,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import strawberry
+from graphql import GraphQLError
 
 from domain.accounts.policies import may_price_for_other_companies
 from domain.catalog import prices as pricing
@@ -71,7 +72,8 @@ class CatalogQuery:
     @strawberry.field(
         description="Price a configuration now, with a price table and a token checkout honours. "
         "Null when the product is not sold in the channel. An invalid configuration gives "
-        "`price.valid = false` and messages."
+        "`price.valid = false` and messages. A laser part answers the error "
+        "PRICED_BY_PART_QUOTE: price it with `partQuote`."
     )
     async def price_quote(self, info: Info, input: PriceQuoteInput) -> PriceQuote | None:
         ctx = info.context
@@ -100,7 +102,8 @@ class CatalogQuery:
                 quantities=input.quantities,
                 company_id=company_id,
             )
-        except DomainError:
+        except DomainError as exc:
+            _none_if_not_found(exc)
             return None
         return PriceQuote(
             product=Product.from_model(q.product, channel=channel.code),
@@ -113,3 +116,18 @@ class CatalogQuery:
                 channel, q.product.id, q.version.id, dict(values), input.quantity, company_id
             ),
         )
+
+
+def _none_if_not_found(exc: DomainError) -> None:
+    """Not found (or not sold here) is null (returns); any other refusal is raised as a typed
+    field error."""
+    detail = next((d for d in exc.details if d.code is not CatalogErrorCode.NOT_FOUND), None)
+    if detail is None:
+        return None
+    raise GraphQLError(
+        detail.message,
+        extensions={
+            "code": detail.code.name,
+            "field": list(detail.field) if detail.field else None,
+        },
+    ) from exc

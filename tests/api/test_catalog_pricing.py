@@ -134,3 +134,19 @@ async def test_every_demo_product_is_priced_after_a_database_round_trip(client, 
         q = (await gql(client, QUOTE, variables))["data"]["priceQuote"]
         assert q is not None and q["price"]["valid"] is True, (code, q)
         assert q["price"]["messages"] == []
+
+
+async def test_price_quote_on_a_laser_part_points_to_part_quote(client, demo) -> None:  # type: ignore[no-untyped-def]
+    pid = await _product_id(client, "laser-part")
+    body = await gql(
+        client, QUOTE, {"input": {"productId": pid, "configuration": {}}}, expect_errors=True
+    )
+    assert body["data"] == {"priceQuote": None}
+    [error] = body["errors"]
+    assert error["extensions"] == {"code": "PRICED_BY_PART_QUOTE", "field": ["productId"]}
+    assert "partQuote" in error["message"]
+    # An unknown product is still simply null.
+    unknown = await gql(
+        client, QUOTE, {"input": {"productId": "UHJvZHVjdDo5OTk5", "configuration": {}}}
+    )
+    assert unknown["data"] == {"priceQuote": None}

@@ -3,55 +3,17 @@ schema (introspection, GraphiQL, suggestions) and masks unexpected errors with a
 
 from __future__ import annotations
 
-import contextlib
-import dataclasses
 import logging
-from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any
 
 import httpx
-import pytest
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from domain.accounts import queries as account_queries
-from server.app import create_app
-from server.settings import Settings
 from tests.factories import gql
 
 GRJ = "application/graphql-response+json"
-ClientFactory = Callable[..., Awaitable[httpx.AsyncClient]]
-
-
-@pytest.fixture
-async def client_with(
-    settings: Settings, database_url: str, tmp_path: Any, demo: None
-) -> AsyncIterator[ClientFactory]:
-    """`await client_with(environment="production", max_cost=10)`: an app with other settings
-    on the same (demo-seeded) database. Production goes through Settings.from_env, which insists
-    on a JWT secret there."""
-    async with contextlib.AsyncExitStack() as stack:
-
-        async def make(**overrides: Any) -> httpx.AsyncClient:
-            base = settings
-            if overrides.pop("environment", None) == "production":
-                base = Settings.from_env(
-                    {
-                        "DATABASE_URL": database_url,
-                        "PRESSROOM_DATA_DIR": str(tmp_path),
-                        "PRESSROOM_JWT_SECRET": settings.jwt_secret,
-                        "PRESSROOM_ENV": "production",
-                    }
-                )
-                assert not base.debug
-            app = create_app(dataclasses.replace(base, **overrides))
-            await stack.enter_async_context(app.router.lifespan_context(app))
-            transport = httpx.ASGITransport(app=app, client=("127.0.0.1", 50001))
-            return await stack.enter_async_context(
-                httpx.AsyncClient(transport=transport, base_url="http://testserver")
-            )
-
-        yield make
 
 
 async def post(

@@ -235,3 +235,39 @@ async def test_orders_filter_by_kind(client, as_user) -> None:  # type: ignore[n
     assert [e["node"] for e in only_staff] == [{"number": staff["number"], "kind": "STAFF"}]
     only_web = (await gql(client, query, {"k": ["WEB"]}, token=boss))["data"]["orders"]["edges"]
     assert [e["node"]["number"] for e in only_web] == [web["number"]]
+
+
+async def test_hostile_file_names_and_types_are_stored_or_refused_cleanly(client, as_user) -> None:  # type: ignore[no-untyped-def]
+    boss = await as_user("boss.acme")
+    await _cart_with_leaflet(client, boss)
+    order = (await gql(client, PLACE, {"i": {"idempotencyKey": "f9"}}, token=boss))["data"][
+        "orderPlace"
+    ]["order"]
+    operations = {
+        "query": ATTACH,
+        "variables": {"i": {"orderId": order["id"], "linePosition": 1, "file": None}},
+    }
+    headers = {"authorization": f"Bearer {boss}", "apollo-require-preflight": "true"}
+
+    async def attach(name: str, content_type: str) -> dict:  # type: ignore[type-arg]
+        resp = await client.post(
+            "/graphql",
+            data={
+                "operations": json.dumps(operations),
+                "map": json.dumps({"0": ["variables.i.file"]}),
+            },
+            files={"0": (name, b"%PDF-1.4 x", content_type)},
+            headers=headers,
+        )
+        assert resp.status_code == 200, resp.text[:300]
+        return resp.json()["data"]["orderFileAttach"]  # type: ignore[no-any-return]
+
+    # A name longer than the column is cut, not a failed insert.
+    long_name = await attach("a" * 400 + ".pdf", "application/pdf")
+    assert long_name["errors"] == [] and len(long_name["file"]["fileName"]) == 255
+    # A type with parameters is stored as its media type; a longer one is refused, briefly.
+    with_params = await attach("art.pdf", "application/pdf; name=art.pdf")
+    assert with_params["errors"] == []
+    refused = await attach("art.pdf", "application/pdf" + "x" * 300)
+    [error] = refused["errors"]
+    assert error["code"] == "INVALID" and len(error["message"]) < 200

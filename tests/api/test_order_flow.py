@@ -71,11 +71,29 @@ async def test_proposal_approval_production_and_history(client, as_user) -> None
     order = placed["order"]
     assert order["status"] == "PENDING_APPROVAL" and order["number"].startswith("i-")
     assert order["lines"][0]["job"] is None
-    # The same key again: the same order, not a second one.
-    again = (await gql(client, PLACE, {"i": {"idempotencyKey": key}}, token=buyer))["data"][
-        "orderPlace"
-    ]
+    # The same request again: the same order, not a second one.
+    again = (
+        await gql(
+            client,
+            PLACE,
+            {"i": {"idempotencyKey": key, "customerReference": "PO-4711"}},
+            token=buyer,
+        )
+    )["data"]["orderPlace"]
     assert again["order"]["id"] == order["id"]
+    # The same key with a different request: a typed error, never the first order.
+    other = (
+        await gql(
+            client,
+            PLACE,
+            {"i": {"idempotencyKey": key, "customerReference": "PO-4712"}},
+            token=buyer,
+        )
+    )["data"]["orderPlace"]
+    assert other["order"] is None
+    assert [(e["code"], e["field"]) for e in other["errors"]] == [
+        ("IDEMPOTENCY_KEY_REUSED", ["idempotencyKey"])
+    ]
 
     # The buyer cannot approve (no right); the boss can.
     denied = (await gql(client, APPROVE, {"id": order["id"]}, token=buyer))["data"]["orderApprove"]

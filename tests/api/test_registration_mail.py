@@ -400,3 +400,37 @@ async def test_reset_lifts_the_login_throttle(client, demo, app, smtp) -> None: 
     token = await reset_token(app, smtp, "bob@acme.example")
     assert (await confirm(client, token, "bobs-new-password"))["success"] is True
     await login(client, "boss.acme", "bobs-new-password")
+
+
+async def test_a_successful_reset_ends_every_other_reset_link(client, demo, app, smtp) -> None:  # type: ignore[no-untyped-def]
+    await request_reset(client, "boss.acme")
+    first = await reset_token(app, smtp, "bob@acme.example")
+    await request_reset(client, "boss.acme")
+    second = await reset_token(app, smtp, "bob@acme.example")
+    assert (await confirm(client, second, "bobs-new-password"))["success"] is True
+    # The older link, never used, must not set the password again.
+    stale = await confirm(client, first, "someone-elses-pass")
+    assert (stale["success"], error_codes(stale)) == (False, [("INVALID_TOKEN", ["token"])])
+    await login(client, "boss.acme", "bobs-new-password")
+
+
+async def test_a_password_change_ends_outstanding_reset_links(client, as_user, app, smtp) -> None:  # type: ignore[no-untyped-def]
+    await request_reset(client, "boss.acme")
+    token = await reset_token(app, smtp, "bob@acme.example")
+    acme = await as_user("acme")
+    users = (
+        await gql(
+            client, "{ me { ... on PortalUser { company { users { id login } } } } }", token=acme
+        )
+    )["data"]["me"]["company"]["users"]
+    boss = next(u["id"] for u in users if u["login"] == "boss.acme")
+    changed = await gql(
+        client,
+        "mutation ($i: PortalUserUpdateInput!) { portalUserUpdate(input: $i) { errors { code } } }",
+        {"i": {"id": boss, "password": "set-by-the-manager"}},
+        token=acme,
+    )
+    assert changed["data"]["portalUserUpdate"]["errors"] == []
+    stale = await confirm(client, token, "someone-elses-pass")
+    assert (stale["success"], error_codes(stale)) == (False, [("INVALID_TOKEN", ["token"])])
+    await login(client, "boss.acme", "set-by-the-manager")

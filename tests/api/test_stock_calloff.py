@@ -56,8 +56,20 @@ async def test_binding_call_off_reserves_creates_a_picking_job_and_is_idempotent
     ]
     assert (await item(client, boss, pens["id"]))["available"] == 380
 
-    again = await call_off(client, boss, [(pens["id"], 120)], key="co-1")
+    again = await call_off(
+        client, boss, [(pens["id"], 120)], key="co-1", customerReference="Fair 2027"
+    )
     assert again["order"]["id"] == order["id"]
+    # The same key with another request is refused, not answered with the first call-off.
+    for lines, extra in (
+        ([(pens["id"], 121)], {"customerReference": "Fair 2027"}),
+        ([(pens["id"], 120)], {}),
+    ):
+        other = await call_off(client, boss, lines, key="co-1", **extra)
+        assert [(e["code"], e["field"]) for e in other["errors"]] == [
+            ("IDEMPOTENCY_KEY_REUSED", ["idempotencyKey"])
+        ]
+        assert other["order"] is None
     after = await item(client, boss, pens["id"])
     assert (after["onHand"], after["reserved"], after["available"]) == (500, 120, 380)
     (reservation, *_) = await movements(client, boss, pens["id"])
