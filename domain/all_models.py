@@ -6,6 +6,7 @@ from domain.events import models as events_models
 from domain.jobs import models as jobs_models
 from domain.laser import models as laser_models
 from domain.mail import models as mail_models
+from domain.notifications import models as notifications_models
 from domain.orders import models as orders_models
 from domain.production import models as production_models
 from domain.shared.models import Base
@@ -19,6 +20,7 @@ __all__ = [
     "jobs_models",
     "laser_models",
     "mail_models",
+    "notifications_models",
     "orders_models",
     "production_models",
     "stock_models",

@@ -11,10 +11,19 @@ from pathlib import Path
 
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
+from adapters.db import SqlUnitOfWork
 from adapters.jobs import JobWorker
 from adapters.mail import MailSender, SmtpConfig, SmtpSender, mail_task
 from adapters.mail_catcher import FileMailSender
-from domain.shared.jobs import JobTask
+from adapters.sms import CatcherSmsSender, HttpSmsSender
+from domain.notifications.delivery import (
+    DELIVER_TASK,
+    DISPATCH_TASK,
+    deliver_notification,
+    dispatch_event,
+)
+from domain.notifications.sms import SmsMessage, SmsSender
+from domain.shared.jobs import JobHandler, JobRun, JobTask
 from server.settings import Settings
 
 
@@ -33,6 +42,61 @@ def mail_sender(settings: Settings) -> MailSender:
     return SmtpSender(SmtpConfig.from_settings(settings))
 
 
+class NoSmsProvider:
+    """Production without an SMS provider: an SMS notification fails visibly (job FAILED)."""
+
+    async def send(self, message: SmsMessage) -> None:
+        raise RuntimeError("No SMS provider is configured (SMS_API_URL).")
+
+
+def sms_sender(settings: Settings) -> SmsSender:
+    if settings.sms_api_url:
+        return HttpSmsSender(
+            settings.sms_api_url,
+            settings.sms_account or "",
+            settings.sms_token or "",
+            settings.sms_from,
+        )
+    if settings.debug:
+        return CatcherSmsSender(mail_folder(settings), settings.mail_from)
+    return NoSmsProvider()
+
+
+def notification_tasks(
+    settings: Settings, sessions: async_sessionmaker[AsyncSession]
+) -> list[JobTask]:
+    """The notification area's jobs (domain/notifications/delivery.py), each in its own unit
+    of work."""
+    sms = sms_sender(settings)
+
+    async def dispatch(run: JobRun, payload: dict[str, object]) -> None:
+        uow = SqlUnitOfWork(sessions)
+        try:
+            await dispatch_event(uow, int(str(payload["event_id"])), settings.staff_alert_email)
+        finally:
+            await uow.close()
+
+    async def deliver(run: JobRun, payload: dict[str, object]) -> None:
+        uow = SqlUnitOfWork(sessions)
+        try:
+            await deliver_notification(
+                uow, int(str(payload["notification_id"])), sms, final=run.final
+            )
+        finally:
+            await uow.close()
+
+    handlers: list[tuple[str, JobHandler]] = [(DISPATCH_TASK, dispatch), (DELIVER_TASK, deliver)]
+    return [
+        JobTask(
+            name,
+            handler,
+            max_attempts=settings.mail_max_attempts,
+            backoff_s=settings.mail_backoff_s,
+        )
+        for name, handler in handlers
+    ]
+
+
 def job_tasks(settings: Settings, sessions: async_sessionmaker[AsyncSession]) -> list[JobTask]:
     return [
         mail_task(
@@ -41,6 +105,7 @@ def job_tasks(settings: Settings, sessions: async_sessionmaker[AsyncSession]) ->
             max_attempts=settings.mail_max_attempts,
             backoff_s=settings.mail_backoff_s,
         ),
+        *notification_tasks(settings, sessions),
     ]
 
 

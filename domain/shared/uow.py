@@ -45,8 +45,11 @@ class UnitOfWork(Protocol):
     def record_event(self, topic: str, company_id: int | None, payload: dict[str, Any]) -> None:
         """Queue an event; it is written to the outbox by ``commit`` in the same transaction."""
 
-    def send_mail(self, to_address: str, subject: str, body_text: str) -> None:
-        """Queue an e-mail; it is written to the mail outbox by ``commit``."""
+    def send_mail(
+        self, to_address: str, subject: str, body_text: str, body_html: str | None = None
+    ) -> None:
+        """Queue an e-mail (plain text, optionally with an HTML alternative); it is written to
+        the mail outbox by ``commit``."""
 
     async def scalars(self, stmt: Executable) -> Sequence[Any]: ...
 
