@@ -63,7 +63,9 @@ async def test_file_problem_on_a_released_order_does_not_start_production(client
     assert cancelled == {"order": {"status": "CANCELLED"}, "errors": []}
 
 
-async def test_file_problem_holds_the_job_and_reupload_releases_it(client, as_user, engine, app) -> None:  # type: ignore[no-untyped-def]
+async def test_file_problem_holds_the_job_and_reupload_releases_it(  # type: ignore[no-untyped-def]
+    client, as_user, engine, app
+) -> None:
     boss = await as_user("boss.acme")
     maker = await as_user("maker@shop.example")
     globex = await as_user("globex")
