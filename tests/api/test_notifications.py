@@ -231,6 +231,18 @@ async def test_preferences_choose_channels_and_language_and_sms_goes_to_the_prov
     assert mine["ORDER_IN_PRODUCTION"] == (False, False)  # the company default
     assert mine["ORDER_COMPLETED"] == (True, False)  # built in
     assert "STAFF_NEW_ORDER" not in mine
+    me = await gql(
+        client, "{ me { ... on PortalUser { phone language company { language } } } }", token=buyer
+    )
+    assert me["data"]["me"] == {
+        "phone": "+31612345678",
+        "language": "nl",
+        "company": {"language": None},
+    }
+    company = await gql(client, "{ companyNotificationDefaults { event email } }", token=buyer)
+    assert {"event": "ORDER_IN_PRODUCTION", "email": False} in company["data"][
+        "companyNotificationDefaults"
+    ]
 
     order = await propose(client, buyer)
     released = await approve(client, boss, order["id"])
