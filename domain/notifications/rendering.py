@@ -25,7 +25,9 @@ _TEXT = SandboxedEnvironment(
 )
 _HTML = SandboxedEnvironment(autoescape=True, undefined=StrictUndefined, keep_trailing_newline=True)
 
-# Generous for any real message; bounds what a template can make a worker build.
+# Generous for any real message; bounds what a template is and what it can make a worker
+# build. (Loops are bounded by the sandbox's range limit; templates are written by staff.)
+MAX_SOURCE_CHARS = 20_000
 MAX_RENDERED_CHARS = 100_000
 
 
@@ -45,6 +47,9 @@ def _render_one(
     errors: ErrorCollector,
 ) -> str:
     code = NotificationErrorCode
+    if len(source) > MAX_SOURCE_CHARS:
+        errors.add(code.TEMPLATE_ERROR, f"At most {MAX_SOURCE_CHARS} characters.", field)
+        return ""
     try:
         out = env.from_string(source).render(context)
     except TemplateSyntaxError as exc:

@@ -132,3 +132,9 @@ def test_html_is_escaped_and_text_is_not() -> None:
     assert rendered.subject == "Hi <Bea & Co> again"  # one line, whatever the data holds
     assert rendered.body_text == "<Bea & Co>"
     assert rendered.body_html == "<b>&lt;Bea &amp; Co&gt;</b>"
+
+
+def test_an_oversized_template_is_refused_before_it_is_parsed() -> None:
+    assert _errors(TemplateText("x", "{{ event.number }}" * 2_000)) == [
+        (Code.TEMPLATE_ERROR, ("bodyText",))
+    ]
