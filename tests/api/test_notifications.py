@@ -392,3 +392,35 @@ async def test_without_a_staff_address_no_alert_is_sent(  # type: ignore[no-unty
     order = await propose(client, boss)
     mails = await deliver(app, smtp)
     assert [(m["To"], m["Subject"]) for m in mails] == [(BOSS, f"Order {order['number']} received")]
+
+
+async def test_a_channel_template_wins_over_the_template_for_all_channels(  # type: ignore[no-untyped-def]
+    client, as_user, app, smtp
+) -> None:
+    admin, boss = await as_user("admin@shop.example"), await as_user("boss.acme")
+    channels = (await gql(client, "{ channels { id code } }", token=admin))["data"]["channels"]
+    main = next(c["id"] for c in channels if c["code"] == "main")
+
+    def template(subject: str, channel: str | None) -> dict[str, Any]:
+        return {
+            "i": {
+                "event": "ORDER_RECEIVED",
+                "language": "en",
+                "channelId": channel,
+                "subject": subject,
+                "bodyText": "Thanks, {{ recipient.name }}.",
+            }
+        }
+
+    for subject, channel in (("All: {{ event.number }}", None), ("Main: {{ event.number }}", main)):
+        saved = await gql(client, TEMPLATE_UPDATE, template(subject, channel), token=admin)
+        assert saved["data"]["notificationTemplateUpdate"]["errors"] == []
+    unknown = await gql(client, TEMPLATE_UPDATE, template("x", "Q2hhbm5lbDo5OTk5OTk="), token=admin)
+    assert [
+        (e["code"], e["field"]) for e in unknown["data"]["notificationTemplateUpdate"]["errors"]
+    ] == [("NOT_FOUND", ["channelId"])]
+
+    order = await propose(client, boss)
+    [mail] = [m for m in await deliver(app, smtp) if m["To"] == BOSS]
+    assert mail["Subject"] == f"Main: {order['number']}"
+    assert text_of(mail) == "Thanks, Bob Boss.\n"  # a message body ends with a newline
