@@ -21,6 +21,7 @@ from sqlalchemy.sql import Executable
 
 from adapters.job_store import SqlJobQueue
 from domain import all_models  # noqa: F401  (every table known: foreign keys resolve)
+from domain.events.followers import follow_key, followers_of
 from domain.events.models import Event
 from domain.mail.models import MAIL_SEND_TASK, MailAttachment, OutgoingMail
 from domain.shared.mail import Attachment
@@ -191,6 +192,7 @@ class SqlUnitOfWork:
         subject: str,
         body_text: str,
         attachments: Sequence[Attachment] = (),
+        body_html: str | None = None,
     ) -> None:
         self._mail.append(
             {
@@ -198,6 +200,7 @@ class SqlUnitOfWork:
                 "subject": subject,
                 "body_text": body_text,
                 "attachments": tuple(attachments),
+                "body_html": body_html,
             }
         )
 
@@ -228,6 +231,14 @@ class SqlUnitOfWork:
                 text("SELECT pg_advisory_xact_lock(:k)"), {"k": _EVENT_ORDER_LOCK}
             )
             ids = (await session.scalars(insert(Event).returning(Event.id), self._events)).all()
+            # Areas that follow topics in the background (domain/events/followers.py).
+            for event_id, event in zip(ids, self._events, strict=True):
+                for follower in followers_of(event["topic"]):
+                    await self.jobs.defer(
+                        follower.task,
+                        {"event_id": event_id},
+                        idempotency_key=follow_key(follower.task, event_id),
+                    )
             # NOTIFY is transactional: delivered on commit only, never for a rollback.
             await session.execute(
                 text("SELECT pg_notify(:c, :p)"), {"c": EVENT_CHANNEL, "p": str(max(ids))}

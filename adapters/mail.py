@@ -93,6 +93,8 @@ class SmtpSender:
         # Stable across retries, so a message sent twice (see module docstring) is recognisable.
         msg["Message-ID"] = f"<outbox-{mail.id}.{int(created.timestamp())}@{self._domain}>"
         msg.set_content(mail.body_text)
+        if mail.body_html is not None:
+            msg.add_alternative(mail.body_html, subtype="html")
         for file in mail.attachments:
             maintype, _, subtype = file.content_type.partition("/")
             msg.add_attachment(

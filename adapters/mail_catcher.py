@@ -53,7 +53,9 @@ class CaughtMail:
 
     @property
     def body(self) -> str:
-        return str(self.message.get_content())
+        # The plain-text part (a notification may carry an HTML alternative too).
+        part = self.message.get_body(preferencelist=("plain",))
+        return str((part or self.message).get_content())
 
 
 def read_caught(folder: Path, name: str) -> CaughtMail | None:

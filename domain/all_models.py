@@ -8,6 +8,7 @@ from domain.integrations import models as integrations_models
 from domain.jobs import models as jobs_models
 from domain.laser import models as laser_models
 from domain.mail import models as mail_models
+from domain.notifications import models as notifications_models
 from domain.orders import models as orders_models
 from domain.production import models as production_models
 from domain.quotes import models as quotes_models
@@ -24,6 +25,7 @@ __all__ = [
     "jobs_models",
     "laser_models",
     "mail_models",
+    "notifications_models",
     "orders_models",
     "production_models",
     "quotes_models",

@@ -60,6 +60,15 @@ ROOT_SCOPES: dict[str, S | None] = {
     "changes": S.READ_CHANGES,
     "webhooks": S.MANAGE_WEBHOOKS,
     "webhookDeliveries": S.MANAGE_WEBHOOKS,
+    # Notification templates and preferences are people's settings, edited by people.
+    "notificationTemplate": None,
+    "notificationTemplatePreview": None,
+    "myNotificationPreferences": None,
+    "companyNotificationDefaults": None,
+    "notificationTemplateUpdate": None,
+    "notificationTemplateReset": None,
+    "notificationPreferencesUpdate": None,
+    "companyNotificationDefaultsUpdate": None,
     # Quotes are the order desk's: reading them is reading orders, changing them writing.
     "quotes": ORDERS,
     "rfqs": ORDERS,

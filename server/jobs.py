@@ -11,13 +11,22 @@ from pathlib import Path
 
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
+from adapters.db import SqlUnitOfWork
 from adapters.jobs import JobWorker
 from adapters.mail import MailSender, SmtpConfig, SmtpSender, mail_task
 from adapters.mail_catcher import FileMailSender
+from adapters.sms import CatcherSmsSender, HttpSmsSender
 from adapters.webhook_http import TargetGuard, WebhookSender
 from adapters.webhook_worker import webhook_task
 from domain.integrations.delivery import DeliveryPolicy
-from domain.shared.jobs import JobTask
+from domain.notifications.delivery import (
+    DELIVER_TASK,
+    DISPATCH_TASK,
+    deliver_notification,
+    dispatch_event,
+)
+from domain.notifications.sms import SmsMessage, SmsSender
+from domain.shared.jobs import JobHandler, JobRun, JobTask
 from server.quote_routes import quote_expiry_task
 from server.settings import Settings
 
@@ -35,6 +44,61 @@ def mail_sender(settings: Settings) -> MailSender:
     if uses_mail_catcher(settings):
         return FileMailSender(mail_folder(settings), settings.mail_from)
     return SmtpSender(SmtpConfig.from_settings(settings))
+
+
+class NoSmsProvider:
+    """Production without an SMS provider: an SMS notification fails visibly (job FAILED)."""
+
+    async def send(self, message: SmsMessage) -> None:
+        raise RuntimeError("No SMS provider is configured (SMS_API_URL).")
+
+
+def sms_sender(settings: Settings) -> SmsSender:
+    if settings.sms_api_url:
+        return HttpSmsSender(
+            settings.sms_api_url,
+            settings.sms_account or "",
+            settings.sms_token or "",
+            settings.sms_from,
+        )
+    if settings.debug:
+        return CatcherSmsSender(mail_folder(settings), settings.mail_from)
+    return NoSmsProvider()
+
+
+def notification_tasks(
+    settings: Settings, sessions: async_sessionmaker[AsyncSession]
+) -> list[JobTask]:
+    """The notification area's jobs (domain/notifications/delivery.py), each in its own unit
+    of work."""
+    sms = sms_sender(settings)
+
+    async def dispatch(run: JobRun, payload: dict[str, object]) -> None:
+        uow = SqlUnitOfWork(sessions)
+        try:
+            await dispatch_event(uow, int(str(payload["event_id"])), settings.staff_alert_email)
+        finally:
+            await uow.close()
+
+    async def deliver(run: JobRun, payload: dict[str, object]) -> None:
+        uow = SqlUnitOfWork(sessions)
+        try:
+            await deliver_notification(
+                uow, int(str(payload["notification_id"])), sms, final=run.final
+            )
+        finally:
+            await uow.close()
+
+    handlers: list[tuple[str, JobHandler]] = [(DISPATCH_TASK, dispatch), (DELIVER_TASK, deliver)]
+    return [
+        JobTask(
+            name,
+            handler,
+            max_attempts=settings.mail_max_attempts,
+            backoff_s=settings.mail_backoff_s,
+        )
+        for name, handler in handlers
+    ]
 
 
 def job_tasks(settings: Settings, sessions: async_sessionmaker[AsyncSession]) -> list[JobTask]:
@@ -58,6 +122,7 @@ def job_tasks(settings: Settings, sessions: async_sessionmaker[AsyncSession]) ->
             ),
             backoff_s=settings.webhook_backoff_base_s,
         ),
+        *notification_tasks(settings, sessions),
     ]
 
 

@@ -24,6 +24,8 @@ from resolvers.jobs.queries import JobsQuery
 from resolvers.laser.mutation_root import LaserMutation
 from resolvers.laser.queries import LaserQuery
 from resolvers.node import NodeQuery
+from resolvers.notifications.mutation_root import NotificationsMutation
+from resolvers.notifications.queries import NotificationsQuery
 from resolvers.orders.mutation_root import OrdersMutation
 from resolvers.orders.queries import OrdersQuery
 from resolvers.orders.subscriptions import OrdersSubscription
@@ -74,6 +76,7 @@ class Query(
     IntegrationsQuery,
     ChangesQuery,
     QuotesQuery,
+    NotificationsQuery,
 ):
     pass
 
@@ -88,6 +91,7 @@ class Mutation(
     JobsMutation,
     IntegrationsMutation,
     QuotesMutation,
+    NotificationsMutation,
 ):
     pass
 

@@ -46,6 +46,15 @@ class Settings:
     # A failed mail is retried after mail_backoff_s, then twice as long each time.
     mail_max_attempts: int = 5
     mail_backoff_s: float = 30.0
+    # Notifications (domain/notifications): staff alerts (new order, supplier failure, payment
+    # failed) go to this address (None: no staff alerts). SMS go to a Twilio-compatible REST
+    # API at sms_api_url (account SID, auth token, sender); without one, in development they
+    # are written to the mail catcher, in production none is sent.
+    staff_alert_email: str | None = None
+    sms_api_url: str | None = None
+    sms_account: str | None = None
+    sms_token: str | None = None
+    sms_from: str = "Pressroom"
     # Background jobs: `pressroom serve` runs a worker in each process unless this is off
     # (`--no-worker`); `pressroom worker` runs one on its own.
     embedded_worker: bool = True
@@ -126,6 +135,11 @@ class Settings:
             mail_from=env.get("MAIL_FROM", "Pressroom <no-reply@shop.example>"),
             mail_max_attempts=_int(env.get("PRESSROOM_MAIL_MAX_ATTEMPTS"), 5),
             mail_backoff_s=float(env.get("PRESSROOM_MAIL_BACKOFF_S") or 30.0),
+            staff_alert_email=env.get("PRESSROOM_STAFF_ALERT_EMAIL") or None,
+            sms_api_url=env.get("SMS_API_URL") or None,
+            sms_account=env.get("SMS_ACCOUNT") or None,
+            sms_token=env.get("SMS_TOKEN") or None,
+            sms_from=env.get("SMS_FROM") or "Pressroom",
             embedded_worker=_bool(env.get("PRESSROOM_EMBEDDED_WORKER"), True),
             worker_concurrency=_int(env.get("PRESSROOM_WORKER_CONCURRENCY"), 4),
             job_poll_interval_s=float(env.get("PRESSROOM_JOB_POLL_INTERVAL_S") or 1.0),

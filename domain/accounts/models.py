@@ -61,6 +61,8 @@ class Company(Base, Timestamped):
     contact_name: Mapped[str | None] = mapped_column(String(200))
     contact_email: Mapped[str | None] = mapped_column(String(254))
     contact_phone: Mapped[str | None] = mapped_column(String(40))
+    # The language of mail to the company's people (ISO 639-1, e.g. "nl"); None: the shop's.
+    language: Mapped[str | None] = mapped_column(String(8))
     bank_account_holder: Mapped[str | None] = mapped_column(String(200))
     bank_iban: Mapped[str | None] = mapped_column(String(34))
     bank_bic: Mapped[str | None] = mapped_column(String(11))
@@ -122,6 +124,10 @@ class PortalUser(Base, Timestamped):
     is_primary: Mapped[bool] = mapped_column(Boolean, default=False)
     full_name: Mapped[str] = mapped_column(String(200))
     email: Mapped[str] = mapped_column(String(254))
+    # For SMS notifications (E.164, e.g. "+31612345678"); None: no SMS.
+    phone: Mapped[str | None] = mapped_column(String(40))
+    # The language of this user's mail (ISO 639-1); None: the company's.
+    language: Mapped[str | None] = mapped_column(String(8))
     password_hash: Mapped[str] = mapped_column(Text)
     is_active: Mapped[bool] = mapped_column(Boolean, default=True)
 

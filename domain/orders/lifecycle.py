@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from domain.accounts.models import PortalUser
 from domain.accounts.policies import require_staff_role
 from domain.accounts.rights import Right, StaffRole
 from domain.accounts.viewer import Viewer
@@ -71,6 +70,7 @@ async def transition(
             "from": previous.value,
             "status": target.value,
             "ordererId": order.orderer_id,
+            "reason": reason,
         },
     )
     await domain_events.publish(
@@ -87,17 +87,10 @@ async def order_for_update(uow: UnitOfWork, viewer: Viewer, order_id: int) -> Or
     return order
 
 
-async def _mail_orderer(uow: UnitOfWork, order: Order, subject: str, body: str) -> None:
-    if order.orderer_id is None:
-        return
-    user = await uow.session.get(PortalUser, order.orderer_id)
-    if user is not None:
-        uow.send_mail(user.email, subject, f"Hello {user.full_name},\n\n{body}\n")
-
-
 async def order_approve(uow: UnitOfWork, viewer: Viewer, order_id: int) -> Order:
     """Requires APPROVE_ORDERS in the ordering company, and not for one's own proposal. The
-    order becomes binding (production makes its jobs on the release); the proposer is told."""
+    order becomes binding (production makes its jobs on the release); the proposer is told
+    (domain/notifications follows the status change)."""
     async with uow:
         order = await order_for_update(uow, viewer, order_id)
         await approve(uow, viewer, order)
@@ -123,16 +116,11 @@ async def approve(uow: UnitOfWork, viewer: Viewer, order: Order) -> None:
         )
     order.approved_by_id = viewer.user_id
     await transition(uow, viewer, order, OrderStatus.RELEASED, "approved")
-    await _mail_orderer(
-        uow,
-        order,
-        f"Order {order.number} approved",
-        f"your order proposal {order.number} was approved and is now in our production queue.",
-    )
 
 
 async def order_reject(uow: UnitOfWork, viewer: Viewer, order_id: int, reason: str) -> Order:
-    """Requires APPROVE_ORDERS; a reason is required and sent to the proposer."""
+    """Requires APPROVE_ORDERS; a reason is required and sent to the proposer (by
+    domain/notifications, from the status change's ``reason``)."""
     if not reason.strip():
         raise DomainError.single(OrderErrorCode.REQUIRED, "Give a reason.", "reason")
     async with uow:
@@ -148,12 +136,6 @@ async def order_reject(uow: UnitOfWork, viewer: Viewer, order_id: int, reason: s
                 "id",
             )
         await transition(uow, viewer, order, OrderStatus.REJECTED, reason.strip())
-        await _mail_orderer(
-            uow,
-            order,
-            f"Order proposal {order.number} rejected",
-            f"your order proposal {order.number} was not approved.\nReason: {reason.strip()}",
-        )
         await uow.commit()
         return order
 

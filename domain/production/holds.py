@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from domain.accounts.models import PortalUser
 from domain.accounts.policies import require_staff_role
 from domain.accounts.viewer import Viewer
 from domain.orders.errors import OrderErrorCode
@@ -22,7 +21,8 @@ async def order_file_flag_problem(
     uow: UnitOfWork, viewer: Viewer, file_id: int | None, job_id: int | None, problem: str
 ) -> Job:
     """Staff (PRODUCTION or ADMIN) flag a missing or defective file: the job waits, the
-    customer is e-mailed, and the order shows why."""
+    customer is e-mailed (the ``order.file_problem`` event, which notifications follow), and
+    the order shows why."""
     require_staff_role(viewer, PRODUCTION_ROLES)
     if not problem.strip():
         raise DomainError.single(OrderErrorCode.REQUIRED, "Describe the problem.", "problem")
@@ -48,14 +48,18 @@ async def order_file_flag_problem(
         job.hold_reason = problem.strip()
         order.on_hold_reason = f"{job.number}: {problem.strip()}"
         await follow_tasks(uow, viewer, job)
-        if order.orderer_id is not None:
-            user = await uow.session.get(PortalUser, order.orderer_id)
-            if user is not None:
-                uow.send_mail(
-                    user.email,
-                    f"Order {order.number}: we need a new file",
-                    f"Hello {user.full_name},\n\nyour order {order.number} waits for you:\n"
-                    f"{problem.strip()}\n\nPlease upload a corrected file for {job.title}.\n",
-                )
+        # The customer is told by domain/notifications, which follows this topic.
+        uow.record_event(
+            "order.file_problem",
+            order.company_id,
+            {
+                "orderId": order.id,
+                "number": order.number,
+                "ordererId": order.orderer_id,
+                "jobId": job.id,
+                "jobTitle": job.title,
+                "problem": problem.strip(),
+            },
+        )
         await uow.commit()
         return job

@@ -54,9 +54,10 @@ class UnitOfWork(Protocol):
         subject: str,
         body_text: str,
         attachments: Sequence[Attachment] = (),
+        body_html: str | None = None,
     ) -> None:
-        """Queue an e-mail (with files attached); it is written to the mail outbox by
-        ``commit``."""
+        """Queue an e-mail (plain text, optionally with an HTML alternative and files
+        attached); it is written to the mail outbox by ``commit``."""
 
     async def scalars(self, stmt: Executable) -> Sequence[Any]: ...
 

@@ -102,6 +102,10 @@ class Company(relay.Node):
     contact_name: str | None
     contact_email: str | None
     contact_phone: str | None
+    language: str | None = strawberry.field(
+        description="The language of mail to the company's users without their own (en, nl, "
+        "de); null: English. Set with `companyNotificationDefaultsUpdate`."
+    )
     _model: strawberry.Private[m.Company]
 
     @classmethod
@@ -117,6 +121,7 @@ class Company(relay.Node):
             contact_name=c.contact_name,
             contact_email=c.contact_email,
             contact_phone=c.contact_phone,
+            language=c.language,
             _model=c,
         )
 
@@ -200,6 +205,13 @@ class PortalUser(relay.Node):
     )
     full_name: str
     email: str
+    phone: str | None = strawberry.field(
+        description="Mobile number for SMS notifications (E.164); set with "
+        "`notificationPreferencesUpdate`."
+    )
+    language: str | None = strawberry.field(
+        description="The language of the user's mail (en, nl, de); null: the company's."
+    )
     is_active: bool
     is_primary: bool
     company_id: strawberry.Private[int]
@@ -211,6 +223,8 @@ class PortalUser(relay.Node):
             login=u.login,
             full_name=u.full_name,
             email=u.email,
+            phone=u.phone,
+            language=u.language,
             is_active=u.is_active,
             is_primary=u.is_primary,
             company_id=u.company_id,

@@ -14,6 +14,7 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from server.settings import Settings
+from tests.api.notification_support import propose
 from tests.factories import gql
 
 RESET = 'mutation { passwordResetRequest(input: {login: "boss.acme"}) { accepted } }'
@@ -63,3 +64,37 @@ async def test_mail_is_caught_in_files_and_shown_under_dev_mail(
 async def test_no_catcher_in_production_or_with_smtp(client: httpx.AsyncClient) -> None:
     assert (await client.get("/dev/mail")).status_code == 404
     assert (await client.get("/dev/mail/outbox-1.eml")).status_code == 404
+
+
+async def test_sms_in_development_lands_in_the_mail_catcher(
+    client: httpx.AsyncClient, app: Any, as_user: Any, settings: Settings
+) -> None:
+    """Without an SMS provider, development SMS are caught beside the mail (/dev/mail)."""
+    assert settings.sms_api_url is None and settings.debug
+    boss = await as_user("boss.acme")
+    chosen = await gql(
+        client,
+        """mutation($i: NotificationPreferencesUpdateInput!) {
+          notificationPreferencesUpdate(input: $i) { errors { code } } }""",
+        {
+            "i": {
+                "events": [{"event": "ORDER_RECEIVED", "email": True, "sms": True}],
+                "phone": "+49301234567",
+            }
+        },
+        token=boss,
+    )
+    assert chosen["data"]["notificationPreferencesUpdate"]["errors"] == []
+    order = await propose(client, boss)
+    await app.state.jobs.run_until_idle()
+
+    listing = (await client.get("/dev/mail")).text
+    assert "SMS to +49301234567" in listing and "49301234567@sms.invalid" in listing
+    assert f"Order {order['number']} received" in listing  # the mail, too
+    caught = sorted((Path(settings.data_dir) / "mail").glob("*.eml"))
+    sms = [
+        m
+        for m in (message_from_bytes(p.read_bytes(), policy=policy.default) for p in caught)
+        if m["Subject"] == "SMS to +49301234567"
+    ]
+    assert [m.get_content().strip() for m in sms] == [f"Order {order['number']} received."]

@@ -63,7 +63,9 @@ async def test_file_problem_on_a_released_order_does_not_start_production(client
     assert cancelled == {"order": {"status": "CANCELLED"}, "errors": []}
 
 
-async def test_file_problem_holds_the_job_and_reupload_releases_it(client, as_user, engine) -> None:  # type: ignore[no-untyped-def]
+async def test_file_problem_holds_the_job_and_reupload_releases_it(  # type: ignore[no-untyped-def]
+    client, as_user, engine, app
+) -> None:
     boss = await as_user("boss.acme")
     maker = await as_user("maker@shop.example")
     globex = await as_user("globex")
@@ -118,6 +120,8 @@ async def test_file_problem_holds_the_job_and_reupload_releases_it(client, as_us
         )
     )["data"]["taskStart"]
     assert blocked["errors"][0]["code"] == "INVALID_TRANSITION"
+    # The mail is written by the notification jobs that follow the event (after commit).
+    await app.state.jobs.run_until_idle()
     async with engine.connect() as conn:
         mails = (await conn.execute(text("SELECT subject FROM mail_outbox"))).scalars().all()
     assert any("new file" in m for m in mails)

@@ -75,6 +75,8 @@ NO_ID_FIELDS: dict[str, str] = {
     "staff only",
     "Mutation.partImportConfirm": "takes an opaque import key (a random UUID), looked up in the "
     "viewer's company only (tests/api/test_laser_import.py: another company's key is NOT_FOUND)",
+    "Mutation.notificationPreferencesUpdate": "the viewer's own preferences, phone and language; "
+    "names no object",
 }
 
 # Subscriptions run over websockets, which this HTTP test cannot drive: listed so that a new

@@ -1,0 +1,184 @@
+"""What is notified: one registered entry per kind of notification.
+
+An entry names the event-stream topic it follows and a condition on the event's payload, the
+template it is written with (its ``key``, also the name staff edit it under and users choose it
+by) and the rule that finds its recipients (`recipients.py`). Adding a kind is adding an entry
+here (and its default texts in `defaults.py`); `live=False` entries wait for their topic: they
+follow nothing until switched on with `switch_on` (or ``live=True`` once the area that records
+the topic has landed).
+
+Topics and the payload fields the entries read (all but ``order.*`` and ``supplier.*`` are
+recorded by areas that are not on this branch yet):
+
+- ``order.placed`` {orderId, number, status, ordererId}
+- ``order.status_changed`` {orderId, number, from, status, ordererId, reason}
+- ``order.file_problem`` {orderId, number, ordererId, jobId, jobTitle, problem}
+- ``shipment.shipped`` {orderId, number, ordererId, carrier, trackingNumber, trackingUrl}
+- ``shipment.delivered`` {orderId, number, ordererId}
+- ``quote.status_changed`` {quoteId, number, status, customerUserId}
+- ``invoice.issued`` {invoiceId, number, orderId, total}
+- ``payment.received`` {paymentId, invoiceNumber, amount}
+- ``payment.failed`` {paymentId, invoiceNumber, amount, error}
+- ``supplier.order_failed`` {purchaseOrderId, supplier, error}
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from typing import Any
+
+
+class NotificationEvent(enum.StrEnum):
+    """The kinds of notification; the value is the template key."""
+
+    ORDER_RECEIVED = "order_received"
+    ORDER_AWAITING_APPROVAL = "order_awaiting_approval"
+    ORDER_APPROVED = "order_approved"
+    ORDER_REJECTED = "order_rejected"
+    ORDER_IN_PRODUCTION = "order_in_production"
+    ORDER_COMPLETED = "order_completed"
+    ORDER_DELIVERED = "order_delivered"
+    FILE_PROBLEM = "file_problem"
+    ORDER_SHIPPED = "order_shipped"
+    QUOTE_SENT = "quote_sent"
+    INVOICE_ISSUED = "invoice_issued"
+    PAYMENT_RECEIVED = "payment_received"
+    STAFF_NEW_ORDER = "staff_new_order"
+    STAFF_SUPPLIER_FAILURE = "staff_supplier_failure"
+    STAFF_PAYMENT_FAILED = "staff_payment_failed"
+
+
+class Recipients(enum.StrEnum):
+    """Who an entry goes to (recipients.py resolves each)."""
+
+    ORDERER = "ORDERER"  # the user who placed the order (payload ordererId)
+    APPROVERS = "APPROVERS"  # the company's active users with APPROVE_ORDERS
+    CUSTOMER = "CUSTOMER"  # payload customerUserId or ordererId, else the company contact
+    STAFF = "STAFF"  # the shop's configured alert address
+
+
+Condition = Callable[[dict[str, Any]], bool]
+
+
+def _always(payload: dict[str, Any]) -> bool:
+    return True
+
+
+@dataclass(frozen=True, slots=True)
+class NotificationKind:
+    event: NotificationEvent
+    topic: str
+    recipients: Recipients
+    when: Condition = _always
+    live: bool = True
+
+    @property
+    def template_key(self) -> str:
+        return self.event.value
+
+    @property
+    def to_staff(self) -> bool:
+        return self.recipients is Recipients.STAFF
+
+
+def _placed(status: str) -> Condition:
+    return lambda p: p.get("status") == status
+
+
+def _moved(to: str, *, came_from: str | None = None) -> Condition:
+    return lambda p: p.get("status") == to and (came_from is None or p.get("from") == came_from)
+
+
+_KINDS: dict[NotificationEvent, NotificationKind] = {}
+
+
+def register(kind: NotificationKind) -> None:
+    """Add or replace the entry for ``kind.event``."""
+    _KINDS[kind.event] = kind
+
+
+def switch_on(event: NotificationEvent) -> None:
+    """Make a waiting entry follow its topic (its area has landed)."""
+    _KINDS[event] = replace(_KINDS[event], live=True)
+
+
+def kind_of(event: NotificationEvent) -> NotificationKind:
+    return _KINDS[event]
+
+
+def all_kinds() -> list[NotificationKind]:
+    return list(_KINDS.values())
+
+
+def kinds_for(topic: str, payload: dict[str, Any]) -> list[NotificationKind]:
+    """The live entries an event of ``topic`` with ``payload`` sets off."""
+    return [k for k in _KINDS.values() if k.live and k.topic == topic and k.when(payload)]
+
+
+def followed_topic(topic: str) -> bool:
+    """Whether some live entry follows ``topic`` (the event-stream follower's filter)."""
+    return any(k.live and k.topic == topic for k in _KINDS.values())
+
+
+STATUS = "order.status_changed"
+for _kind in (
+    NotificationKind(
+        NotificationEvent.ORDER_RECEIVED, "order.placed", Recipients.ORDERER, _placed("RELEASED")
+    ),
+    NotificationKind(
+        NotificationEvent.ORDER_AWAITING_APPROVAL,
+        "order.placed",
+        Recipients.APPROVERS,
+        _placed("PENDING_APPROVAL"),
+    ),
+    NotificationKind(
+        NotificationEvent.ORDER_APPROVED,
+        STATUS,
+        Recipients.ORDERER,
+        _moved("RELEASED", came_from="PENDING_APPROVAL"),
+    ),
+    NotificationKind(
+        NotificationEvent.ORDER_REJECTED, STATUS, Recipients.ORDERER, _moved("REJECTED")
+    ),
+    NotificationKind(
+        NotificationEvent.ORDER_IN_PRODUCTION, STATUS, Recipients.ORDERER, _moved("IN_PRODUCTION")
+    ),
+    NotificationKind(
+        NotificationEvent.ORDER_COMPLETED, STATUS, Recipients.ORDERER, _moved("COMPLETED")
+    ),
+    NotificationKind(
+        NotificationEvent.ORDER_DELIVERED, STATUS, Recipients.ORDERER, _moved("DELIVERED")
+    ),
+    NotificationKind(NotificationEvent.FILE_PROBLEM, "order.file_problem", Recipients.ORDERER),
+    NotificationKind(NotificationEvent.STAFF_NEW_ORDER, "order.placed", Recipients.STAFF),
+    # Waiting for their areas (shipping, quotes, billing, supplier routing): switch on as the
+    # topics land.
+    NotificationKind(
+        NotificationEvent.ORDER_SHIPPED, "shipment.shipped", Recipients.ORDERER, live=False
+    ),
+    NotificationKind(
+        NotificationEvent.QUOTE_SENT,
+        "quote.status_changed",
+        Recipients.CUSTOMER,
+        _placed("SENT"),
+        live=False,
+    ),
+    NotificationKind(
+        NotificationEvent.INVOICE_ISSUED, "invoice.issued", Recipients.CUSTOMER, live=False
+    ),
+    NotificationKind(
+        NotificationEvent.PAYMENT_RECEIVED, "payment.received", Recipients.CUSTOMER, live=False
+    ),
+    NotificationKind(
+        NotificationEvent.STAFF_SUPPLIER_FAILURE,
+        "supplier.order_failed",
+        Recipients.STAFF,
+        live=False,
+    ),
+    NotificationKind(
+        NotificationEvent.STAFF_PAYMENT_FAILED, "payment.failed", Recipients.STAFF, live=False
+    ),
+):
+    register(_kind)
