@@ -3,6 +3,7 @@
 from domain.accounts import models as accounts_models
 from domain.catalog import models as catalog_models
 from domain.events import models as events_models
+from domain.fulfilment import models as fulfilment_models
 from domain.jobs import models as jobs_models
 from domain.laser import models as laser_models
 from domain.mail import models as mail_models
@@ -16,6 +17,7 @@ __all__ = [
     "accounts_models",
     "catalog_models",
     "events_models",
+    "fulfilment_models",
     "jobs_models",
     "laser_models",
     "mail_models",
