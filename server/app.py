@@ -37,7 +37,7 @@ from domain.shared.read_cache import CACHES
 from resolvers.context import AppServices
 from server.dev_mail import dev_mail_routes
 from server.domain_wiring import wire_domain
-from server.file_routes import order_file_download
+from server.file_routes import order_file_download, shipment_document_download
 from server.graphiql import ASSETS_PATH, assets_app
 from server.graphql_view import PressroomGraphQL
 from server.jobs import job_worker, mail_folder, uses_mail_catcher
@@ -252,6 +252,10 @@ def create_app(
         Route("/", root),
         Route("/healthz", healthz),
         Route("/files/order-files/{file_id}", order_file_download(services, sessions)),
+        Route(
+            "/files/shipments/{shipment_id:int}/{document}.pdf",
+            shipment_document_download(services, sessions),
+        ),
         Route("/graphql", graphql, methods=["GET", "POST"]),
         Route("/files/parts/{id}.dxf", part_file_endpoint(sessions, services), methods=["GET"]),
         WebSocketRoute("/graphql", graphql),

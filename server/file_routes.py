@@ -11,6 +11,7 @@ from starlette.responses import JSONResponse, Response
 
 from adapters.db import SqlUnitOfWork
 from domain.accounts.auth import viewer_from_token
+from domain.fulfilment.shipments import shipment_document
 from domain.orders.files import order_file_content
 from domain.shared.errors import DomainError
 from resolvers.context import AppServices
@@ -44,6 +45,47 @@ def order_file_download(
                 headers={
                     "content-disposition": f"attachment; filename*=UTF-8''{name}",
                     "x-content-sha256": row.sha256,
+                    "cache-control": "private, no-store",
+                },
+            )
+        finally:
+            await uow.close()
+
+    return endpoint
+
+
+def shipment_document_download(
+    services: AppServices, sessions: async_sessionmaker[AsyncSession]
+) -> Callable[[Request], Awaitable[Response]]:
+    """GET /files/shipments/{id}/labels.pdf (staff) or .../delivery-note.pdf (who sees the
+    order): the PDFs the carrier made for a shipment."""
+
+    async def endpoint(request: Request) -> Response:
+        uow = SqlUnitOfWork(sessions)
+        try:
+            viewer = await viewer_from_token(
+                uow, services.tokens, bearer(request.headers.get("authorization"))
+            )
+            if viewer is None or viewer.is_anonymous:
+                return JSONResponse({"error": "authentication required"}, status_code=401)
+            try:
+                if services.files is None:
+                    raise ValueError
+                shipment, data = await shipment_document(
+                    uow,
+                    viewer,
+                    services.files,
+                    int(request.path_params["shipment_id"]),
+                    request.path_params["document"],
+                )
+            except (ValueError, DomainError, FileNotFoundError):
+                return JSONResponse({"error": "not found"}, status_code=404)
+            name = f"{shipment.number}-{request.path_params['document']}.pdf"
+            return Response(
+                data,
+                media_type="application/pdf",
+                headers={
+                    "content-disposition": f"attachment; filename*=UTF-8''{quote(name)}",
                     "cache-control": "private, no-store",
                 },
             )

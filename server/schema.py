@@ -16,6 +16,9 @@ from resolvers.catalog.mutation_root import CatalogMutation
 from resolvers.catalog.queries import CatalogQuery
 from resolvers.catalog.subscriptions import CatalogSubscription
 from resolvers.context import RequestContext
+from resolvers.fulfilment.mutation_root import FulfilmentMutation
+from resolvers.fulfilment.queries import FulfilmentQuery
+from resolvers.fulfilment.subscriptions import FulfilmentSubscription
 from resolvers.jobs.mutation_root import JobsMutation
 from resolvers.jobs.queries import JobsQuery
 from resolvers.laser.mutation_root import LaserMutation
@@ -50,19 +53,36 @@ class SchemaOptions:
 
 
 @strawberry.type(description="Read the shop's data; everything is scoped to who asks.")
-class Query(NodeQuery, AccountsQuery, CatalogQuery, OrdersQuery, LaserQuery, StockQuery, JobsQuery):
+class Query(
+    NodeQuery,
+    AccountsQuery,
+    CatalogQuery,
+    OrdersQuery,
+    LaserQuery,
+    StockQuery,
+    JobsQuery,
+    FulfilmentQuery,
+):
     pass
 
 
 @strawberry.type(description="Change data; each mutation says which right or role it needs.")
 class Mutation(
-    AccountsMutation, CatalogMutation, OrdersMutation, LaserMutation, StockMutation, JobsMutation
+    AccountsMutation,
+    CatalogMutation,
+    OrdersMutation,
+    LaserMutation,
+    StockMutation,
+    JobsMutation,
+    FulfilmentMutation,
 ):
     pass
 
 
 @strawberry.type(description="Live updates over websockets (graphql-transport-ws).")
-class Subscription(CatalogSubscription, OrdersSubscription, StockSubscription):
+class Subscription(
+    CatalogSubscription, OrdersSubscription, StockSubscription, FulfilmentSubscription
+):
     pass
 
 

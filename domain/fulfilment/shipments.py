@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, func, select
 
 from domain.accounts.models import PortalUser
 from domain.accounts.policies import require_staff_role
@@ -32,6 +32,7 @@ from domain.fulfilment.terms import shop_terms
 from domain.fulfilment.weights import Goods, line_weight_g
 from domain.orders.lifecycle import order_for_update, transition
 from domain.orders.models import Order, OrderLine
+from domain.orders.policies import order_scope
 from domain.orders.state import OrderStatus
 from domain.pricing.lines import CHARGE_KINDS, LineKind
 from domain.shared import domain_events
@@ -62,8 +63,11 @@ SHIPMENT_TRANSITIONS: dict[ShipmentStatus, frozenset[ShipmentStatus]] = {
 
 @dataclass(frozen=True, slots=True)
 class ShipmentLineInput:
-    order_line_id: int
+    """A line of the order, by id or by its position on the order (1, 2, ...)."""
+
     quantity: int
+    order_line_id: int | None = None
+    position: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,6 +98,7 @@ def _chosen(
     """The lines and quantities to ship, each checked against what is left to ship."""
     left = {line.id: line.quantity - shipped.get(line.id, 0) for line in goods}
     by_id = {line.id: line for line in goods}
+    by_position = {line.position: line for line in goods}
     if not wanted:
         chosen = [(line, left[line.id]) for line in goods if left[line.id] > 0]
         if not chosen:
@@ -106,8 +111,12 @@ def _chosen(
     seen: set[int] = set()
     for index, item in enumerate(wanted):
         path = ("lines", str(index))
-        line = by_id.get(item.order_line_id)
-        if line is None or item.order_line_id in seen:
+        line = (
+            by_id.get(item.order_line_id)
+            if item.order_line_id is not None
+            else by_position.get(item.position or 0)
+        )
+        if line is None or line.id in seen:
             errors.add(FulfilmentErrorCode.NOT_FOUND, "Not a line of this order.", path)
             continue
         seen.add(line.id)
@@ -399,10 +408,25 @@ async def set_status(
     return shipment
 
 
-def shipment_lines_of(
-    rows: Sequence[ShipmentLine],
-) -> dict[int, list[ShipmentLine]]:
-    found: dict[int, list[ShipmentLine]] = {}
-    for row in rows:
-        found.setdefault(row.shipment_id, []).append(row)
-    return found
+def shipment_scope(viewer: Viewer) -> ColumnElement[bool]:
+    """Shipments of the orders the viewer may see (staff: all)."""
+    return Shipment.order_id.in_(select(Order.id).where(order_scope(viewer)))
+
+
+async def shipment_document(
+    uow: UnitOfWork, viewer: Viewer, files: FileStorage, shipment_id: int, kind: str
+) -> tuple[Shipment, bytes]:
+    """A shipment's labels (``labels``: staff only) or delivery note (``delivery-note``: whoever
+    sees the order); NOT_FOUND otherwise, exactly as for a shipment that does not exist."""
+    shipment: Shipment | None = await uow.scalar(
+        select(Shipment).where(Shipment.id == shipment_id, shipment_scope(viewer))
+    )
+    key = None
+    if shipment is not None:
+        if kind == "labels" and viewer.is_staff:
+            key = shipment.label_key
+        elif kind == "delivery-note":
+            key = shipment.delivery_note_key
+    if shipment is None or key is None:
+        raise DomainError.single(FulfilmentErrorCode.NOT_FOUND, "Not found.", "id")
+    return shipment, await files.get(key)
