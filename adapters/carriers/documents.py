@@ -11,9 +11,6 @@ from collections.abc import Mapping
 from html import escape
 from typing import Any
 
-import segno
-import weasyprint
-
 from domain.fulfilment.carriers import ParcelToShip, ShipmentToRegister
 
 _LABEL_CSS = """
@@ -50,6 +47,8 @@ def address_html(address: Mapping[str, Any]) -> str:
 
 def qr_svg(data: str) -> str:
     """The QR code of ``data`` as inline SVG (scanned at the counter or by the driver)."""
+    import segno  # loaded with the first label, like the renderer
+
     return str(segno.make(data, error="m").svg_inline(scale=4, border=1))
 
 
@@ -93,6 +92,10 @@ def delivery_note_html(shipment: ShipmentToRegister) -> str:
 
 
 def _render(html: str) -> bytes:
+    # WeasyPrint (with fontTools and Pillow, ~40 MiB) loads on the first document, not in
+    # every process that serves requests (tests/unit/test_start_up_imports.py).
+    import weasyprint
+
     return bytes(weasyprint.HTML(string=html).write_pdf())
 
 

@@ -133,25 +133,31 @@ async def test_two_parcels_with_labels_partial_then_full_then_delivered(  # type
     async with uow:
         mails = list(
             await uow.scalars(
-                select(OutgoingMail).where(OutgoingMail.subject.like("%shipped")).order_by(OutgoingMail.id)
+                select(OutgoingMail)
+                .where(OutgoingMail.subject.like("%shipped"))
+                .order_by(OutgoingMail.id)
             )
         )
         topics = list(
             await uow.scalars(
-                select(Event.payload).where(Event.topic == "shipment.status_changed").order_by(Event.id)
+                select(Event.payload)
+                .where(Event.topic == "shipment.status_changed")
+                .order_by(Event.id)
             )
         )
     await uow.close()
     assert [m.to_address for m in mails] == [mails[0].to_address] * 2
-    assert "shipped in part" in mails[0].body_text and f"{shipment['number']}-2" in mails[0].body_text
+    assert (
+        "shipped in part" in mails[0].body_text and f"{shipment['number']}-2" in mails[0].body_text
+    )
     assert "shipped in part" not in mails[1].body_text
     assert [t["status"] for t in topics] == ["CREATED", "CREATED"]
 
     # Both shipments arrive: the order is delivered.
     await gql(client, STATUS, {"id": shipment["id"], "s": "IN_TRANSIT"}, token=admin)
-    back = (await gql(client, STATUS, {"id": shipment["id"], "s": "CREATED"}, token=admin))[
-        "data"
-    ]["shipmentStatusUpdate"]
+    back = (await gql(client, STATUS, {"id": shipment["id"], "s": "CREATED"}, token=admin))["data"][
+        "shipmentStatusUpdate"
+    ]
     assert back["errors"][0]["code"] == "INVALID_TRANSITION"
     await gql(client, STATUS, {"id": shipment["id"], "s": "DELIVERED"}, token=admin)
     assert (await gql(client, ORDER, {"id": order["id"]}, token=boss))["data"]["node"][

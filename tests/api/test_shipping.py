@@ -109,7 +109,11 @@ async def test_staff_manage_methods_and_their_rates_are_checked(client, as_user)
     assert method["kind"] == "CARRIER" and method["transitDays"] == 2
     assert [r["net"]["amount"] for r in method["rates"]] == [490, 690, 1290]
     # The same code twice, a bad country, a negative price, an unknown carrier: typed errors.
-    bad = {**DHL, "carrier": "pigeon", "rates": [{"zone": "X", "countries": ["Germany"], "net": -1}]}
+    bad = {
+        **DHL,
+        "carrier": "pigeon",
+        "rates": [{"zone": "X", "countries": ["Germany"], "net": -1}],
+    }
     errors = (await gql(client, METHOD_CREATE, {"c": "main", "i": bad}, token=admin))["data"][
         "shippingMethodCreate"
     ]["errors"]
@@ -127,7 +131,9 @@ async def test_staff_manage_methods_and_their_rates_are_checked(client, as_user)
     assert denied["data"] is None and denied["errors"]
 
 
-async def test_shipping_rates_at_checkout_by_weight_zone_and_free_threshold(client, as_user) -> None:  # type: ignore[no-untyped-def]
+async def test_shipping_rates_at_checkout_by_weight_zone_and_free_threshold(
+    client, as_user
+) -> None:  # type: ignore[no-untyped-def]
     admin = await as_user("admin@shop.example")
     boss = await as_user("boss.acme")
     ids = await add_methods(client, admin)
@@ -236,7 +242,9 @@ async def test_promised_dates_at_checkout_across_a_weekend_and_holidays(  # type
     assert order["lines"][0]["job"]["dueDate"] == "2027-01-04"
 
     # After the cut-off on Wednesday 30th the order counts from Monday 4 January.
-    monkeypatch.setattr(promises, "utcnow", lambda: dt.datetime(2026, 12, 30, 14, 30, tzinfo=dt.UTC))
+    monkeypatch.setattr(
+        promises, "utcnow", lambda: dt.datetime(2026, 12, 30, 14, 30, tzinfo=dt.UTC)
+    )
     await cart_with_leaflets(client, boss)
     later = (
         await gql(
