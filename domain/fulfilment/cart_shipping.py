@@ -4,11 +4,14 @@ charge for each method (the same `shipping_quote` the shipping line is priced wi
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
+from typing import Any
 
 from domain.accounts.viewer import Viewer
 from domain.fulfilment.shipping import ShippingQuote, shipping_options
 from domain.orders.cart import cart_lines, price_cart_line
 from domain.orders.delivery import delivery_address
+from domain.pricing.lines import LineKind, LineRequest, price_line
 from domain.shared.uow import UnitOfWork
 
 
@@ -35,4 +38,27 @@ async def cart_shipping_options(
     goods = [p for p in priced if p.orderable]
     return await shipping_options(
         uow, viewer, lines[0].channel_id, goods, country.upper(), ordered_at=ordered_at
+    )
+
+
+async def configuration_shipping_options(
+    uow: UnitOfWork,
+    viewer: Viewer,
+    channel_id: int,
+    product_id: int,
+    values: Mapping[str, Any],
+    quantity: int,
+    country: str,
+    *,
+    ordered_at: dt.datetime | None = None,
+) -> list[ShippingQuote]:
+    """The shipping options of one configuration of a product (a price quote): the same
+    quotes checkout would give a cart holding only it."""
+    priced = await price_line(
+        uow, viewer, LineRequest(LineKind.PRODUCT, channel_id, product_id, quantity, values)
+    )
+    if not priced.orderable:
+        return []
+    return await shipping_options(
+        uow, viewer, channel_id, [priced], country.upper(), ordered_at=ordered_at
     )

@@ -34,6 +34,9 @@ PLACE = """mutation($i: OrderPlaceInput!) { orderPlace(input: $i) {
   order { id number status net { amount } vat { amount } promisedDispatchDate promisedDeliveryDate
     lines { position kind title quantity net { amount } vatRatePercent specification job { id dueDate } } }
   errors { code field message } } }"""
+QUOTE = """query($id: ID!) { priceQuote(input: {productId: $id, channel: "main",
+  quantity: 500, configuration: {size: "a5", paper: "135"}}) {
+  shippingOptions(country: "DE") { method { code } weightG net { amount } deliveryDate } } }"""
 
 DHL = {
     "code": "dhl",
@@ -148,6 +151,13 @@ async def test_shipping_rates_at_checkout_by_weight_zone_and_free_threshold(
     assert (await options(client, boss, "AT"))["dhl"]["net"]["amount"] == 1290
     # DHL does not serve the US: only pickup is offered there.
     assert set(await options(client, boss, "US")) == {"pickup"}
+
+    # A price quote of the same configuration shows the same options.
+    pid = (await gql(client, PRODUCTS))["data"]["products"]["edges"][0]["node"]["id"]
+    quoted = await gql(client, QUOTE, {"id": pid}, token=boss)
+    by_code = {o["method"]["code"]: o for o in quoted["data"]["priceQuote"]["shippingOptions"]}
+    assert (by_code["dhl"]["net"]["amount"], by_code["dhl"]["weightG"]) == (690, 2098)
+    assert by_code["dhl"]["deliveryDate"] == germany["dhl"]["deliveryDate"]
 
     # Checkout with DHL: a shipping line with VAT joins the goods.
     placed = (
