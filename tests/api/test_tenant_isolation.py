@@ -146,6 +146,7 @@ OWN_SQL: dict[str, str] = {
     "StockItem": "SELECT id FROM stock_item WHERE company_id = :own ORDER BY id DESC",
     "Part": "SELECT id FROM part WHERE company_id = :own ORDER BY id DESC",
     "Shipment": "SELECT id FROM shipment WHERE company_id = :own ORDER BY id DESC",
+    "ShippingMethod": "SELECT id FROM shipping_method ORDER BY id",
 }
 
 # Where an ID argument's name does not say which type it takes ("groupIds": CustomerGroup or
@@ -760,6 +761,13 @@ async def world(client: httpx.AsyncClient, demo: None, engine: AsyncEngine) -> d
                 tokens[code],
             )
             assert part["data"]["partCreateFromTemplate"]["errors"] == [], part
+    method = await gql(
+        client,
+        'mutation { shippingMethodCreate(channel: "main", input: {code: "post", name: "Post", '
+        'kind: CARRIER, rates: [{zone: "all", net: 500}]}) { errors { code } } }',
+        token=tokens["admin"],
+    )
+    assert method["data"]["shippingMethodCreate"]["errors"] == [], method
     b_company = gid("Company", await company_id(engine, B))
     created = await gql(
         client,
