@@ -212,6 +212,18 @@ async def test_shipping_rates_at_checkout_by_weight_zone_and_free_threshold(
     assert [(e["code"], e["field"]) for e in refused["errors"]] == [
         ("SHIPPING_UNAVAILABLE", ["shippingMethodId"])
     ]
+    # So is a method of another channel than the cart's.
+    other = await gql(client, METHOD_CREATE, {"c": "trade", "i": PICKUP}, token=admin)
+    elsewhere = other["data"]["shippingMethodCreate"]["shippingMethod"]["id"]
+    wrong_channel = (
+        await gql(
+            client,
+            PLACE,
+            {"i": {"idempotencyKey": str(uuid.uuid4()), "shippingMethodId": elsewhere}},
+            token=boss,
+        )
+    )["data"]["orderPlace"]
+    assert [e["code"] for e in wrong_channel["errors"]] == ["SHIPPING_UNAVAILABLE"]
 
 
 async def test_promised_dates_at_checkout_across_a_weekend_and_holidays(  # type: ignore[no-untyped-def]
