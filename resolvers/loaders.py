@@ -32,7 +32,7 @@ from domain.catalog.models import Channel, Configuration, Product, ProductVersio
 from domain.catalog.prices import channel_for_read, price_context, price_version
 from domain.catalog.services import channel_for, channel_open_to, configuration_scope
 from domain.fulfilment.models import Parcel, Shipment, ShipmentLine, ShippingMethod, ShippingRate
-from domain.fulfilment.shipments import shipment_scope
+from domain.fulfilment.shipment_status import shipment_scope
 from domain.laser.models import Part
 from domain.laser.parts import part_scope
 from domain.laser.shop import LaserShop, load_shop_for_read

@@ -11,7 +11,7 @@ from starlette.responses import JSONResponse, Response
 
 from adapters.db import SqlUnitOfWork
 from domain.accounts.auth import viewer_from_token
-from domain.fulfilment.shipments import shipment_document
+from domain.fulfilment.shipment_status import shipment_document
 from domain.orders.files import order_file_content
 from domain.shared.errors import DomainError
 from resolvers.context import AppServices

@@ -5,7 +5,7 @@ from __future__ import annotations
 from strawberry import relay
 
 from domain.fulfilment import models as fm
-from domain.fulfilment import shipments, shipping
+from domain.fulfilment import shipment_status, shipments, shipping
 from domain.fulfilment.errors import FulfilmentErrorCode
 from resolvers.ids import require_pk
 from resolvers.mutation import run
@@ -97,7 +97,7 @@ async def shipment_status_update(
 
     async def action() -> fm.Shipment:
         pk = require_pk(id, Shipment, "id", NF)
-        return await shipments.shipment_set_status(ctx.uow, ctx.viewer, pk, status)
+        return await shipment_status.shipment_set_status(ctx.uow, ctx.viewer, pk, status)
 
     return await run(
         ShipmentPayload, FulfilmentError, action, lambda s: {"shipment": Shipment.from_model(s)}
