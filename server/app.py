@@ -37,7 +37,11 @@ from domain.shared.read_cache import CACHES
 from resolvers.context import AppServices
 from server.dev_mail import dev_mail_routes
 from server.domain_wiring import wire_domain
-from server.file_routes import order_file_download, shipment_document_download
+from server.file_routes import (
+    order_file_download,
+    sendcloud_webhook,
+    shipment_document_download,
+)
 from server.graphiql import ASSETS_PATH, assets_app
 from server.graphql_view import PressroomGraphQL
 from server.jobs import job_worker, mail_folder, uses_mail_catcher
@@ -255,6 +259,11 @@ def create_app(
         Route(
             "/files/shipments/{shipment_id:int}/{document}.pdf",
             shipment_document_download(services, sessions),
+        ),
+        Route(
+            "/webhooks/sendcloud",
+            sendcloud_webhook(settings.sendcloud_secret_key, sessions),
+            methods=["POST"],
         ),
         Route("/graphql", graphql, methods=["GET", "POST"]),
         Route("/files/parts/{id}.dxf", part_file_endpoint(sessions, services), methods=["GET"]),

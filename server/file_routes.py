@@ -1,4 +1,5 @@
-"""Downloads of stored files over HTTP, with the same bearer auth and tenant scope as GraphQL."""
+"""Downloads of stored files over HTTP, with the same bearer auth and tenant scope as GraphQL,
+and the carriers' tracking webhooks."""
 
 from __future__ import annotations
 
@@ -9,9 +10,11 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
+from adapters.carriers import sendcloud
 from adapters.db import SqlUnitOfWork
 from domain.accounts.auth import viewer_from_token
 from domain.fulfilment.shipment_status import shipment_document
+from domain.fulfilment.tracking import carrier_parcel_status
 from domain.orders.files import order_file_content
 from domain.shared.errors import DomainError
 from resolvers.context import AppServices
@@ -91,5 +94,32 @@ def shipment_document_download(
             )
         finally:
             await uow.close()
+
+    return endpoint
+
+
+def sendcloud_webhook(
+    settings_secret: str | None, sessions: async_sessionmaker[AsyncSession]
+) -> Callable[[Request], Awaitable[Response]]:
+    """POST /webhooks/sendcloud: Sendcloud's signed parcel status changes move the shipment
+    (and the order); 401 without a valid signature, 200 for anything else it sends."""
+
+    async def endpoint(request: Request) -> Response:
+        body = await request.body()
+        signature = request.headers.get("sendcloud-signature", "")
+        if not settings_secret or not sendcloud.signature_valid(body, signature, settings_secret):
+            return JSONResponse({"error": "bad signature"}, status_code=401)
+        event = sendcloud.parcel_event(body)
+        if event is not None:
+            uow = SqlUnitOfWork(sessions)
+            try:
+                async with uow:
+                    await carrier_parcel_status(
+                        uow, "sendcloud", event.tracking_number, event.status
+                    )
+                    await uow.commit()
+            finally:
+                await uow.close()
+        return JSONResponse({"ok": True})
 
     return endpoint

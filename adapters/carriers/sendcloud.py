@@ -5,10 +5,16 @@ POST {base}/parcels {"parcels": [...]} with ``request_label: true`` announces th
 with the carrier of the shipping method (``shipment.id``: the method's carrier service);
 POST {base}/labels {"label": {"parcels": [ids]}} answers the URL of the labels PDF, fetched
 with the same credentials. Authentication is HTTP Basic with the API's public and secret key.
+
+Tracking comes back as ``parcel_status_changed`` webhooks (POST /webhooks/sendcloud), signed
+with the secret key (`signature_valid`, `parcel_event`).
 """
 
 from __future__ import annotations
 
+import hashlib
+import hmac
+import json
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -22,6 +28,7 @@ from domain.fulfilment.carriers import (
     Registration,
     ShipmentToRegister,
 )
+from domain.fulfilment.models import ShipmentStatus
 
 PRODUCTION_URL = "https://panel.sendcloud.sc/api/v2"
 _HOUSE_NUMBER = re.compile(r"^(.*?)[\s,]+(\d+\s*[a-zA-Z]?(?:[-/]\d+[a-zA-Z]?)?)$")
@@ -143,3 +150,39 @@ def _error_message(response: httpx.Response) -> str:
     except ValueError:
         message = None
     return f"Sendcloud answered {response.status_code}: {message or response.reason_phrase}"[:300]
+
+
+# Sendcloud's parcel status ids (its status list) as shipment statuses; others are ignored.
+_STATUS_IDS: dict[int, ShipmentStatus] = {
+    **dict.fromkeys((3, 5, 7, 22, 91, 92), ShipmentStatus.IN_TRANSIT),
+    **dict.fromkeys((11, 93), ShipmentStatus.DELIVERED),
+    **dict.fromkeys((62, 80, 2000), ShipmentStatus.FAILED),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class ParcelEvent:
+    tracking_number: str
+    status: ShipmentStatus
+
+
+def signature_valid(body: bytes, signature: str, secret: str) -> bool:
+    """The ``Sendcloud-Signature`` header: HMAC-SHA256 of the raw body with the secret key."""
+    expected = hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
+    return hmac.compare_digest(expected, signature.strip().lower())
+
+
+def parcel_event(body: bytes) -> ParcelEvent | None:
+    """A ``parcel_status_changed`` webhook as a parcel's new status; None for other actions
+    and statuses that change nothing here."""
+    try:
+        data = json.loads(body)
+    except ValueError:
+        return None
+    if not isinstance(data, dict) or data.get("action") != "parcel_status_changed":
+        return None
+    parcel = data.get("parcel") or {}
+    status_id = (parcel.get("status") or {}).get("id") if isinstance(parcel, dict) else None
+    status = _STATUS_IDS.get(status_id) if isinstance(status_id, int) else None
+    tracking = str(parcel.get("tracking_number") or "") if isinstance(parcel, dict) else ""
+    return ParcelEvent(tracking, status) if status is not None and tracking else None

@@ -126,8 +126,12 @@ class Parcel(Base):
     )
     position: Mapped[int] = mapped_column(Integer)
     weight_g: Mapped[int] = mapped_column(BigInteger)
-    tracking_number: Mapped[str] = mapped_column(String(120), default="")
+    tracking_number: Mapped[str] = mapped_column(String(120), default="", index=True)
     tracking_url: Mapped[str] = mapped_column(Text, default="")
+    # What the carrier last reported of this parcel (domain/fulfilment/tracking.py).
+    status: Mapped[ShipmentStatus] = mapped_column(
+        str_enum(ShipmentStatus, "parcel_status"), default=ShipmentStatus.CREATED
+    )
 
 
 class ShipmentLine(Base):

@@ -139,11 +139,19 @@ def upgrade() -> None:
         sa.Column("weight_g", sa.BigInteger(), nullable=False),
         sa.Column("tracking_number", sa.String(length=120), nullable=False),
         sa.Column("tracking_url", sa.Text(), nullable=False),
+        sa.Column(
+            "status",
+            _enum("parcel_status", "CREATED", "IN_TRANSIT", "DELIVERED", "FAILED"),
+            nullable=False,
+        ),
         sa.CheckConstraint("weight_g >= 0", name=op.f("ck_shipment_parcel_weight")),
         _fk("shipment_id", "shipment", "CASCADE", "shipment_parcel"),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_shipment_parcel")),
     )
     op.create_index(op.f("ix_shipment_parcel_shipment_id"), "shipment_parcel", ["shipment_id"])
+    op.create_index(
+        op.f("ix_shipment_parcel_tracking_number"), "shipment_parcel", ["tracking_number"]
+    )
     op.create_table(
         "shipment_line",
         sa.Column("id", sa.BigInteger(), sa.Identity(always=False), nullable=False),

@@ -126,6 +126,7 @@ class Parcel:
     weight_g: int
     tracking_number: str
     tracking_url: str
+    status: ShipmentStatus = strawberry.field(description="As the carrier last reported it.")
 
 
 @strawberry.type(description="A quantity of an order line in a shipment.")
@@ -176,6 +177,7 @@ class Shipment(relay.Node):
                 weight_g=p.weight_g,
                 tracking_number=p.tracking_number,
                 tracking_url=p.tracking_url,
+                status=p.status,
             )
             for p in rows
         ]

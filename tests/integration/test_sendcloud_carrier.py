@@ -164,3 +164,27 @@ def test_house_numbers_are_split_off() -> None:
     assert split_street("Druckerweg 1") == ("Druckerweg", "1")
     assert split_street("Stadhuisplein 10-2") == ("Stadhuisplein", "10-2")
     assert split_street("Postfach") == ("Postfach", "")
+
+
+def test_webhooks_are_verified_and_read() -> None:
+    from adapters.carriers.sendcloud import parcel_event, signature_valid
+    from domain.fulfilment.models import ShipmentStatus
+    from domain.fulfilment.tracking import shipment_status_of
+
+    # The example of Sendcloud's documentation: the body {"key": "value"} with "secretkey".
+    body = b'{"key": "value"}'
+    assert signature_valid(
+        body, "1eed4b3d41f4653ac64fd56f1bf1cbfd349e4482cbc11dff7134bd93e5da4b0a", "secretkey"
+    )
+    assert not signature_valid(body, "0" * 64, "secretkey")
+    event = b'{"action": "parcel_status_changed", "parcel": {"tracking_number": "T1", "status": {"id": 11}}}'
+    ev = parcel_event(event)
+    assert ev is not None
+    assert (ev.tracking_number, ev.status) == ("T1", ShipmentStatus.DELIVERED)
+    assert parcel_event(event.replace(b'"id": 11', b'"id": 1')) is None  # ready to send
+    assert parcel_event(b'{"action": "integration_updated"}') is None
+    assert parcel_event(b"not json") is None
+    s = ShipmentStatus
+    assert shipment_status_of([s.DELIVERED, s.IN_TRANSIT]) is s.IN_TRANSIT
+    assert shipment_status_of([s.DELIVERED, s.DELIVERED]) is s.DELIVERED
+    assert shipment_status_of([s.DELIVERED, s.FAILED]) is s.FAILED
