@@ -16,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from adapters.db import SqlUnitOfWork, create_engine, dispose_engine, session_factory
 from adapters.embedded_db import ensure_database, process_alive, start_embedded, stop_embedded
 from adapters.migrations import upgrade
+from domain.pricing.engine import clear_compiled_cache
 from server.domain_wiring import wire_domain
 from server.settings import Settings
 
@@ -73,6 +74,9 @@ async def clean_db(engine: AsyncEngine) -> AsyncIterator[None]:
         ).scalar()
         if tables:
             await conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+    # Compiled pricing is kept per product version id, which never repeats in a database but
+    # does here (identities restart): a version another test compiled must not price this one's.
+    clear_compiled_cache()
 
 
 @pytest.fixture
