@@ -4,6 +4,7 @@ from domain.accounts import models as accounts_models
 from domain.catalog import models as catalog_models
 from domain.changes import models as changes_models
 from domain.events import models as events_models
+from domain.fulfilment import models as fulfilment_models
 from domain.integrations import models as integrations_models
 from domain.jobs import models as jobs_models
 from domain.laser import models as laser_models
@@ -21,6 +22,7 @@ __all__ = [
     "catalog_models",
     "changes_models",
     "events_models",
+    "fulfilment_models",
     "integrations_models",
     "jobs_models",
     "laser_models",

@@ -31,6 +31,8 @@ from domain.accounts.viewer import Viewer
 from domain.catalog.models import Channel, Configuration, Product, ProductVersion
 from domain.catalog.prices import channel_for_read, price_context, price_version
 from domain.catalog.services import channel_for, channel_open_to, configuration_scope
+from domain.fulfilment.models import Parcel, Shipment, ShipmentLine, ShippingMethod, ShippingRate
+from domain.fulfilment.shipment_status import shipment_scope
 from domain.laser.models import Part
 from domain.laser.parts import part_scope
 from domain.laser.shop import LaserShop, load_shop_for_read
@@ -274,6 +276,30 @@ class Loaders:
     @cached_property
     def jobs_by_order(self) -> DataLoader[int, list[Job]]:
         return self._many_by(Job, Job.order_id, Job.number, true())
+
+    @cached_property
+    def shipping_method(self) -> DataLoader[int, ShippingMethod | None]:
+        return self._by_id(ShippingMethod)
+
+    @cached_property
+    def rates_by_method(self) -> DataLoader[int, list[ShippingRate]]:
+        return self._many_by(ShippingRate, ShippingRate.method_id, ShippingRate.id, true())
+
+    @cached_property
+    def shipment(self) -> DataLoader[int, Shipment | None]:
+        return self._by_id(Shipment, lambda: shipment_scope(self.viewer))
+
+    @cached_property
+    def shipments_by_order(self) -> DataLoader[int, list[Shipment]]:
+        return self._many_by(Shipment, Shipment.order_id, Shipment.id, shipment_scope(self.viewer))
+
+    @cached_property
+    def parcels_by_shipment(self) -> DataLoader[int, list[Parcel]]:
+        return self._many_by(Parcel, Parcel.shipment_id, Parcel.position, true())
+
+    @cached_property
+    def shipment_lines_by_shipment(self) -> DataLoader[int, list[ShipmentLine]]:
+        return self._many_by(ShipmentLine, ShipmentLine.shipment_id, ShipmentLine.id, true())
 
     @cached_property
     def tasks_by_job(self) -> DataLoader[int, list[Task]]:

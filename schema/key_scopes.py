@@ -69,6 +69,13 @@ ROOT_SCOPES: dict[str, S | None] = {
     "notificationTemplateReset": None,
     "notificationPreferencesUpdate": None,
     "companyNotificationDefaultsUpdate": None,
+    # Shipping methods are catalog data; shipments belong to orders.
+    "shippingMethods": CATALOG,
+    "shippingOptions": CATALOG,
+    "shippingMethodCreate": S.WRITE_CATALOG,
+    "shippingMethodUpdate": S.WRITE_CATALOG,
+    "shipmentCreate": S.WRITE_ORDERS,
+    "shipmentStatusUpdate": S.WRITE_ORDERS,
     # Quotes are the order desk's: reading them is reading orders, changing them writing.
     "quotes": ORDERS,
     "rfqs": ORDERS,
@@ -161,6 +168,7 @@ ROOT_SCOPES: dict[str, S | None] = {
     "quoteTemplateUpdate": S.WRITE_ORDERS,
     # Subscription (what webhooks run)
     "quoteStatusChanged": ORDERS,
+    "shipmentStatusChanged": ORDERS,
     "orderStatusChanged": ORDERS,
     "jobStatusChanged": ORDERS,
     "incomingOrders": ORDERS,

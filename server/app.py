@@ -22,6 +22,7 @@ from starlette.routing import Mount, Route, WebSocketRoute
 from starlette.staticfiles import StaticFiles
 
 from adapters.cache_listener import CacheInvalidationListener
+from adapters.carriers.sendcloud import SendcloudCarrier, SendcloudConfig
 from adapters.db import create_engine, dispose_engine, session_factory
 from adapters.documents import WeasyPrintRenderer
 from adapters.events import EventHub, cancel_and_wait
@@ -30,7 +31,9 @@ from adapters.webhook_http import TargetGuard
 from adapters.webhook_worker import WebhookWorker
 from domain.accounts.auth import ThrottleConfig
 from domain.accounts.tokens import TokenConfig
+from domain.fulfilment.carriers import Carrier
 from domain.fulfilment.delivery_dates import ShopCalendar
+from domain.fulfilment.terms import ShopTerms
 from domain.fulfilment.turnaround import TurnaroundCatalogue
 from domain.pricing.tokens import PriceTokenConfig
 from domain.quotes.links import LinkSigner
@@ -39,7 +42,11 @@ from domain.shared.read_cache import CACHES
 from resolvers.context import AppServices
 from server.dev_mail import dev_mail_routes
 from server.domain_wiring import wire_domain
-from server.file_routes import order_file_download
+from server.file_routes import (
+    order_file_download,
+    sendcloud_webhook,
+    shipment_document_download,
+)
 from server.graphiql import ASSETS_PATH, assets_app
 from server.graphql_view import PressroomGraphQL
 from server.jobs import job_worker, mail_folder, uses_mail_catcher
@@ -111,6 +118,28 @@ def webhook_worker(
     )
 
 
+def shop_terms(settings: Settings) -> ShopTerms:
+    """The delivery terms the domain promises dates and prints labels with."""
+    services = app_services(settings)
+    return ShopTerms(services.calendar, services.turnarounds, dict(settings.shop_sender))
+
+
+def carriers(settings: Settings) -> list[Carrier]:
+    """The carrier adapters configured besides the built-in one."""
+    found: list[Carrier] = []
+    if settings.sendcloud_public_key and settings.sendcloud_secret_key:
+        found.append(
+            SendcloudCarrier(
+                SendcloudConfig(
+                    settings.sendcloud_public_key,
+                    settings.sendcloud_secret_key,
+                    settings.sendcloud_base_url,
+                )
+            )
+        )
+    return found
+
+
 def tune_gc_after_startup(thresholds: tuple[int, int, int] | None = None) -> None:
     """For a served process: keep the garbage collector off the ~200k objects that live as long
     as the process (modules, schema, mappers). Full collections otherwise walk all of them:
@@ -135,7 +164,7 @@ def create_app(
     """The app. `tracer_provider`: trace on this OpenTelemetry provider (tests pass one with an
     in-memory exporter); otherwise traces go over OTLP where `settings.tracing` says so."""
     settings = settings or Settings.from_env()
-    wire_domain()
+    wire_domain(shop_terms(settings), carriers(settings))
     if not settings.database_url:
         raise RuntimeError("DATABASE_URL is not set (the CLI starts the embedded server for you)")
     engine = create_engine(settings.database_url)
@@ -267,6 +296,15 @@ def create_app(
         Route("/", root),
         Route("/healthz", healthz),
         Route("/files/order-files/{file_id}", order_file_download(services, sessions)),
+        Route(
+            "/files/shipments/{shipment_id:int}/{document}.pdf",
+            shipment_document_download(services, sessions),
+        ),
+        Route(
+            "/webhooks/sendcloud",
+            sendcloud_webhook(settings.sendcloud_secret_key, sessions),
+            methods=["POST"],
+        ),
         Route("/graphql", graphql, methods=["GET", "POST"]),
         Route(
             "/files/quotes/{quote_id}/{revision}.pdf",

@@ -1,6 +1,6 @@
-"""Start-up wiring of the domain's seams: which strategy prices each kind of order line, and
-which areas react to orders. Every process (API server, CLI, tests) calls `wire_domain` once
-before serving; it is idempotent. See docs/architecture.md.
+"""Start-up wiring of the domain's seams: which strategy prices each kind of order line, which
+areas react to orders, and which carriers ship. Every process (API server, CLI, tests) calls
+`wire_domain` once before serving; it is idempotent. See docs/architecture.md.
 
 To plug in a new area: give it a `LinePricing` strategy (domain/pricing/lines.py) and/or a
 `subscribe()` that calls `domain.shared.domain_events.subscribe(OrderStatusChanged, ...)`
@@ -9,7 +9,13 @@ To plug in a new area: give it a `LinePricing` strategy (domain/pricing/lines.py
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
+from adapters.carriers.builtin import BuiltinCarrier
 from domain.catalog.line_pricing import ProductLinePricing
+from domain.fulfilment import promises, terms
+from domain.fulfilment.carriers import Carrier, register_carrier
+from domain.fulfilment.line_pricing import ShippingLinePricing
 from domain.laser.line_pricing import PartLinePricing
 from domain.notifications import wiring as notifications
 from domain.pricing.lines import register_line_pricing
@@ -18,12 +24,23 @@ from domain.stock import calloff
 from domain.stock.line_pricing import StockItemLinePricing
 
 
-def wire_domain() -> None:
-    """Register the line-pricing strategies, the order subscribers (production first) and
-    the event-stream followers (notifications)."""
+def wire_domain(
+    shop_terms: terms.ShopTerms | None = None, carriers: Sequence[Carrier] = ()
+) -> None:
+    """Register the line-pricing strategies, the order subscribers (the delivery promise
+    first, so production's jobs get the promised dispatch date as their due date), the
+    built-in carrier and any configured ones, the shop's delivery terms and the event-stream
+    followers (notifications)."""
+    if shop_terms is not None:
+        terms.configure(shop_terms)
     register_line_pricing(ProductLinePricing())
     register_line_pricing(PartLinePricing())
     register_line_pricing(StockItemLinePricing())
+    register_line_pricing(ShippingLinePricing())
+    register_carrier(BuiltinCarrier())
+    for carrier in carriers:
+        register_carrier(carrier)
+    promises.subscribe()
     production_order_events.subscribe()
     calloff.subscribe()
     notifications.subscribe()

@@ -17,6 +17,9 @@ from resolvers.catalog.queries import CatalogQuery
 from resolvers.catalog.subscriptions import CatalogSubscription
 from resolvers.changes.queries import ChangesQuery
 from resolvers.context import RequestContext
+from resolvers.fulfilment.mutation_root import FulfilmentMutation
+from resolvers.fulfilment.queries import FulfilmentQuery
+from resolvers.fulfilment.subscriptions import FulfilmentSubscription
 from resolvers.integrations.mutation_root import IntegrationsMutation
 from resolvers.integrations.queries import IntegrationsQuery
 from resolvers.jobs.mutation_root import JobsMutation
@@ -77,6 +80,7 @@ class Query(
     ChangesQuery,
     QuotesQuery,
     NotificationsQuery,
+    FulfilmentQuery,
 ):
     pass
 
@@ -92,12 +96,19 @@ class Mutation(
     IntegrationsMutation,
     QuotesMutation,
     NotificationsMutation,
+    FulfilmentMutation,
 ):
     pass
 
 
 @strawberry.type(description="Live updates over websockets (graphql-transport-ws).")
-class Subscription(CatalogSubscription, OrdersSubscription, StockSubscription, QuotesSubscription):
+class Subscription(
+    CatalogSubscription,
+    OrdersSubscription,
+    StockSubscription,
+    QuotesSubscription,
+    FulfilmentSubscription,
+):
     pass
 
 

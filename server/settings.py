@@ -70,6 +70,21 @@ class Settings:
     order_cutoff: str = "14:00"
     holidays: list[str] = field(default_factory=list)
     turnarounds: dict[str, int] = field(default_factory=lambda: {"standard": 5, "express": 2})
+    # The sender printed on labels and delivery notes (never a supplier's: blind shipping).
+    shop_sender: dict[str, str] = field(
+        default_factory=lambda: {
+            "name": "Pressroom Print Shop",
+            "street": "Druckerweg 1",
+            "postalCode": "10115",
+            "city": "Berlin",
+            "country": "DE",
+        }
+    )
+    # Sendcloud (adapters/carriers/sendcloud.py): registered as carrier "sendcloud" when the
+    # API keys are set.
+    sendcloud_public_key: str | None = None
+    sendcloud_secret_key: str | None = None
+    sendcloud_base_url: str = "https://panel.sendcloud.sc/api/v2"
     # GraphQL hardening (OWASP GraphQL cheat sheet)
     max_depth: int = 12
     max_aliases: int = 30
@@ -148,6 +163,10 @@ class Settings:
             order_cutoff=env.get("PRESSROOM_ORDER_CUTOFF") or "14:00",
             holidays=[d.strip() for d in env.get("PRESSROOM_HOLIDAYS", "").split(",") if d.strip()],
             turnarounds=_turnarounds(env.get("PRESSROOM_TURNAROUNDS")),
+            shop_sender=_sender(env.get("PRESSROOM_SHOP_SENDER")),
+            sendcloud_public_key=env.get("SENDCLOUD_PUBLIC_KEY") or None,
+            sendcloud_secret_key=env.get("SENDCLOUD_SECRET_KEY") or None,
+            sendcloud_base_url=env.get("SENDCLOUD_BASE_URL") or "https://panel.sendcloud.sc/api/v2",
             max_cost=_int(env.get("PRESSROOM_MAX_COST"), 5000),
             max_validation_work=_int(env.get("PRESSROOM_MAX_VALIDATION_WORK"), 50_000),
             max_json_bytes=_int(env.get("PRESSROOM_MAX_JSON_BYTES"), 1024 * 1024),
@@ -188,6 +207,16 @@ def tracing_configured(env: dict[str, str]) -> bool:
     """Traces are exported only when an OTLP endpoint is set or PRESSROOM_TRACING is on."""
     endpoints = ("OTEL_EXPORTER_OTLP_ENDPOINT", "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT")
     return any(env.get(name) for name in endpoints) or _bool(env.get("PRESSROOM_TRACING"), False)
+
+
+def _sender(value: str | None) -> dict[str, str]:
+    """``name|street|postal code|city|country``: the shop's sender address."""
+    if not value:
+        return Settings().shop_sender
+    parts = [p.strip() for p in value.split("|")]
+    if len(parts) != 5 or not all(parts):
+        raise ValueError("PRESSROOM_SHOP_SENDER takes name|street|postal code|city|country")
+    return dict(zip(("name", "street", "postalCode", "city", "country"), parts, strict=True))
 
 
 def _turnarounds(value: str | None) -> dict[str, int]:

@@ -36,7 +36,7 @@ from domain.orders.placing import (
 from domain.orders.policies import places_binding
 from domain.orders.state import OrderKind, OrderStatus
 from domain.pricing.errors import PricingErrorCode
-from domain.pricing.lines import PricedLine
+from domain.pricing.lines import LineKind, LineRequest, PricedLine, price_line
 from domain.pricing.tokens import PriceTokenConfig, verify_price_token
 from domain.shared.errors import DomainError, ErrorCollector
 from domain.shared.idempotency import request_fingerprint
@@ -58,6 +58,7 @@ class OrderPlace:
     cart_line_ids: Sequence[int] | None = None  # None: the whole cart
     price_tokens: Mapping[int, str] = field(default_factory=dict)  # cart line id -> token
     accept_price_changes: bool = False
+    shipping_method_id: int | None = None  # the channel's method, priced as a shipping line
 
 
 def _validate(cmd: OrderPlace, today: dt.date) -> None:
@@ -160,7 +161,10 @@ async def order_place(
         lines = await _chosen_lines(uow, viewer, cmd.cart_line_ids)
         to_place = await _checked_lines(uow, viewer, tokens, cmd, lines)
         binding = places_binding(viewer)
-        order = await add_order(uow, await _draft(uow, viewer, cmd, lines, to_place), to_place)
+        draft = await _draft(uow, viewer, cmd, lines, to_place)
+        if cmd.shipping_method_id is not None:
+            to_place.append(await _shipping_line(uow, viewer, cmd, draft, to_place))
+        order = await add_order(uow, draft, to_place)
         await record_placed(uow, viewer, order, "placed" if binding else "proposed")
         await clear_cart(uow, viewer, [line.id for line in lines])
         return await _commit_or_winner(uow, viewer.company_id, cmd.idempotency_key, order)
@@ -245,6 +249,34 @@ def _charged_net(
             ("lines", str(index)),
         )
     return net
+
+
+async def _shipping_line(
+    uow: UnitOfWork,
+    viewer: Viewer,
+    cmd: OrderPlace,
+    draft: OrderDraft,
+    goods: Sequence[LineToPlace],
+) -> LineToPlace:
+    """The chosen shipping method as a line, priced on the goods (their weight, and the net
+    actually charged for the free-shipping threshold) to the delivery address's country."""
+    request = LineRequest(
+        LineKind.SHIPPING,
+        draft.channel_id,
+        None,
+        1,
+        {
+            "country": str(draft.delivery_address.get("country", "")),
+            "goodsNet": sum(line.net for line in goods),
+        },
+        cmd.shipping_method_id,
+        basket=tuple(line.priced for line in goods),
+    )
+    priced = await price_line(uow, viewer, request)
+    if not priced.orderable or priced.result is None or priced.result.net is None:
+        reason = priced.problems[0].message if priced.problems else "No such shipping method."
+        raise DomainError.single(OrderErrorCode.SHIPPING_UNAVAILABLE, reason, "shippingMethodId")
+    return LineToPlace(priced, priced.result.net.amount)
 
 
 async def _draft(

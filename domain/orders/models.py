@@ -92,6 +92,10 @@ class Order(Base, Timestamped):
     idempotency_fingerprint: Mapped[str | None] = mapped_column(String(64))
     customer_reference: Mapped[str] = mapped_column(String(100), default="")
     desired_delivery_date: Mapped[dt.date | None] = mapped_column(Date)
+    # The promise made at checkout (domain/fulfilment/promises.py): when the order leaves the
+    # shop (production's due date) and when it arrives with the chosen shipping method.
+    promised_dispatch_on: Mapped[dt.date | None] = mapped_column(Date)
+    promised_delivery_on: Mapped[dt.date | None] = mapped_column(Date)
     delivery_address: Mapped[dict[str, Any]] = mapped_column(JSONB, default=dict)
     payment_method: Mapped[str] = mapped_column(String(20), default="ON_ACCOUNT")
     remarks: Mapped[str] = mapped_column(Text, default="")
@@ -113,6 +117,8 @@ class OrderLine(Base):
         ForeignKey("customer_order.id", ondelete="CASCADE"), index=True
     )
     position: Mapped[int] = mapped_column(Integer)
+    # The line-pricing kind (domain/pricing/lines.py LineKind): goods, or a charge (shipping).
+    kind: Mapped[str] = mapped_column(String(32), default="product", server_default="product")
     product_id: Mapped[int | None] = mapped_column(ForeignKey("product.id"))
     product_version_id: Mapped[int | None] = mapped_column(ForeignKey("product_version.id"))
     part_id: Mapped[int | None] = mapped_column(ForeignKey("part.id", ondelete="SET NULL"))

@@ -92,6 +92,7 @@ def _order_line(order: Order, position: int, line: LineToPlace) -> OrderLine:
     return OrderLine(
         order_id=order.id,
         position=position,
+        kind=request.kind,
         product_id=priced.product_id,
         product_version_id=priced.version_id,
         part_id=request.item_id if request.kind == LineKind.LASER_PART else None,

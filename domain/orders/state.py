@@ -16,6 +16,8 @@ class OrderStatus(StrEnum):
     RELEASED = "RELEASED"  # binding; jobs exist, production has not started
     IN_PRODUCTION = "IN_PRODUCTION"
     COMPLETED = "COMPLETED"  # every job done, ready to ship
+    PARTIALLY_SHIPPED = "PARTIALLY_SHIPPED"  # some goods are on their way, not all
+    SHIPPED = "SHIPPED"  # every line's full quantity is on its way
     DELIVERED = "DELIVERED"
     REJECTED = "REJECTED"  # a proposal the approver turned down
     CANCELLED = "CANCELLED"
@@ -46,6 +48,21 @@ TRANSITIONS: dict[tuple[OrderStatus, OrderStatus], frozenset[Actor]] = {
     # Once production has started only the shop can cancel (it bears the cost).
     (OrderStatus.IN_PRODUCTION, OrderStatus.CANCELLED): frozenset({Actor.STAFF}),
     (OrderStatus.COMPLETED, OrderStatus.DELIVERED): frozenset({Actor.STAFF}),
+    # Shipments (domain/fulfilment/shipments.py) move the order as a system change; a supplier
+    # may ship its part while the rest is still made, so shipping may start before COMPLETED.
+    **{
+        (source, target): frozenset({Actor.SYSTEM})
+        for source in (
+            OrderStatus.RELEASED,
+            OrderStatus.IN_PRODUCTION,
+            OrderStatus.COMPLETED,
+            OrderStatus.PARTIALLY_SHIPPED,
+        )
+        for target in (OrderStatus.PARTIALLY_SHIPPED, OrderStatus.SHIPPED)
+        if source is not target
+    },
+    # Delivered when every shipment arrived (system), or when staff confirm it.
+    (OrderStatus.SHIPPED, OrderStatus.DELIVERED): frozenset({Actor.SYSTEM, Actor.STAFF}),
 }
 
 # An order is created binding (RELEASED) or as a proposal (PENDING_APPROVAL).

@@ -25,6 +25,7 @@ from domain.shared.money import Money
 from domain.shared.uow import UnitOfWork
 
 __all__ = [
+    "CHARGE_KINDS",
     "LineKind",
     "LinePricing",
     "LineProblem",
@@ -43,6 +44,11 @@ class LineKind(StrEnum):
     PRODUCT = "product"  # a configurable catalog product (domain.catalog.line_pricing)
     LASER_PART = "laser_part"  # a part from the company's library (domain.laser.line_pricing)
     STOCK_ITEM = "stock_item"  # customer-held stock called off (domain.stock.line_pricing)
+    SHIPPING = "shipping"  # the chosen shipping method (domain.fulfilment.line_pricing)
+
+
+# Kinds that are charges on the order rather than goods: production makes no job of them.
+CHARGE_KINDS = frozenset({LineKind.SHIPPING.value})
 
 
 class LineProblemCode(StrEnum):
@@ -70,6 +76,9 @@ class LineRequest:
     quantity: int
     values: Mapping[str, Any] = field(default_factory=dict)
     item_id: int | None = None  # the sold thing of kinds that have one (a part, a stock item)
+    # The order's other lines, priced, for kinds priced on the whole basket (shipping: the
+    # weight and value of the goods).
+    basket: tuple[PricedLine, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

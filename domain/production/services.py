@@ -16,6 +16,7 @@ from domain.orders.errors import OrderErrorCode
 from domain.orders.models import Order, OrderLine
 from domain.orders.policies import PRODUCTION_ROLES
 from domain.orders.progress import order_follow_production
+from domain.pricing.lines import CHARGE_KINDS
 from domain.production.models import Job, Requisition, RoutingStep, Task
 from domain.production.state import (
     JobStatus,
@@ -91,6 +92,8 @@ async def create_jobs(uow: UnitOfWork, order: Order) -> list[Job]:
     )
     jobs = []
     for line in lines:
+        if line.kind in CHARGE_KINDS:  # shipping is no work for production
+            continue
         kind = ProductKind.STOCK_ITEM.value if line.stock_item_id else ProductKind.PRINT.value
         if line.product_id is not None:
             product = await uow.session.get(Product, line.product_id)
@@ -107,7 +110,8 @@ async def create_jobs(uow: UnitOfWork, order: Order) -> list[Job]:
             specification=line.specification,
             personalisation=line.personalisation,
             remarks="\n".join(x for x in (order.remarks, line.remarks) if x),
-            due_date=order.desired_delivery_date,
+            # The date promised at checkout is when the goods must leave the shop.
+            due_date=order.promised_dispatch_on or order.desired_delivery_date,
         )
         uow.session.add(job)
         await uow.session.flush()

@@ -38,7 +38,14 @@ class StockItemLinePricing:
             None,
             None,
             f"{item.sku} {item.name}",
-            {"stockItem": {"sku": item.sku, "name": item.name, "unit": item.unit.value}},
+            {
+                "stockItem": {
+                    "sku": item.sku,
+                    "name": item.name,
+                    "unit": item.unit.value,
+                    "unitWeightG": item.unit_weight_g,
+                }
+            },
             None,
             token_subject=f"stock:{item.id}",
         )

@@ -113,6 +113,8 @@ class StockItem(Base, Timestamped):
     unlimited: Mapped[bool] = mapped_column(Boolean, default=False)
     reorder_point: Mapped[int] = mapped_column(Integer, default=0)
     order_multiple: Mapped[int] = mapped_column(Integer, default=1)
+    # The weight of one unit, for shipping (domain/fulfilment/weights.py); 0 if not known.
+    unit_weight_g: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     supplier_id: Mapped[int | None] = mapped_column(
         ForeignKey("supplier.id", ondelete="RESTRICT"), index=True
     )

@@ -22,7 +22,13 @@ from domain.pricing.spec import ProductSpec
 from schema.accounts.types import _resolve_by_loader
 from schema.context import Info
 from schema.core import UserError
-from schema.fulfilment.types import DeliveryOption, QuoteRequest, delivery_options
+from schema.fulfilment.shipping import ShippingOption
+from schema.fulfilment.types import (
+    DeliveryOption,
+    QuoteRequest,
+    delivery_options,
+    quote_shipping_options,
+)
 from schema.permissions import IsStaff, hidden_unless
 from schema.pricing.types import Price
 
@@ -263,6 +269,17 @@ class PriceQuote:
         if self._request is None:
             return []
         return await delivery_options(info, self._request, transit_days, ordered_at)
+
+    @strawberry.field(
+        description="The channel's shipping methods for this configuration to `country` (an "
+        "ISO code), each with its cost and promised dates, as checkout would charge them."
+    )
+    async def shipping_options(
+        self, info: Info, country: str, ordered_at: dt.datetime | None = None
+    ) -> list[ShippingOption]:
+        if self._request is None:
+            return []
+        return await quote_shipping_options(info, self._request, country, ordered_at)
 
 
 @strawberry.type(description="A buyer's server-side draft of a product configuration.")

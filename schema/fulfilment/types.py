@@ -11,9 +11,11 @@ import strawberry
 from graphql import GraphQLError
 
 from domain.catalog.models import Channel
+from domain.fulfilment.cart_shipping import configuration_shipping_options
 from domain.fulfilment.turnaround import DeliveryQuote, delivery_quotes
 from domain.shared.models import utcnow
 from schema.context import Info
+from schema.fulfilment.shipping import ShippingOption
 from schema.pricing.types import Price
 
 MAX_TRANSIT_DAYS = 60
@@ -78,3 +80,20 @@ async def delivery_options(
         company_id=request.company_id,
     )
     return [DeliveryOption.of(q) for q in quotes]
+
+
+async def quote_shipping_options(
+    info: Info, request: QuoteRequest, country: str, ordered_at: dt.datetime | None
+) -> list[ShippingOption]:
+    ctx = info.context
+    quotes = await configuration_shipping_options(
+        ctx.uow,
+        ctx.viewer,
+        request.channel.id,
+        request.product_id,
+        request.values,
+        request.quantity,
+        country,
+        ordered_at=ordered_at,
+    )
+    return [ShippingOption.of(q) for q in quotes]

@@ -65,6 +65,11 @@ class OrderPlaceInput:
     accept_price_changes: bool = strawberry.field(
         default=False, description="Order at the current prices even if they changed."
     )
+    shipping_method_id: relay.GlobalID | None = strawberry.field(
+        default=None,
+        description="The channel's shipping method (see `shippingOptions`): its cost for the "
+        "goods becomes a shipping line with VAT, its transit days count in the promised date.",
+    )
 
 
 @strawberry.input

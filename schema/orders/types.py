@@ -21,6 +21,7 @@ from schema.accounts.types import Company, PortalUser, _resolve_by_loader
 from schema.catalog.types import Channel, Product
 from schema.context import Info
 from schema.core import UserError
+from schema.fulfilment.shipping import Shipment
 from schema.pricing.types import Money, Price
 
 if TYPE_CHECKING:
@@ -195,6 +196,9 @@ def _gid(type_name: str, pk: int | None) -> relay.GlobalID | None:
 @strawberry.type(description="A line of an order.")
 class OrderLine:
     position: int
+    kind: str = strawberry.field(
+        description="product, laser_part, stock_item, or shipping (a charge, not goods)."
+    )
     title: str
     quantity: int
     specification: JSON
@@ -326,6 +330,7 @@ class Order(relay.Node):
         return [
             OrderLine(
                 position=line.position,
+                kind=line.kind,
                 title=line.title,
                 quantity=line.quantity,
                 specification=JSON(line.specification),
@@ -369,6 +374,19 @@ class Order(relay.Node):
 
         q = await info.context.loaders.quotes.quote_by_order.load(self._model.id)
         return QuoteType.from_model(q) if q else None
+
+    @strawberry.field(description="The day promised at checkout for dispatch (jobs' due date).")
+    def promised_dispatch_date(self) -> dt.date | None:
+        return self._model.promised_dispatch_on
+
+    @strawberry.field(description="The day promised at checkout for delivery.")
+    def promised_delivery_date(self) -> dt.date | None:
+        return self._model.promised_delivery_on
+
+    @strawberry.field(description="The order's shipments, with parcels and tracking.")
+    async def shipments(self, info: Info) -> list[Shipment]:
+        rows = await info.context.loaders.shipments_by_order.load(self._model.id)
+        return [Shipment.from_model(s) for s in rows]
 
 
 @strawberry.type(description="A line in the cart, with its price now.")

@@ -176,6 +176,18 @@ test("storefront: configure, propose, approve, produce, live", async (t) => {
   let boss;
   let orderNumber;
   let orderId;
+  // The main channel ships by parcel service (2 days) or is collected at the shop.
+  for (const input of [
+    { code: "parcel", name: "Parcel service", kind: "CARRIER", transitDays: 2, rates: [{ zone: "Germany", countries: ["DE"], net: 590 }] },
+    { code: "pickup", name: "Pickup at the shop", kind: "PICKUP", position: 1, rates: [{ zone: "anywhere", net: 0 }] },
+  ]) {
+    const made = await api(
+      `mutation($i: ShippingMethodInput!) { shippingMethodCreate(channel: "main", input: $i) { errors { message } } }`,
+      { i: input },
+      admin,
+    );
+    assert.deepEqual(made.shippingMethodCreate.errors, []);
+  }
 
   await step(t, "a visitor browses and configures without logging in", async () => {
     buyer = await openAs("buyer");
@@ -292,6 +304,16 @@ test("storefront: configure, propose, approve, produce, live", async (t) => {
     await buyer.getByTestId("line-quantity").press("Enter");
     await waitForText(buyer.getByTestId("cart-total"), (text) => text !== before, "cart total changed");
     await buyer.locator("input[name=reference]").fill("PO-E2E-1");
+    // Shipping: each method with its cost and promised day; the parcel service is chosen and
+    // its cost is in the total.
+    const parcel = buyer.locator("[data-testid=shipping-option][data-method=parcel]");
+    await parcel.waitFor();
+    assert.equal(await buyer.getByTestId("shipping-option").count(), 2);
+    assert.match(await parcel.getByTestId("shipping-cost").innerText(), /7\.02/); // 5.90 + 19 % VAT
+    assert.match(await parcel.getByTestId("shipping-date").innerText(), /^arrives \S/);
+    assert.equal(await buyer.locator("[data-method=pickup] [data-testid=shipping-cost]").innerText(), "free");
+    await parcel.locator("input").check();
+    await waitForText(buyer.getByTestId("shipping-net"), (text) => /5\.90/.test(text), "shipping in the totals");
     const button = buyer.getByTestId("place-order");
     assert.equal(await button.innerText(), "Send for approval");
     await shot(buyer, "04-cart");
@@ -387,6 +409,23 @@ test("storefront: configure, propose, approve, produce, live", async (t) => {
     await buyer.waitForFunction(() => !document.querySelector("[data-testid=toast]"), null, { timeout: 1000 });
     await buyer.locator("header").getByRole("link", { name: "Orders" }).click();
     await shot(boss, "09-completed", true);
+  });
+
+  await step(t, "staff ship the order in two parcels; the customer sees the tracking live", async () => {
+    const shipped = await api(
+      `mutation($i: ShipmentCreateInput!) { shipmentCreate(input: $i) { shipment { number } errors { message } } }`,
+      { i: { orderId, parcelWeightsG: [null, null] } },
+      admin,
+    );
+    assert.deepEqual(shipped.shipmentCreate.errors, []);
+    const number = shipped.shipmentCreate.shipment.number;
+    await boss.locator("[data-testid=order-detail][data-status=SHIPPED]").waitFor();
+    const shipment = boss.getByTestId("shipment");
+    await shipment.waitFor();
+    assert.deepEqual(await shipment.getByTestId("tracking-number").allInnerTexts(), [`${number}-1`, `${number}-2`]);
+    assert.match(await boss.getByTestId("promised-delivery").innerText(), /\d/);
+    assert.match(await boss.locator(".order-lines").innerText(), /Shipping: Parcel service/);
+    await shot(boss, "09b-shipped", true);
   });
 
   await step(t, "a user with PLACE_ORDERS checks out a binding order", async () => {

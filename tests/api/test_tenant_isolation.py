@@ -73,6 +73,8 @@ NO_ID_FIELDS: dict[str, str] = {
     "names no object",
     "Mutation.quoteSettingsUpdate": "changes the shop-wide quote rules, names no object; "
     "staff only",
+    "Mutation.shippingMethodCreate": "creates a channel's shipping method by channel code, "
+    "names no object; staff only",
     "Mutation.partImportConfirm": "takes an opaque import key (a random UUID), looked up in the "
     "viewer's company only (tests/api/test_laser_import.py: another company's key is NOT_FOUND)",
     "Mutation.notificationPreferencesUpdate": "the viewer's own preferences, phone and language; "
@@ -92,6 +94,8 @@ SUBSCRIPTIONS_NOT_COVERED: dict[str, str] = {
 PUBLIC_TYPES: dict[str, str] = {
     "Product": "the catalog is public; inactive products stay readable by ID for old orders",
     "ProductVersion": "immutable versions of public products, referred to by prices and quotes",
+    "ShippingMethod": "a channel's shipping methods with their rates, offered to every "
+    "customer of the channel (managed by staff only)",
     "LaserMaterial": "the shop's sheet materials, the same for everyone (the price per kg is a "
     "staff-only field)",
 }
@@ -133,6 +137,7 @@ HIDDEN_SQL: dict[str, str] = {
     # RFQs and partners' answers are the shop's: hidden from every portal user.
     "Rfq": "SELECT id FROM rfq ORDER BY id",
     "RfqInvitation": "SELECT id FROM rfq_invitation ORDER BY id",
+    "Shipment": "SELECT id FROM shipment WHERE company_id = :victim ORDER BY id",
 }
 
 # The viewer's own object of a type (company :own), to fill ID arguments not under test and
@@ -164,6 +169,8 @@ OWN_SQL: dict[str, str] = {
     "WebhookDelivery": "SELECT id FROM webhook_delivery WHERE company_id = :own ORDER BY id DESC",
     "Quote": "SELECT id FROM quote WHERE company_id = :own ORDER BY id DESC",
     "QuoteLine": "SELECT id FROM quote_line WHERE company_id = :own ORDER BY id DESC",
+    "Shipment": "SELECT id FROM shipment WHERE company_id = :own ORDER BY id DESC",
+    "ShippingMethod": "SELECT id FROM shipping_method ORDER BY id",
 }
 
 # Where an ID argument's name does not say which type it takes ("groupIds": CustomerGroup or
@@ -184,6 +191,10 @@ UNPROVEN_OK: dict[str, str] = {
     "Mutation.partCreateFromTemplate:input.companyId": "staff only; a portal user's value is "
     "ignored",
     "Mutation.partImportPreview:input.companyId": "staff only; a portal user's value is ignored",
+    "Mutation.orderPlace:input.shippingMethodId": "checkout prices shipping after the cart "
+    "lines, which the walk's earlier orderPlace calls have ordered by then; shipping methods are "
+    "public per channel, and one of another channel or none answers SHIPPING_UNAVAILABLE "
+    "(tests/api/test_shipping.py)",
     "Mutation.orderPlace:input.priceTokens.cartLineId": "tokens are only looked up for the "
     "viewer's own lines being ordered; any other ID is ignored",
     "Mutation.webhookCreate:input.apiKeyId": "an API key calling this makes the webhook for "
@@ -773,6 +784,15 @@ async def world(client: httpx.AsyncClient, demo: None, engine: AsyncEngine) -> d
         variables = {"i": {"orderId": order, "linePosition": 1, "file": None}}
         status, body = await call(client, tokens[code], attach, variables, ["variables.i.file"])
         assert status == 200 and '"errors":[]' in body, body
+        # Part of it shipped (a shipment in one parcel).
+        shipped = await gql(
+            client,
+            "mutation ($o: ID!) { shipmentCreate(input: {orderId: $o, "
+            "lines: [{position: 1, quantity: 10}]}) { errors { code message } } }",
+            {"o": order},
+            tokens["admin"],
+        )
+        assert shipped["data"]["shipmentCreate"]["errors"] == [], shipped
         # Laser parts in the library (from a template: no drawing to upload).
         for n in range(2):
             part = await gql(
@@ -785,6 +805,13 @@ async def world(client: httpx.AsyncClient, demo: None, engine: AsyncEngine) -> d
             assert part["data"]["partCreateFromTemplate"]["errors"] == [], part
     for code in (A, B):
         await machine_clients(client, tokens, code)
+    method = await gql(
+        client,
+        'mutation { shippingMethodCreate(channel: "main", input: {code: "post", name: "Post", '
+        'kind: CARRIER, rates: [{zone: "all", net: 500}]}) { errors { code } } }',
+        token=tokens["admin"],
+    )
+    assert method["data"]["shippingMethodCreate"]["errors"] == [], method
     b_company = gid("Company", await company_id(engine, B))
     created = await gql(
         client,

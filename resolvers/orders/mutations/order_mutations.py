@@ -17,6 +17,7 @@ from resolvers.mutation import run
 from resolvers.orders.queries import cart_line_view
 from schema.context import Info
 from schema.core import to_gid
+from schema.fulfilment.shipping import ShippingMethod
 from schema.laser.parts import Part
 from schema.orders.inputs import CartLineAddInput, CartLineUpdateInput, OrderPlaceInput
 from schema.orders.payloads import CartLinePayload, CartLineRemovePayload, OrderPayload, TaskPayload
@@ -107,6 +108,9 @@ async def order_place(info: Info, input: OrderPlaceInput) -> OrderPayload:
                 for t in input.price_tokens
             },
             accept_price_changes=input.accept_price_changes,
+            shipping_method_id=optional_pk(
+                input.shipping_method_id, ShippingMethod, "shippingMethodId", NF
+            ),
         )
         return await checkout.order_place(ctx.uow, ctx.viewer, ctx.services.price_tokens, cmd)
 

@@ -27,6 +27,8 @@ export const de: Messages = {
     RELEASED: "Freigegeben",
     IN_PRODUCTION: "In Produktion",
     COMPLETED: "Fertig",
+    PARTIALLY_SHIPPED: "Teilweise versandt",
+    SHIPPED: "Versandt",
     DELIVERED: "Geliefert",
     REJECTED: "Abgelehnt",
     CANCELLED: "Storniert",
@@ -266,4 +268,15 @@ export const de: Messages = {
 
   standardConfiguration: "Standardausführung",
   templateChip: (t) => `Vorlage ${t}`,
+
+  shipping: "Versand",
+  shippingFree: "kostenlos",
+  shippingArrives: (date) => `Zustellung ${date}`,
+  shippingNone: "Keine Versandart liefert diese Waren an diese Adresse.",
+  shippingLoading: "Versandarten werden gesucht …",
+  promisedDelivery: "Zugesagte Lieferung",
+  shipments: "Sendungen",
+  shipmentStatus: { CREATED: "Übergeben", IN_TRANSIT: "Unterwegs", DELIVERED: "Zugestellt", FAILED: "Nicht zugestellt" },
+  parcel: (n) => `Paket ${n}`,
+  track: "Verfolgen",
 };

@@ -31,6 +31,8 @@ export const en = {
     RELEASED: "Released",
     IN_PRODUCTION: "In production",
     COMPLETED: "Completed",
+    PARTIALLY_SHIPPED: "Partly shipped",
+    SHIPPED: "Shipped",
     DELIVERED: "Delivered",
     REJECTED: "Rejected",
     CANCELLED: "Cancelled",
@@ -283,6 +285,18 @@ export const en = {
   // Specification chips
   standardConfiguration: "Standard configuration",
   templateChip: (t: string) => `template ${t}`,
+
+  // Shipping at checkout and tracking on the order page
+  shipping: "Shipping",
+  shippingFree: "free",
+  shippingArrives: (date: string) => `arrives ${date}`,
+  shippingNone: "No shipping method delivers these goods to this address.",
+  shippingLoading: "Finding shipping methods…",
+  promisedDelivery: "Promised delivery",
+  shipments: "Shipments",
+  shipmentStatus: { CREATED: "Handed over", IN_TRANSIT: "On its way", DELIVERED: "Delivered", FAILED: "Not delivered" } as Record<string, string>,
+  parcel: (n: number) => `Parcel ${n}`,
+  track: "Track",
 };
 
 export type Messages = typeof en;

@@ -17,6 +17,7 @@ import { actedOn } from "../lib/live";
 import { cartChanged } from "../lib/cart";
 import { orderPath } from "../lib/orderPath";
 import { QuantityInput } from "../components/QuantityInput";
+import { ShippingChoice, type ShippingOption } from "../components/ShippingChoice";
 import { useT } from "../i18n";
 
 export function CartPage() {
@@ -39,11 +40,12 @@ export function CartPage() {
   const [lineProblems, setLineProblems] = useState<Map<number, string>>(new Map());
   const [formError, setFormError] = useState<string | null>(null);
   const [priceChanged, setPriceChanged] = useState(false);
+  const [shipping, setShipping] = useState<ShippingOption | null>(null);
 
   const lines = cart.data?.cart ?? [];
   const company = me?.__typename === "PortalUser" ? me.company : null;
   const addresses = company?.addresses.filter((a) => a.kind === "SHIPPING") ?? [];
-  const totals = useMemo(() => sumTotals(lines), [lines]);
+  const totals = useMemo(() => sumTotals(lines, shipping), [lines, shipping]);
 
   useEffect(() => {
     setLineProblems(new Map());
@@ -82,6 +84,7 @@ export function CartPage() {
         deliveryAddress,
         remarks,
         acceptPriceChanges,
+        shippingMethodId: shipping?.method.id ?? null,
       },
     });
     if (r.error) {
@@ -162,6 +165,12 @@ export function CartPage() {
         <form className="card checkout" onSubmit={(e) => void place(e)} data-testid="checkout">
           <h2>{t.checkout}</h2>
           <dl className="totals">
+            {shipping && (
+              <>
+                <dt>{t.shipping}</dt>
+                <dd data-testid="shipping-net">{fmt.money(shipping.net)}</dd>
+              </>
+            )}
             <dt>{t.net}</dt>
             <dd>{fmt.money(totals.net)}</dd>
             <dt>{t.vat}</dt>
@@ -190,6 +199,12 @@ export function CartPage() {
               ))}
             </select>
           </label>
+          <ShippingChoice
+            country={addresses[addressIndex]?.country ?? null}
+            revision={cart.data}
+            chosen={shipping}
+            onChoose={setShipping}
+          />
           <label className="field">
             <span>{t.orderRemark}</span>
             <textarea name="orderRemarks" rows={2} value={remarks} onChange={(e) => setRemarks(e.target.value)} />
@@ -217,10 +232,10 @@ export function CartPage() {
   );
 }
 
-function sumTotals(lines: readonly CartLineFieldsFragment[]) {
+function sumTotals(lines: readonly CartLineFieldsFragment[], shipping: ShippingOption | null) {
   const add = (key: "net" | "vat" | "gross"): MoneyLike | null => {
-    let amount = 0;
-    let currency: string | null = null;
+    let amount = shipping ? shipping[key].amount : 0;
+    let currency: string | null = shipping ? shipping[key].currency : null;
     for (const l of lines) {
       const m = l.price?.valid ? l.price[key] : null;
       if (!m) continue;

@@ -2,6 +2,7 @@ import { useState } from "react";
 import { useMutation, useQuery } from "urql";
 import { Link } from "wouter";
 import { Decision } from "../components/Decision";
+import { Shipments } from "../components/Shipments";
 import { SpecSummary } from "../components/SpecSummary";
 import { StatusBadge } from "../components/StatusBadge";
 import { useToast } from "../components/Toasts";
@@ -12,7 +13,7 @@ import { useRefetchOnOrderEvents } from "../lib/live";
 import { orderIdFromPath } from "../lib/orderPath";
 import { useT, type Messages } from "../i18n";
 
-const FLOW = ["RELEASED", "IN_PRODUCTION", "COMPLETED", "DELIVERED"] as const;
+const FLOW = ["RELEASED", "IN_PRODUCTION", "COMPLETED", "SHIPPED", "DELIVERED"] as const;
 
 /** The order page; `id` is the address's segment, possibly percent-encoded. */
 export function OrderDetail({ id: segment }: { id: string }) {
@@ -157,6 +158,8 @@ function OrderView({ id, t }: { id: string; t: Messages }) {
             </div>
           ))}
 
+          <Shipments shipments={order.shipments} />
+
           <h2>{t.items}</h2>
           <div className="card">
             <ul className="order-lines">
@@ -191,6 +194,12 @@ function OrderView({ id, t }: { id: string; t: Messages }) {
               <dd>{order.customerReference || "—"}</dd>
               <dt>{t.desiredDeliveryShort}</dt>
               <dd>{fmt.date(order.desiredDeliveryDate)}</dd>
+              {order.promisedDeliveryDate && (
+                <>
+                  <dt>{t.promisedDelivery}</dt>
+                  <dd data-testid="promised-delivery">{fmt.date(order.promisedDeliveryDate)}</dd>
+                </>
+              )}
               <dt>{t.payment}</dt>
               <dd>{order.paymentMethod === "ON_ACCOUNT" ? t.onAccount : order.paymentMethod}</dd>
               <dt>{t.deliverTo}</dt>

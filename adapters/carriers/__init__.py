@@ -1,0 +1,1 @@
+"""Carrier adapters behind the port `domain.fulfilment.carriers.Carrier`."""
