@@ -8,6 +8,7 @@ from domain.laser import models as laser_models
 from domain.mail import models as mail_models
 from domain.orders import models as orders_models
 from domain.production import models as production_models
+from domain.routing import models as routing_models
 from domain.shared.models import Base
 from domain.stock import models as stock_models
 
@@ -21,5 +22,6 @@ __all__ = [
     "mail_models",
     "orders_models",
     "production_models",
+    "routing_models",
     "stock_models",
 ]

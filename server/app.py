@@ -46,6 +46,7 @@ from server.rate_limits import RateLimiter
 from server.response_cache import ResponseCache
 from server.schema import SchemaOptions, build_schema
 from server.settings import Settings
+from server.supplier_routes import supplier_routes
 
 logger = logging.getLogger("pressroom")
 # Strawberry logs every GraphQL error at ERROR with a source excerpt of the document, client
@@ -230,6 +231,7 @@ def create_app(
         Route("/graphql", graphql, methods=["GET", "POST"]),
         Route("/files/parts/{id}.dxf", part_file_endpoint(sessions, services), methods=["GET"]),
         WebSocketRoute("/graphql", graphql),
+        *supplier_routes(settings.link_secret, services.files, sessions),
         # Development only: the mail catcher's messages (no SMTP server configured).
         *(dev_mail_routes(mail_folder(settings)) if uses_mail_catcher(settings) else []),
     ]

@@ -13,6 +13,7 @@ from domain.catalog.line_pricing import ProductLinePricing
 from domain.laser.line_pricing import PartLinePricing
 from domain.pricing.lines import register_line_pricing
 from domain.production import order_events as production_order_events
+from domain.routing import wiring as routing_wiring
 from domain.stock import calloff
 from domain.stock.line_pricing import StockItemLinePricing
 
@@ -23,4 +24,5 @@ def wire_domain() -> None:
     register_line_pricing(PartLinePricing())
     register_line_pricing(StockItemLinePricing())
     production_order_events.subscribe()
+    routing_wiring.subscribe()
     calloff.subscribe()

@@ -7,14 +7,23 @@ worker here, so they run the same tasks.
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import AsyncIterator
 from pathlib import Path
 
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
+from adapters.db import SqlUnitOfWork
+from adapters.files import LocalFileStorage
 from adapters.jobs import JobWorker
 from adapters.mail import MailSender, SmtpConfig, SmtpSender, mail_task
 from adapters.mail_catcher import FileMailSender
+from adapters.supplier_channels import SupplierChannels
+from domain.routing.handoff import HandoffConfig, SupplierHandoff
+from domain.routing.handoff_schedule import HANDOFF_TASK
+from domain.routing.tickets import TicketConfig
 from domain.shared.jobs import JobTask
+from domain.shared.uow import UnitOfWork
 from server.settings import Settings
 
 
@@ -33,6 +42,46 @@ def mail_sender(settings: Settings) -> MailSender:
     return SmtpSender(SmtpConfig.from_settings(settings))
 
 
+def handoff_config(settings: Settings) -> HandoffConfig:
+    return HandoffConfig(
+        tickets=TicketConfig(
+            public_base_url=settings.public_base_url,
+            link_secret=settings.link_secret,
+            sender=settings.shop_sender,
+            channel_senders=settings.channel_senders,
+        ),
+        staff_alert_email=settings.staff_alert_email,
+    )
+
+
+def supplier_handoff_task(
+    settings: Settings,
+    sessions: async_sessionmaker[AsyncSession],
+    channels: SupplierChannels | None = None,
+) -> JobTask:
+    """Hands supplier jobs to their channels (domain/routing/handoff.py)."""
+
+    @contextlib.asynccontextmanager
+    async def unit_of_work() -> AsyncIterator[UnitOfWork]:
+        uow = SqlUnitOfWork(sessions)
+        try:
+            yield uow
+        finally:
+            await uow.close()
+
+    port = channels or SupplierChannels(
+        # Loopback and private networks only outside production (SSRF).
+        allow_private=settings.debug,
+        files=LocalFileStorage(Path(settings.data_dir).resolve() / "files"),
+    )
+    return JobTask(
+        HANDOFF_TASK,
+        SupplierHandoff(unit_of_work, port, handoff_config(settings)),
+        max_attempts=settings.supplier_max_attempts,
+        backoff_s=settings.supplier_backoff_s,
+    )
+
+
 def job_tasks(settings: Settings, sessions: async_sessionmaker[AsyncSession]) -> list[JobTask]:
     return [
         mail_task(
@@ -41,6 +90,7 @@ def job_tasks(settings: Settings, sessions: async_sessionmaker[AsyncSession]) ->
             max_attempts=settings.mail_max_attempts,
             backoff_s=settings.mail_backoff_s,
         ),
+        supplier_handoff_task(settings, sessions),
     ]
 
 

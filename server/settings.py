@@ -3,6 +3,7 @@ own on first start and keeps them in the data folder."""
 
 from __future__ import annotations
 
+import hmac
 import json
 import os
 import secrets
@@ -61,6 +62,14 @@ class Settings:
     order_cutoff: str = "14:00"
     holidays: list[str] = field(default_factory=list)
     turnarounds: dict[str, int] = field(default_factory=lambda: {"standard": 5, "express": 2})
+    # Supplier routing (domain/routing): who is alerted when a hand-off is given up, the sender
+    # details suppliers print for blind shipping (the shop's; per sales channel code a brand's),
+    # and the hand-off's retries.
+    staff_alert_email: str | None = None
+    shop_sender: dict[str, str] = field(default_factory=dict)
+    channel_senders: dict[str, dict[str, str]] = field(default_factory=dict)
+    supplier_max_attempts: int = 6
+    supplier_backoff_s: float = 60.0
     # GraphQL hardening (OWASP GraphQL cheat sheet)
     max_depth: int = 12
     max_aliases: int = 30
@@ -87,6 +96,11 @@ class Settings:
     metrics_token: str | None = None  # when set, /metrics wants `Authorization: Bearer <it>`
     metrics_interval_s: float = 5.0
     tracing: bool = False  # OTEL_EXPORTER_OTLP_ENDPOINT set, or PRESSROOM_TRACING=true
+
+    @property
+    def link_secret(self) -> bytes:
+        """The key of signed download links for suppliers, derived from the JWT secret."""
+        return hmac.new(self.jwt_secret.encode(), b"supplier-file-links", "sha256").digest()
 
     @property
     def debug(self) -> bool:
@@ -118,6 +132,11 @@ class Settings:
             order_cutoff=env.get("PRESSROOM_ORDER_CUTOFF") or "14:00",
             holidays=[d.strip() for d in env.get("PRESSROOM_HOLIDAYS", "").split(",") if d.strip()],
             turnarounds=_turnarounds(env.get("PRESSROOM_TURNAROUNDS")),
+            staff_alert_email=env.get("PRESSROOM_STAFF_ALERT_EMAIL") or None,
+            shop_sender=json.loads(env.get("PRESSROOM_SHOP_SENDER") or "{}"),
+            channel_senders=json.loads(env.get("PRESSROOM_CHANNEL_SENDERS") or "{}"),
+            supplier_max_attempts=_int(env.get("PRESSROOM_SUPPLIER_MAX_ATTEMPTS"), 6),
+            supplier_backoff_s=float(env.get("PRESSROOM_SUPPLIER_BACKOFF_S") or 60.0),
             max_cost=_int(env.get("PRESSROOM_MAX_COST"), 5000),
             public_base_url=env.get("PRESSROOM_PUBLIC_URL", "http://127.0.0.1:8000"),
             read_caches=_bool(env.get("PRESSROOM_READ_CACHES"), True),
