@@ -197,3 +197,27 @@ async def order_line_route_set(
         await uow.session.flush()
         await uow.commit()
         return line
+
+
+async def routing_rules(uow: UnitOfWork, viewer: Viewer) -> list[RoutingRule]:
+    """Requires staff role ADMIN or SALES."""
+    require_routing_role(viewer, ROUTING_ROLES)
+    return list(await uow.scalars(select(RoutingRule).order_by(RoutingRule.id)))
+
+
+async def supplier_channel(
+    uow: UnitOfWork, viewer: Viewer, supplier_id: int
+) -> SupplierChannel | None:
+    """Requires staff role ADMIN or SALES."""
+    require_routing_role(viewer, ROUTING_ROLES)
+    channel: SupplierChannel | None = await uow.scalar(
+        select(SupplierChannel).where(SupplierChannel.supplier_id == supplier_id)
+    )
+    return channel
+
+
+async def order_line_id(uow: UnitOfWork, order_id: int, position: int) -> int | None:
+    line_id: int | None = await uow.scalar(
+        select(OrderLine.id).where(OrderLine.order_id == order_id, OrderLine.position == position)
+    )
+    return line_id

@@ -11,7 +11,7 @@ from sqlalchemy import delete, func, select
 
 from domain.accounts.tokens import token_digest
 from domain.accounts.viewer import Viewer
-from domain.orders.models import Order
+from domain.orders.models import Order, OrderLine
 from domain.production.services import create_jobs, report_order_progress
 from domain.routing.errors import RoutingErrorCode
 from domain.routing.events import record_status
@@ -238,7 +238,7 @@ async def supplier_jobs_list(
     order_id: int | None,
     offset: int,
     limit: int,
-) -> tuple[list[SupplierJob], int]:
+) -> tuple[list[SupplierJobView], int]:
     """Staff: every supplier job; a supplier: its own; newest first."""
     where = [supplier_job_scope(viewer)]
     if status is not None:
@@ -253,7 +253,7 @@ async def supplier_jobs_list(
         .offset(offset)
         .limit(limit)
     )
-    return list(rows), int(total or 0)
+    return await supplier_job_views(uow, list(rows)), int(total or 0)
 
 
 async def handoff_attempts(uow: UnitOfWork, job_ids: list[int]) -> dict[int, list[HandoffAttempt]]:
@@ -270,3 +270,40 @@ async def handoff_attempts(uow: UnitOfWork, job_ids: list[int]) -> dict[int, lis
 
 def delayed_until(job: SupplierJob) -> dt.datetime | None:
     return job.send_after if job.status is SupplierJobStatus.SCHEDULED else None
+
+
+@dataclass(frozen=True, slots=True)
+class SupplierJobView:
+    """A supplier job with its lines and hand-off attempts, loaded for a page at once."""
+
+    job: SupplierJob
+    lines: list[tuple[int, str, int]]  # position, title, quantity
+    attempts: list[HandoffAttempt]
+
+
+async def supplier_job_views(uow: UnitOfWork, jobs: list[SupplierJob]) -> list[SupplierJobView]:
+    """Lines and attempts of ``jobs`` in two statements, whatever their number."""
+    ids = [j.id for j in jobs]
+    lines: dict[int, list[tuple[int, str, int]]] = {i: [] for i in ids}
+    for job_id, position, title, quantity in await uow.rows(
+        select(
+            SupplierJobLine.supplier_job_id, OrderLine.position, OrderLine.title, OrderLine.quantity
+        )
+        .join(OrderLine, OrderLine.id == SupplierJobLine.order_line_id)
+        .where(SupplierJobLine.supplier_job_id.in_(ids))
+        .order_by(OrderLine.position)
+    ):
+        lines[job_id].append((position, title, quantity))
+    attempts = await handoff_attempts(uow, ids)
+    return [SupplierJobView(j, lines[j.id], attempts[j.id]) for j in jobs]
+
+
+async def supplier_jobs_by_ids(
+    uow: UnitOfWork, viewer: Viewer, ids: list[int]
+) -> list[SupplierJobView | None]:
+    """For node lookups: in the order of ``ids``, None for what the viewer may not see."""
+    rows = await uow.scalars(
+        select(SupplierJob).where(SupplierJob.id.in_(ids), supplier_job_scope(viewer))
+    )
+    views = {v.job.id: v for v in await supplier_job_views(uow, list(rows))}
+    return [views.get(i) for i in ids]

@@ -12,6 +12,7 @@ from xml.etree import ElementTree as ET
 from sqlalchemy import select
 
 from domain.catalog.models import Channel, Product, ProductKind
+from domain.orders.delivery import delivery_address
 from domain.orders.models import Order, OrderFile, OrderLine
 from domain.routing.file_links import signed_file_url
 from domain.routing.models import SupplierJob, SupplierJobLine
@@ -77,6 +78,9 @@ async def build_ticket(uow: UnitOfWork, job: SupplierJob, config: TicketConfig) 
         else None
     )
     sender = dict(config.channel_senders.get(channel_code or "", config.sender))
+    # An order entered without an address goes to the company's shipping (or default) one;
+    # with none at all the hand-off fails and the job goes on hold for staff.
+    ship_to = order.delivery_address or await delivery_address(uow, order.company_id, None)
     document = {
         "jobNumber": job.number,
         "createdAt": utcnow().isoformat(),
@@ -85,7 +89,7 @@ async def build_ticket(uow: UnitOfWork, job: SupplierJob, config: TicketConfig) 
         ),
         "blindShipping": True,
         "shipFrom": sender,
-        "shipTo": order.delivery_address,
+        "shipTo": ship_to,
         "customerReference": order.number,
         "lines": [
             {
