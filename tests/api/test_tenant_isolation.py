@@ -46,6 +46,7 @@ from strawberry import relay
 
 from adapters.db import SqlUnitOfWork, session_factory
 from server.schema import build_schema
+from server.settings import Settings
 from tests.factories import gql, login
 
 A, B = "acme", "globex"
@@ -66,6 +67,9 @@ NO_ID_FIELDS: dict[str, str] = {
     "Mutation.supplierCreate": "creates a shop-wide supplier, names no object; staff only",
     "Mutation.supplierStockUpdate": "supplier API key only; names its own supplier's SKUs "
     "(tests/api/test_stock_supplier_feed.py: another supplier's SKU is unknown)",
+    "Mutation.supplierJobReport": "supplier API key only; names a job by the number it "
+    "received, looked up among its own supplier's jobs (tests/api/test_supplier_routing.py: "
+    "another supplier's job is NOT_FOUND)",
     "Mutation.laserMachineUpdate": "changes the shop-wide machine rates, names no object; "
     "staff only",
     "Mutation.partImportConfirm": "takes an opaque import key (a random UUID), looked up in the "
@@ -115,6 +119,9 @@ HIDDEN_SQL: dict[str, str] = {
     "PurchaseOrder": "SELECT id FROM purchase_order ORDER BY id",
     # Background jobs are the shop's: hidden from every portal user.
     "BackgroundJob": "SELECT id FROM procrastinate_jobs ORDER BY id",
+    # Supplier jobs are the shop's (and each supplier's own): hidden from every portal user.
+    "SupplierJob": "SELECT id FROM supplier_job ORDER BY id",
+    "RoutingRule": "SELECT id FROM routing_rule ORDER BY id",
 }
 
 # The viewer's own object of a type (company :own), to fill ID arguments not under test and
@@ -146,6 +153,10 @@ OWN_SQL: dict[str, str] = {
 ID_TYPE_HINTS: dict[str, str] = {
     "Mutation.portalUserCreate:input.groupIds": "PermissionGroup",
     "Mutation.portalUserUpdate:input.groupIds": "PermissionGroup",
+    "Mutation.routingRuleDelete:id": "RoutingRule",
+    "Mutation.supplierJobRelease:id": "SupplierJob",
+    "Mutation.supplierJobCancel:id": "SupplierJob",
+    "Mutation.supplierJobReroute:id": "SupplierJob",
 }
 
 # ID arguments where the positive control cannot tell (they are still compared above).
@@ -157,6 +168,8 @@ UNPROVEN_OK: dict[str, str] = {
     "Mutation.partImportPreview:input.companyId": "staff only; a portal user's value is ignored",
     "Mutation.orderPlace:input.priceTokens.cartLineId": "tokens are only looked up for the "
     "viewer's own lines being ordered; any other ID is ignored",
+    "Query.supplierJobs:orderId": "a portal user sees no supplier job at all, whatever the "
+    "order (tests/api/test_supplier_routing.py: the customer's list is empty)",
     "Query.stockItems:filter.supplierId": "staff only; a portal user's supplier filter "
     "matches nothing whatever the ID",
 }
@@ -176,6 +189,15 @@ SHOP_TABLES = (
     "supplier",
     "purchase_order",
 )
+
+
+@pytest.fixture
+def settings(settings: Settings) -> Settings:
+    """The walk reads any node with one document selecting every Node type, aliasing the
+    fields whose names clash between types: its alias count grows with the types, so the
+    limit here is the walk's, not the server's default."""
+    settings.max_aliases = 100
+    return settings
 
 
 # --- reading the schema ------------------------------------------------------------------------
@@ -791,6 +813,27 @@ async def world(client: httpx.AsyncClient, demo: None, engine: AsyncEngine) -> d
         tokens["admin"],
     )
     assert purchase["data"]["purchaseOrderCreate"]["errors"] == []
+    # A supplier job of B's order (leaflets routed to a supplier, released by hand) and
+    # the routing rule: the shop's business, hidden from every portal user.
+    leaflet = (await gql(client, '{ products(search: "leaflet") { nodes { id } } }'))["data"][
+        "products"
+    ]["nodes"][0]["id"]
+    routed = await gql(
+        client,
+        """mutation ($p: ID!, $s: ID!) { routingRuleSet(input: {productId: $p, supplierId: $s})
+          { errors { code } } }""",
+        {"p": leaflet, "s": supplier},
+        tokens["admin"],
+    )
+    assert routed["data"]["routingRuleSet"]["errors"] == []
+    entered = await gql(
+        client,
+        """mutation ($c: ID!, $p: ID!) { orderEnterForCustomer(input: {companyId: $c,
+          lines: [{productId: $p, quantity: 100}]}) { errors { code } } }""",
+        {"c": b_company, "p": leaflet},
+        tokens["admin"],
+    )
+    assert entered["data"]["orderEnterForCustomer"]["errors"] == []
     # A background job (the shop's own: hidden from every portal user).
     uow = SqlUnitOfWork(session_factory(engine))
     async with uow:
