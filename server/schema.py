@@ -26,6 +26,7 @@ from resolvers.orders.queries import OrdersQuery
 from resolvers.orders.subscriptions import OrdersSubscription
 from resolvers.routing.mutation_root import RoutingMutation
 from resolvers.routing.queries import RoutingQuery
+from resolvers.routing.subscriptions import RoutingSubscription
 from resolvers.stock.mutation_root import StockMutation
 from resolvers.stock.queries import StockQuery
 from resolvers.stock.subscriptions import StockSubscription
@@ -79,7 +80,7 @@ class Mutation(
 
 
 @strawberry.type(description="Live updates over websockets (graphql-transport-ws).")
-class Subscription(CatalogSubscription, OrdersSubscription, StockSubscription):
+class Subscription(CatalogSubscription, OrdersSubscription, StockSubscription, RoutingSubscription):
     pass
 
 

@@ -40,3 +40,10 @@ def require_supplier(viewer: Viewer) -> int:
     if not viewer.is_supplier or viewer.supplier_id is None:
         raise DomainError.single(RoutingErrorCode.PERMISSION_DENIED, "Requires a supplier API key.")
     return viewer.supplier_id
+
+
+def sees_supplier_job_event(viewer: Viewer, supplier_id: int | None) -> bool:
+    """For the event stream: staff see every supplier job's change, a supplier its own."""
+    if viewer.is_staff:
+        return True
+    return viewer.is_supplier and supplier_id is not None and viewer.supplier_id == supplier_id

@@ -178,6 +178,6 @@ class SupplierJobStatusEvent:
     event_id: int = strawberry.field(description="Pass as `after` when reconnecting.")
     status: SupplierJobStatus
     previous_status: SupplierJobStatus | None
-    number: str
+    number: str = strawberry.field(description="The supplier job's number.")
     tracking_number: str | None
-    supplier_job: SupplierJob | None
+    supplier_job_id: strawberry.ID = strawberry.field(description="Read it with `node`.")

@@ -11,6 +11,7 @@ from xml.etree import ElementTree as ET
 
 import pytest
 from sqlalchemy import text
+from strawberry import relay
 
 from adapters.supplier_channels import sign
 from server.jobs import job_worker
@@ -53,6 +54,10 @@ def settings(settings: Settings) -> Settings:
     settings.shop_sender = dict(SENDER)
     settings.job_poll_interval_s = 0.1
     return settings
+
+
+def _pk(global_id: str) -> int:
+    return int(relay.GlobalID.from_id(global_id).node_id)
 
 
 async def report(client, key: str, **i):  # type: ignore[no-untyped-def]
@@ -196,6 +201,26 @@ async def test_order_split_between_own_production_and_two_suppliers(  # type: ig
         ] == []
     done = (await gql(client, ORDER, {"id": order["id"]}, token=admin))["data"]["node"]
     assert done["status"] == "COMPLETED"
+
+    # Every move was an event for outside watchers, with no company (customers see none).
+    async with app.state.engine.connect() as conn:
+        events = (
+            await conn.execute(
+                text(
+                    "SELECT company_id, payload->>'status' FROM event "
+                    "WHERE topic = 'supplier_job.status_changed' "
+                    "AND (payload->>'supplierJobId')::bigint = :id ORDER BY id"
+                ),
+                {"id": _pk(api_job["id"])},
+            )
+        ).all()
+    assert events == [
+        (None, "SCHEDULED"),
+        (None, "SENT"),
+        (None, "ACCEPTED"),
+        (None, "IN_PRODUCTION"),
+        (None, "SHIPPED"),
+    ]
 
 
 async def test_a_failing_endpoint_is_retried_then_held_and_staff_alerted(  # type: ignore[no-untyped-def]
