@@ -186,3 +186,30 @@ async def test_routing_changed_during_the_delay_is_never_sent(client, as_user, a
             "supplierJobReroute"
         ]
         assert [e["code"] for e in again["errors"]] == ["INVALID_TRANSITION"]
+
+
+async def test_a_cancelled_order_cancels_its_supplier_jobs(client, as_user, app) -> None:  # type: ignore[no-untyped-def]
+    admin = await as_user("admin@shop.example")
+    ref = await ids(client, admin)
+    supplier = ref["Office Supplies Direct"]
+    await channel(
+        client,
+        admin,
+        supplier,
+        kind="EMAIL",
+        settings={"email": "jobs@partner.example"},
+        automation="MANUAL",
+    )
+    await route(client, admin, ref["leaflet"], supplier)
+    order = await enter_order(client, admin, ref["globex"], [ref["leaflet"]])
+    [job] = await supplier_jobs(client, admin, order["id"])
+    assert job["status"] == "AWAITING_RELEASE"
+    cancel = "mutation($id: ID!) { orderCancel(id: $id) { errors { code } } }"
+    assert (await gql(client, cancel, {"id": order["id"]}, token=admin))["data"]["orderCancel"][
+        "errors"
+    ] == []
+    [job] = await supplier_jobs(client, admin, order["id"])
+    assert job["status"] == "CANCELLED"
+    release = "mutation($id: ID!) { supplierJobRelease(id: $id) { errors { code } } }"
+    refused = (await gql(client, release, {"id": job["id"]}, token=admin))["data"]
+    assert [e["code"] for e in refused["supplierJobRelease"]["errors"]] == ["INVALID_TRANSITION"]

@@ -224,8 +224,9 @@ async def test_order_split_between_own_production_and_two_suppliers(  # type: ig
 
 
 async def test_a_failing_endpoint_is_retried_then_held_and_staff_alerted(  # type: ignore[no-untyped-def]
-    client, as_user, app, engine
+    client, as_user, app, engine, caplog
 ) -> None:
+    caplog.set_level("INFO")
     admin = await as_user("admin@shop.example")
     ref = await ids(client, admin)
     supplier = ref["Office Supplies Direct"]
@@ -247,6 +248,7 @@ async def test_a_failing_endpoint_is_retried_then_held_and_staff_alerted(  # typ
             (3, False),
         ]
         assert all("k-secret" not in (a["error"] or "") for a in job["handoffAttempts"])
+        assert "hand-off failed" in caplog.text and "k-secret" not in caplog.text
         async with engine.connect() as conn:
             alerts = (
                 await conn.execute(
