@@ -21,7 +21,6 @@ import time
 from collections.abc import Mapping
 from typing import Any
 
-import asyncssh
 import httpx
 
 from adapters.outbound_http import check_target
@@ -129,6 +128,10 @@ def _ftp_drop(settings: Mapping[str, Any], secret: str | None, files: dict[str, 
 async def _sftp_drop(
     settings: Mapping[str, Any], secret: str | None, files: dict[str, bytes]
 ) -> None:
+    # Imported when an SFTP drop runs: asyncssh is large and warns about DSA on import, which
+    # no other process start should pay for.
+    import asyncssh
+
     known_hosts = settings.get("knownHosts")
     async with (
         asyncssh.connect(

@@ -15,6 +15,7 @@ from sqlalchemy import text
 from adapters.files import LocalFileStorage
 from server.settings import Settings
 from tests.api.routing_support import (
+    JOBS,
     SupplierEndpoint,
     channel,
     enter_order,
@@ -24,6 +25,7 @@ from tests.api.routing_support import (
     sftp_server,
     supplier_jobs,
 )
+from tests.api.test_statement_counts import _count
 from tests.factories import gql
 from tests.integration.test_mail import SmtpServer, free_port
 
@@ -213,3 +215,29 @@ async def test_a_cancelled_order_cancels_its_supplier_jobs(client, as_user, app)
     release = "mutation($id: ID!) { supplierJobRelease(id: $id) { errors { code } } }"
     refused = (await gql(client, release, {"id": job["id"]}, token=admin))["data"]
     assert [e["code"] for e in refused["supplierJobRelease"]["errors"]] == ["INVALID_TRANSITION"]
+
+
+async def test_supplier_jobs_page_is_constant(client, as_user, app) -> None:  # type: ignore[no-untyped-def]
+    admin = await as_user("admin@shop.example")
+    ref = await ids(client, admin)
+    for name in ("Office Supplies Direct", "Banner Factory"):
+        await channel(
+            client,
+            admin,
+            ref[name],
+            kind="EMAIL",
+            settings={"email": "jobs@partner.example"},
+            automation="MANUAL",
+        )
+    await route(client, admin, ref["leaflet"], ref["Office Supplies Direct"])
+    await route(client, admin, ref["business-cards"], ref["Banner Factory"])
+    for _ in range(2):
+        await enter_order(client, admin, ref["globex"], [ref["leaflet"], ref["business-cards"]])
+    query = JOBS.replace(
+        "supplierJobs(orderId: $o, status: $s)", "supplierJobs(orderId: $o, status: $s, first: $n)"
+    ).replace(
+        "query($o: ID, $s: SupplierJobStatus)", "query($o: ID, $s: SupplierJobStatus, $n: Int)"
+    )
+    small = await _count(client, app, query, {"n": 1}, admin)
+    large = await _count(client, app, query, {"n": 4}, admin)
+    assert small == large, (small, large)
