@@ -28,7 +28,8 @@ EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 MAX_DELAY_S = 7 * 24 * 3600
 
 
-async def _supplier(uow: UnitOfWork, supplier_id: int | None, field: str) -> None:
+async def require_active_supplier(uow: UnitOfWork, supplier_id: int | None, field: str) -> None:
+    """A supplier given by id must exist and be active (None: no supplier, nothing to check)."""
     if supplier_id is None:
         return
     supplier = await uow.session.get(Supplier, supplier_id)
@@ -59,7 +60,7 @@ async def routing_rule_set(
     async with uow:
         if product_id is not None and await uow.session.get(Product, product_id) is None:
             raise DomainError.single(RoutingErrorCode.NOT_FOUND, "Product not found.", "productId")
-        await _supplier(uow, supplier_id, "supplierId")
+        await require_active_supplier(uow, supplier_id, "supplierId")
         subject = (
             RoutingRule.product_id == product_id
             if product_id is not None
@@ -145,7 +146,7 @@ async def supplier_channel_set(uow: UnitOfWork, viewer: Viewer, cmd: ChannelSet)
     require_routing_role(viewer, ROUTING_ROLES)
     settings = check_channel(cmd)
     async with uow:
-        await _supplier(uow, cmd.supplier_id, "supplierId")
+        await require_active_supplier(uow, cmd.supplier_id, "supplierId")
         channel: SupplierChannel | None = await uow.scalar(
             select(SupplierChannel)
             .where(SupplierChannel.supplier_id == cmd.supplier_id)
@@ -191,7 +192,7 @@ async def order_line_route_set(
                 "The order is released: re-route its supplier job instead.",
                 "id",
             )
-        await _supplier(uow, supplier_id, "supplierId")
+        await require_active_supplier(uow, supplier_id, "supplierId")
         line.route_supplier_id = supplier_id
         line.route_own_production = own_production
         await uow.session.flush()

@@ -23,7 +23,7 @@ from domain.routing.policies import (
     require_supplier,
     supplier_job_scope,
 )
-from domain.routing.setup import _supplier
+from domain.routing.setup import require_active_supplier
 from domain.routing.state import NOT_SENT, SupplierJobStatus, may_report
 from domain.shared.errors import DomainError, ErrorCollector
 from domain.shared.uow import UnitOfWork
@@ -96,7 +96,7 @@ async def supplier_job_reroute(
             assert order is not None
             await create_jobs(uow, order)  # the lines now routed nowhere are made in-house
         else:
-            await _supplier(uow, supplier_id, "supplierId")
+            await require_active_supplier(uow, supplier_id, "supplierId")
             job.supplier_id = supplier_id
             job.hold_reason = None
             await schedule_handoff(uow, job, automatic=True)
