@@ -13,6 +13,7 @@ from domain.notifications import models as notifications_models
 from domain.orders import models as orders_models
 from domain.production import models as production_models
 from domain.quotes import models as quotes_models
+from domain.routing import models as routing_models
 from domain.shared.models import Base
 from domain.stock import models as stock_models
 
@@ -31,5 +32,6 @@ __all__ = [
     "orders_models",
     "production_models",
     "quotes_models",
+    "routing_models",
     "stock_models",
 ]

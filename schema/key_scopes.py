@@ -76,6 +76,18 @@ ROOT_SCOPES: dict[str, S | None] = {
     "shippingMethodUpdate": S.WRITE_CATALOG,
     "shipmentCreate": S.WRITE_ORDERS,
     "shipmentStatusUpdate": S.WRITE_ORDERS,
+    # Routing and supplier jobs are the order desk's too.
+    "supplierJobs": ORDERS,
+    "routingRules": ORDERS,
+    "supplierChannel": ORDERS,
+    "routingRuleSet": S.WRITE_ORDERS,
+    "routingRuleDelete": S.WRITE_ORDERS,
+    "supplierChannelSet": S.WRITE_ORDERS,
+    "orderLineRouteSet": S.WRITE_ORDERS,
+    "supplierJobRelease": S.WRITE_ORDERS,
+    "supplierJobReroute": S.WRITE_ORDERS,
+    "supplierJobCancel": S.WRITE_ORDERS,
+    "supplierJobReport": S.WRITE_ORDERS,
     # Quotes are the order desk's: reading them is reading orders, changing them writing.
     "quotes": ORDERS,
     "rfqs": ORDERS,
@@ -168,6 +180,7 @@ ROOT_SCOPES: dict[str, S | None] = {
     "quoteTemplateUpdate": S.WRITE_ORDERS,
     # Subscription (what webhooks run)
     "quoteStatusChanged": ORDERS,
+    "supplierJobStatusChanged": ORDERS,
     "shipmentStatusChanged": ORDERS,
     "orderStatusChanged": ORDERS,
     "jobStatusChanged": ORDERS,

@@ -60,6 +60,7 @@ from server.request_limits import BodyLimits
 from server.response_cache import ResponseCache
 from server.schema import SchemaOptions, build_schema
 from server.settings import Settings
+from server.supplier_routes import supplier_routes
 from server.webhook_runs import WebhookRenderer
 
 logger = logging.getLogger("pressroom")
@@ -313,6 +314,7 @@ def create_app(
         ),
         Route("/files/parts/{id}.dxf", part_file_endpoint(sessions, services), methods=["GET"]),
         WebSocketRoute("/graphql", graphql),
+        *supplier_routes(settings.link_secret, services.files, sessions),
         # Development only: the mail catcher's messages (no SMTP server configured).
         *(dev_mail_routes(mail_folder(settings)) if uses_mail_catcher(settings) else []),
     ]

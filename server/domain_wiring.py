@@ -20,6 +20,7 @@ from domain.laser.line_pricing import PartLinePricing
 from domain.notifications import wiring as notifications
 from domain.pricing.lines import register_line_pricing
 from domain.production import order_events as production_order_events
+from domain.routing import wiring as routing_wiring
 from domain.stock import calloff
 from domain.stock.line_pricing import StockItemLinePricing
 
@@ -42,5 +43,6 @@ def wire_domain(
         register_carrier(carrier)
     promises.subscribe()
     production_order_events.subscribe()
+    routing_wiring.subscribe()
     calloff.subscribe()
     notifications.subscribe()

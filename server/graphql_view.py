@@ -273,9 +273,13 @@ class PressroomGraphQL(GraphQL[RequestContext, None]):
         params = context.connection_params or {}
         raw = params.get("authorization") or params.get("Authorization") or params.get("token")
         token = bearer(raw) if isinstance(raw, str) and " " in raw else raw
-        viewer = await viewer_from_token(
-            context.uow, self.services.tokens, token if isinstance(token, str) else None
-        )
+        if isinstance(token, str) and is_supplier_key(token):
+            # A supplier system follows its own jobs (supplierJobStatusChanged).
+            viewer = await supplier_viewer(context.uow, token)
+        else:
+            viewer = await viewer_from_token(
+                context.uow, self.services.tokens, token if isinstance(token, str) else None
+            )
         if viewer is None:
             raise ConnectionRejectionError({"message": "invalid token"})
         context.viewer = viewer

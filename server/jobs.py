@@ -7,15 +7,19 @@ worker here, so they run the same tasks.
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import AsyncIterator
 from pathlib import Path
 
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from adapters.db import SqlUnitOfWork
+from adapters.files import LocalFileStorage
 from adapters.jobs import JobWorker
 from adapters.mail import MailSender, SmtpConfig, SmtpSender, mail_task
 from adapters.mail_catcher import FileMailSender
 from adapters.sms import CatcherSmsSender, HttpSmsSender
+from adapters.supplier_channels import SupplierChannels
 from adapters.webhook_http import TargetGuard, WebhookSender
 from adapters.webhook_worker import webhook_task
 from domain.integrations.delivery import DeliveryPolicy
@@ -26,7 +30,11 @@ from domain.notifications.delivery import (
     dispatch_event,
 )
 from domain.notifications.sms import SmsMessage, SmsSender
+from domain.routing.handoff import HandoffConfig, SupplierHandoff
+from domain.routing.handoff_schedule import HANDOFF_TASK
+from domain.routing.tickets import TicketConfig
 from domain.shared.jobs import JobHandler, JobRun, JobTask
+from domain.shared.uow import UnitOfWork
 from server.quote_routes import quote_expiry_task
 from server.settings import Settings
 
@@ -101,6 +109,46 @@ def notification_tasks(
     ]
 
 
+def handoff_config(settings: Settings) -> HandoffConfig:
+    return HandoffConfig(
+        tickets=TicketConfig(
+            public_base_url=settings.public_base_url,
+            link_secret=settings.link_secret,
+            sender=settings.shop_sender,
+            channel_senders=settings.channel_senders,
+        ),
+        staff_alert_email=settings.staff_alert_email,
+    )
+
+
+def supplier_handoff_task(
+    settings: Settings,
+    sessions: async_sessionmaker[AsyncSession],
+    channels: SupplierChannels | None = None,
+) -> JobTask:
+    """Hands supplier jobs to their channels (domain/routing/handoff.py)."""
+
+    @contextlib.asynccontextmanager
+    async def unit_of_work() -> AsyncIterator[UnitOfWork]:
+        uow = SqlUnitOfWork(sessions)
+        try:
+            yield uow
+        finally:
+            await uow.close()
+
+    port = channels or SupplierChannels(
+        # Loopback and private networks only outside production (SSRF).
+        allow_private=settings.debug,
+        files=LocalFileStorage(Path(settings.data_dir).resolve() / "files"),
+    )
+    return JobTask(
+        HANDOFF_TASK,
+        SupplierHandoff(unit_of_work, port, handoff_config(settings)),
+        max_attempts=settings.supplier_max_attempts,
+        backoff_s=settings.supplier_backoff_s,
+    )
+
+
 def job_tasks(settings: Settings, sessions: async_sessionmaker[AsyncSession]) -> list[JobTask]:
     return [
         quote_expiry_task(sessions),
@@ -123,6 +171,7 @@ def job_tasks(settings: Settings, sessions: async_sessionmaker[AsyncSession]) ->
             backoff_s=settings.webhook_backoff_base_s,
         ),
         *notification_tasks(settings, sessions),
+        supplier_handoff_task(settings, sessions),
     ]
 
 

@@ -35,6 +35,9 @@ from resolvers.orders.subscriptions import OrdersSubscription
 from resolvers.quotes.mutation_root import QuotesMutation
 from resolvers.quotes.queries import QuotesQuery
 from resolvers.quotes.subscriptions import QuotesSubscription
+from resolvers.routing.mutation_root import RoutingMutation
+from resolvers.routing.queries import RoutingQuery
+from resolvers.routing.subscriptions import RoutingSubscription
 from resolvers.stock.mutation_root import StockMutation
 from resolvers.stock.queries import StockQuery
 from resolvers.stock.subscriptions import StockSubscription
@@ -81,6 +84,7 @@ class Query(
     QuotesQuery,
     NotificationsQuery,
     FulfilmentQuery,
+    RoutingQuery,
 ):
     pass
 
@@ -97,6 +101,7 @@ class Mutation(
     QuotesMutation,
     NotificationsMutation,
     FulfilmentMutation,
+    RoutingMutation,
 ):
     pass
 
@@ -108,6 +113,7 @@ class Subscription(
     StockSubscription,
     QuotesSubscription,
     FulfilmentSubscription,
+    RoutingSubscription,
 ):
     pass
 

@@ -3,6 +3,7 @@ own on first start and keeps them in the data folder."""
 
 from __future__ import annotations
 
+import hmac
 import json
 import os
 import secrets
@@ -85,6 +86,12 @@ class Settings:
     sendcloud_public_key: str | None = None
     sendcloud_secret_key: str | None = None
     sendcloud_base_url: str = "https://panel.sendcloud.sc/api/v2"
+    # Supplier routing (domain/routing): who is alerted when a hand-off is given up, the sender
+    # details suppliers print for blind shipping (the shop's; per sales channel code a brand's),
+    # and the hand-off's retries.
+    channel_senders: dict[str, dict[str, str]] = field(default_factory=dict)
+    supplier_max_attempts: int = 6
+    supplier_backoff_s: float = 60.0
     # GraphQL hardening (OWASP GraphQL cheat sheet)
     max_depth: int = 12
     max_aliases: int = 30
@@ -129,6 +136,11 @@ class Settings:
     webhook_timeout_s: float = 10.0
 
     @property
+    def link_secret(self) -> bytes:
+        """The key of signed download links for suppliers, derived from the JWT secret."""
+        return hmac.new(self.jwt_secret.encode(), b"supplier-file-links", "sha256").digest()
+
+    @property
     def debug(self) -> bool:
         return self.environment != "production"
 
@@ -167,6 +179,9 @@ class Settings:
             sendcloud_public_key=env.get("SENDCLOUD_PUBLIC_KEY") or None,
             sendcloud_secret_key=env.get("SENDCLOUD_SECRET_KEY") or None,
             sendcloud_base_url=env.get("SENDCLOUD_BASE_URL") or "https://panel.sendcloud.sc/api/v2",
+            channel_senders=json.loads(env.get("PRESSROOM_CHANNEL_SENDERS") or "{}"),
+            supplier_max_attempts=_int(env.get("PRESSROOM_SUPPLIER_MAX_ATTEMPTS"), 6),
+            supplier_backoff_s=float(env.get("PRESSROOM_SUPPLIER_BACKOFF_S") or 60.0),
             max_cost=_int(env.get("PRESSROOM_MAX_COST"), 5000),
             max_validation_work=_int(env.get("PRESSROOM_MAX_VALIDATION_WORK"), 50_000),
             max_json_bytes=_int(env.get("PRESSROOM_MAX_JSON_BYTES"), 1024 * 1024),

@@ -9,6 +9,7 @@ from typing import Any
 
 from sqlalchemy import (
     BigInteger,
+    Boolean,
     CheckConstraint,
     Date,
     DateTime,
@@ -133,6 +134,14 @@ class OrderLine(Base):
     vat_amount: Mapped[int] = mapped_column(BigInteger)
     vat_rate_percent: Mapped[Decimal] = mapped_column(Numeric(5, 2))
     price_lines: Mapped[list[dict[str, Any]]] = mapped_column(JSONB, default=list)
+    # Where the line is made, overriding the routing rules (domain/routing): a supplier (set by
+    # staff, or by accepting a quote whose supplier was chosen in an RFQ), or own production.
+    route_supplier_id: Mapped[int | None] = mapped_column(
+        ForeignKey("supplier.id", ondelete="SET NULL")
+    )
+    route_own_production: Mapped[bool] = mapped_column(
+        Boolean, default=False, server_default="false"
+    )
 
 
 class OrderStatusChange(Base):

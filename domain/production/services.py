@@ -18,6 +18,7 @@ from domain.orders.policies import PRODUCTION_ROLES
 from domain.orders.progress import order_follow_production
 from domain.pricing.lines import CHARGE_KINDS
 from domain.production.models import Job, Requisition, RoutingStep, Task
+from domain.production.sourcing import made_elsewhere, outside_work
 from domain.production.state import (
     JobStatus,
     TaskStatus,
@@ -86,13 +87,17 @@ def requisitions_for(kind: str, line: OrderLine) -> list[tuple[str, Decimal, str
 
 
 async def create_jobs(uow: UnitOfWork, order: Order) -> list[Job]:
-    """Inside the releasing command: one job per line, its tasks from the routing."""
+    """Inside the releasing command: one job per line made in-house (`sourcing`), its tasks
+    from the routing steps."""
     lines = await uow.scalars(
         select(OrderLine).where(OrderLine.order_id == order.id).order_by(OrderLine.position)
     )
+    elsewhere = await made_elsewhere(uow, order, lines)
+    # Called again when a supplier's lines come back in-house: those with a job keep it.
+    elsewhere |= set(await uow.scalars(select(Job.order_line_id).where(Job.order_id == order.id)))
     jobs = []
     for line in lines:
-        if line.kind in CHARGE_KINDS:  # shipping is no work for production
+        if line.kind in CHARGE_KINDS or line.id in elsewhere:  # shipping; supplier lines
             continue
         kind = ProductKind.STOCK_ITEM.value if line.stock_item_id else ProductKind.PRINT.value
         if line.product_id is not None:
@@ -220,7 +225,14 @@ async def follow_tasks(uow: UnitOfWork, viewer: Viewer, job: Job, task: Task | N
                 "task": {"name": task.name, "status": task.status.value} if task else None,
             },
         )
+    await report_order_progress(uow, viewer, order)
+
+
+async def report_order_progress(uow: UnitOfWork, viewer: Viewer, order: Order) -> None:
+    """Tell orders where all of the order's work stands: its jobs here and the work made
+    elsewhere (`sourcing.outside_work`). The order is locked by the caller."""
     jobs = [
         JobStatus(s) for s in await uow.scalars(select(Job.status).where(Job.order_id == order.id))
     ]
+    jobs += await outside_work(uow, order.id)
     await order_follow_production(uow, viewer, order, production_progress(jobs))

@@ -67,6 +67,9 @@ NO_ID_FIELDS: dict[str, str] = {
     "Mutation.supplierCreate": "creates a shop-wide supplier, names no object; staff only",
     "Mutation.supplierStockUpdate": "supplier API key only; names its own supplier's SKUs "
     "(tests/api/test_stock_supplier_feed.py: another supplier's SKU is unknown)",
+    "Mutation.supplierJobReport": "supplier API key only; names a job by the number it "
+    "received, looked up among its own supplier's jobs (tests/api/test_supplier_routing.py: "
+    "another supplier's job is NOT_FOUND)",
     "Mutation.laserMachineUpdate": "changes the shop-wide machine rates, names no object; "
     "staff only",
     "Mutation.apiKeyCreate": "makes a key of the viewer's own company (staff: of the shop), "
@@ -138,6 +141,9 @@ HIDDEN_SQL: dict[str, str] = {
     "Rfq": "SELECT id FROM rfq ORDER BY id",
     "RfqInvitation": "SELECT id FROM rfq_invitation ORDER BY id",
     "Shipment": "SELECT id FROM shipment WHERE company_id = :victim ORDER BY id",
+    # Supplier jobs are the shop's (and each supplier's own): hidden from every portal user.
+    "SupplierJob": "SELECT id FROM supplier_job ORDER BY id",
+    "RoutingRule": "SELECT id FROM routing_rule ORDER BY id",
 }
 
 # The viewer's own object of a type (company :own), to fill ID arguments not under test and
@@ -182,6 +188,10 @@ ID_TYPE_HINTS: dict[str, str] = {
     "Mutation.quoteLineUpdate:input.lineId": "QuoteLine",
     "Mutation.quoteLineRemove:input.lineId": "QuoteLine",
     "Mutation.rfqChoose:input.invitationId": "RfqInvitation",
+    "Mutation.routingRuleDelete:id": "RoutingRule",
+    "Mutation.supplierJobRelease:id": "SupplierJob",
+    "Mutation.supplierJobCancel:id": "SupplierJob",
+    "Mutation.supplierJobReroute:id": "SupplierJob",
 }
 
 # ID arguments where the positive control cannot tell (they are still compared above).
@@ -199,6 +209,8 @@ UNPROVEN_OK: dict[str, str] = {
     "viewer's own lines being ordered; any other ID is ignored",
     "Mutation.webhookCreate:input.apiKeyId": "an API key calling this makes the webhook for "
     "itself and ignores the ID (a user's walk proves it)",
+    "Query.supplierJobs:orderId": "a portal user sees no supplier job at all, whatever the "
+    "order (tests/api/test_supplier_routing.py: the customer's list is empty)",
     "Query.stockItems:filter.supplierId": "staff only; a portal user's supplier filter "
     "matches nothing whatever the ID",
     "Query.rfqs:quoteId": "RFQs are the shop's and its partners': a portal user's list is "
@@ -867,6 +879,27 @@ async def world(client: httpx.AsyncClient, demo: None, engine: AsyncEngine) -> d
         tokens["admin"],
     )
     assert purchase["data"]["purchaseOrderCreate"]["errors"] == []
+    # A supplier job of B's order (leaflets routed to a supplier, released by hand) and
+    # the routing rule: the shop's business, hidden from every portal user.
+    leaflet = (await gql(client, '{ products(search: "leaflet") { nodes { id } } }'))["data"][
+        "products"
+    ]["nodes"][0]["id"]
+    routed = await gql(
+        client,
+        """mutation ($p: ID!, $s: ID!) { routingRuleSet(input: {productId: $p, supplierId: $s})
+          { errors { code } } }""",
+        {"p": leaflet, "s": supplier},
+        tokens["admin"],
+    )
+    assert routed["data"]["routingRuleSet"]["errors"] == []
+    entered = await gql(
+        client,
+        """mutation ($c: ID!, $p: ID!) { orderEnterForCustomer(input: {companyId: $c,
+          lines: [{productId: $p, quantity: 100}]}) { errors { code } } }""",
+        {"c": b_company, "p": leaflet},
+        tokens["admin"],
+    )
+    assert entered["data"]["orderEnterForCustomer"]["errors"] == []
     # A background job (the shop's own: hidden from every portal user).
     uow = SqlUnitOfWork(session_factory(engine))
     async with uow:
