@@ -18,13 +18,16 @@ from schema.fulfilment.shipping import ShippingMethod, ShippingOption
 class FulfilmentQuery:
     @strawberry.field(
         description="The shipping methods of a channel (the first when omitted): the active "
-        "ones, and for staff the inactive ones too."
+        "ones, and for staff the inactive ones too; empty for a channel that does not exist."
     )
     async def shipping_methods(
         self, info: Info, channel: str | None = None
     ) -> list[ShippingMethod]:
         ctx = info.context
-        found = await channel_for(ctx.uow, ctx.viewer, channel)
+        try:
+            found = await channel_for(ctx.uow, ctx.viewer, channel)
+        except DomainError:  # a channel that does not exist (or is hidden) sells nothing
+            return []
         rows = await channel_methods(ctx.uow, found.id, active_only=not ctx.viewer.is_staff)
         return [ShippingMethod.from_model(m, found.currency) for m in rows]
 
