@@ -22,8 +22,9 @@ from sqlalchemy.sql import Executable
 from adapters.job_store import SqlJobQueue
 from domain import all_models  # noqa: F401  (every table known: foreign keys resolve)
 from domain.events.models import Event
-from domain.mail.models import MAIL_SEND_TASK, OutgoingMail
+from domain.mail.models import MAIL_SEND_TASK, MailAttachment, OutgoingMail
 from domain.shared.read_cache import CACHES, WATCHED_TABLES
+from domain.shared.uow import MailFile
 
 EVENT_CHANNEL = "pressroom_events"
 # Held from the event insert to commit, so event ids become visible in commit order and a
@@ -141,6 +142,7 @@ class SqlUnitOfWork:
         self._lock = asyncio.Lock()
         self._events: list[dict[str, Any]] = []
         self._mail: list[dict[str, Any]] = []
+        self._mail_files: list[list[MailFile]] = []
         self._command_task: asyncio.Task[Any] | None = None
         self._jobs = SqlJobQueue(self)
 
@@ -160,6 +162,7 @@ class SqlUnitOfWork:
         self._command_task = asyncio.current_task()
         self._events.clear()
         self._mail.clear()
+        self._mail_files.clear()
         return self
 
     async def __aexit__(self, exc_type: object, *exc: object) -> None:
@@ -184,16 +187,38 @@ class SqlUnitOfWork:
     def record_event(self, topic: str, company_id: int | None, payload: dict[str, Any]) -> None:
         self._events.append({"topic": topic, "company_id": company_id, "payload": payload})
 
-    def send_mail(self, to_address: str, subject: str, body_text: str) -> None:
+    def send_mail(
+        self,
+        to_address: str,
+        subject: str,
+        body_text: str,
+        attachments: Sequence[MailFile] = (),
+    ) -> None:
         self._mail.append({"to_address": to_address, "subject": subject, "body_text": body_text})
+        self._mail_files.append(list(attachments))
 
     async def commit(self) -> None:
         session = self.session
         if self._mail:
             # One job per message, deferred in this transaction (adapters/mail.py sends it).
             ids = (
-                await session.scalars(insert(OutgoingMail).returning(OutgoingMail.id), self._mail)
+                await session.scalars(
+                    insert(OutgoingMail).returning(OutgoingMail.id, sort_by_parameter_order=True),
+                    self._mail,
+                )
             ).all()
+            files = [
+                {
+                    "mail_id": mail_id,
+                    "file_name": f.file_name,
+                    "content_type": f.content_type,
+                    "content": f.content,
+                }
+                for mail_id, attached in zip(ids, self._mail_files, strict=True)
+                for f in attached
+            ]
+            if files:
+                await session.execute(insert(MailAttachment), files)
             for mail_id in ids:
                 await self.jobs.defer(MAIL_SEND_TASK, {"mail_id": mail_id})
         if self._events:
@@ -209,10 +234,12 @@ class SqlUnitOfWork:
         _forget_written(session, committed=True)
         self._events.clear()
         self._mail.clear()
+        self._mail_files.clear()
 
     async def rollback(self) -> None:
         self._events.clear()
         self._mail.clear()
+        self._mail_files.clear()
         if self._session is not None:
             await self._session.rollback()
             _forget_written(self._session, committed=False)

@@ -92,6 +92,14 @@ class SmtpSender:
         # Stable across retries, so a message sent twice (see module docstring) is recognisable.
         msg["Message-ID"] = f"<outbox-{mail.id}.{int(created.timestamp())}@{self._domain}>"
         msg.set_content(mail.body_text)
+        for f in mail.attachments:
+            maintype, _, subtype = f.content_type.partition("/")
+            msg.add_attachment(
+                f.content,
+                maintype=maintype,
+                subtype=subtype or "octet-stream",
+                filename=f.file_name,
+            )
         return msg
 
     async def send(self, mail: OutgoingMail) -> None:

@@ -1,6 +1,7 @@
 """Imports every area's models so the metadata (Alembic's target) knows all tables."""
 
 from domain.accounts import models as accounts_models
+from domain.billing import models as billing_models
 from domain.catalog import models as catalog_models
 from domain.events import models as events_models
 from domain.jobs import models as jobs_models
@@ -14,6 +15,7 @@ from domain.stock import models as stock_models
 __all__ = [
     "Base",
     "accounts_models",
+    "billing_models",
     "catalog_models",
     "events_models",
     "jobs_models",

@@ -9,6 +9,7 @@ To plug in a new area: give it a `LinePricing` strategy (domain/pricing/lines.py
 
 from __future__ import annotations
 
+from domain.billing import order_events as billing_order_events
 from domain.catalog.line_pricing import ProductLinePricing
 from domain.laser.line_pricing import PartLinePricing
 from domain.pricing.lines import register_line_pricing
@@ -18,9 +19,11 @@ from domain.stock.line_pricing import StockItemLinePricing
 
 
 def wire_domain() -> None:
-    """Register the line-pricing strategies and the order subscribers (production first)."""
+    """Register the line-pricing strategies and the order subscribers (production first,
+    billing last: an order's invoice is issued once the other areas have reacted)."""
     register_line_pricing(ProductLinePricing())
     register_line_pricing(PartLinePricing())
     register_line_pricing(StockItemLinePricing())
     production_order_events.subscribe()
     calloff.subscribe()
+    billing_order_events.subscribe()

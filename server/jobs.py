@@ -11,6 +11,7 @@ from pathlib import Path
 
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
+from adapters.billing_jobs import billing_tasks
 from adapters.jobs import JobWorker
 from adapters.mail import MailSender, SmtpConfig, SmtpSender, mail_task
 from adapters.mail_catcher import FileMailSender
@@ -41,6 +42,7 @@ def job_tasks(settings: Settings, sessions: async_sessionmaker[AsyncSession]) ->
             max_attempts=settings.mail_max_attempts,
             backoff_s=settings.mail_backoff_s,
         ),
+        *billing_tasks(sessions),
     ]
 
 

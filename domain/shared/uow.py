@@ -14,6 +14,17 @@ from domain.shared.jobs import JobQueue
 T = TypeVar("T")
 
 
+class MailFile(Protocol):
+    """A file sent with a mail (domain.mail.models.Attachment is one)."""
+
+    @property
+    def file_name(self) -> str: ...
+    @property
+    def content_type(self) -> str: ...
+    @property
+    def content(self) -> bytes: ...
+
+
 class UnitOfWork(Protocol):
     """What services need from the database for one request or job.
 
@@ -45,8 +56,15 @@ class UnitOfWork(Protocol):
     def record_event(self, topic: str, company_id: int | None, payload: dict[str, Any]) -> None:
         """Queue an event; it is written to the outbox by ``commit`` in the same transaction."""
 
-    def send_mail(self, to_address: str, subject: str, body_text: str) -> None:
-        """Queue an e-mail; it is written to the mail outbox by ``commit``."""
+    def send_mail(
+        self,
+        to_address: str,
+        subject: str,
+        body_text: str,
+        attachments: Sequence[MailFile] = (),
+    ) -> None:
+        """Queue an e-mail (with files, e.g. an invoice PDF); it is written to the mail outbox
+        by ``commit``."""
 
     async def scalars(self, stmt: Executable) -> Sequence[Any]: ...
 

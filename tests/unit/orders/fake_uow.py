@@ -99,7 +99,9 @@ class FakeUnitOfWork:
     def record_event(self, topic: str, company_id: int | None, payload: dict[str, Any]) -> None:
         self.events.append((topic, company_id, payload))
 
-    def send_mail(self, to_address: str, subject: str, body_text: str) -> None:
+    def send_mail(
+        self, to_address: str, subject: str, body_text: str, attachments: Sequence[Any] = ()
+    ) -> None:
         self.mail.append((to_address, subject, body_text))
 
     async def scalar(self, stmt: Executable) -> Any:
