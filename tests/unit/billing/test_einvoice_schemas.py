@@ -84,6 +84,9 @@ def test_reverse_charge_and_export_state_their_exemption() -> None:
     assert rc.findtext(".//{*}TaxExemptionReasonCode") == "VATEX-EU-AE"
     assert "Reverse charge" in rc.findtext("{*}Note")
     ex = etree.fromstring(cii_xml(export_credit_note()))
-    assert ex.findtext(".//{*}ApplicableHeaderTradeSettlement/{*}ApplicableTradeTax/{*}CategoryCode") == "G"
+    assert (
+        ex.findtext(".//{*}ApplicableHeaderTradeSettlement/{*}ApplicableTradeTax/{*}CategoryCode")
+        == "G"
+    )
     assert ex.findtext(".//{*}ExemptionReasonCode") == "VATEX-EU-G"
     assert ex.findtext(".//{*}InvoiceReferencedDocument/{*}IssuerAssignedID") == "RE-2026-00003"

@@ -61,7 +61,9 @@ def test_vat_per_line_and_breakdown() -> None:
     c = line_amounts(999, Decimal("19.00"), "EUR", domestic)
     assert (a.vat, a.category) == (2346, "S")  # 23.4555 rounds half up
     assert b.vat == 70  # 70.07 -> 70
-    rc = line_amounts(12345, Decimal("19.00"), "EUR", vat_treatment("DE", "NL", "NL123456789B01", True))
+    rc = line_amounts(
+        12345, Decimal("19.00"), "EUR", vat_treatment("DE", "NL", "NL123456789B01", True)
+    )
     assert (rc.rate, rc.vat, rc.category) == (Decimal(0), 0, "AE")
 
     class L:
