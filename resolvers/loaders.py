@@ -41,6 +41,7 @@ from domain.pricing.result import PriceResult
 from domain.production.models import Job, Requisition, Task
 from domain.shared.errors import DomainError
 from domain.shared.uow import UnitOfWork
+from resolvers.billing.loaders import BillingLoaders
 from resolvers.stock.loaders import StockLoaders
 
 K = TypeVar("K", bound=Hashable)
@@ -307,6 +308,11 @@ class Loaders:
     @cached_property
     def files_by_line(self) -> DataLoader[int, list[OrderFile]]:
         return self._many_by(OrderFile, OrderFile.order_line_id, OrderFile.id, true())
+
+    @cached_property
+    def billing(self) -> BillingLoaders:
+        """Invoices, credit notes and orders' billing state (resolvers/billing/loaders.py)."""
+        return BillingLoaders(self.uow, self.viewer)
 
     @cached_property
     def stock(self) -> StockLoaders:

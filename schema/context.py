@@ -28,6 +28,8 @@ from domain.accounts.models import (
 )
 from domain.accounts.tokens import TokenConfig
 from domain.accounts.viewer import Viewer
+from domain.billing.models import CreditNote, CreditNoteLine, Invoice, InvoiceLine
+from domain.billing.queries import OrderInvoicing
 from domain.catalog.models import Channel, Configuration, Product, ProductVersion
 from domain.events.ports import EventStream
 from domain.fulfilment.delivery_dates import ShopCalendar
@@ -88,6 +90,24 @@ class StockLoaders(Protocol):
     def purchase_order(self) -> DataLoader[int, PurchaseOrder | None]: ...
     @property
     def lines_by_purchase_order(self) -> DataLoader[int, list[PurchaseOrderLine]]: ...
+
+
+class BillingLoaders(Protocol):
+    """Invoices and credit notes the viewer may see (VIEW_FINANCES), their lines, and the
+    billing state of orders."""
+
+    @property
+    def invoice(self) -> DataLoader[int, Invoice | None]: ...
+    @property
+    def credit_note(self) -> DataLoader[int, CreditNote | None]: ...
+    @property
+    def lines_by_invoice(self) -> DataLoader[int, list[InvoiceLine]]: ...
+    @property
+    def lines_by_credit_note(self) -> DataLoader[int, list[CreditNoteLine]]: ...
+    @property
+    def credit_notes_by_invoice(self) -> DataLoader[int, list[CreditNote]]: ...
+    @property
+    def order_invoicing(self) -> DataLoader[int, tuple[OrderInvoicing, int | None]]: ...
 
 
 class Loaders(Protocol):
@@ -155,6 +175,8 @@ class Loaders(Protocol):
     def files_by_line(self) -> DataLoader[int, list[OrderFile]]: ...
     @property
     def stock(self) -> StockLoaders: ...
+    @property
+    def billing(self) -> BillingLoaders: ...
     @property
     def laser_shop(self) -> DataLoader[int, LaserShop]: ...
     @property

@@ -32,6 +32,7 @@ from domain.fulfilment.turnaround import TurnaroundCatalogue
 from domain.pricing.tokens import PriceTokenConfig
 from domain.shared.read_cache import CACHES
 from resolvers.context import AppServices
+from server.billing_routes import billing_routes
 from server.dev_mail import dev_mail_routes
 from server.domain_wiring import wire_domain
 from server.file_routes import order_file_download
@@ -227,6 +228,7 @@ def create_app(
         Route("/", root),
         Route("/healthz", healthz),
         Route("/files/order-files/{file_id}", order_file_download(services, sessions)),
+        *billing_routes(services, sessions),
         Route("/graphql", graphql, methods=["GET", "POST"]),
         Route("/files/parts/{id}.dxf", part_file_endpoint(sessions, services), methods=["GET"]),
         WebSocketRoute("/graphql", graphql),

@@ -12,6 +12,9 @@ from strawberry.schema.config import StrawberryConfig
 
 from resolvers.accounts.mutation_root import AccountsMutation
 from resolvers.accounts.queries import AccountsQuery
+from resolvers.billing.mutation_root import BillingMutation
+from resolvers.billing.queries import BillingQuery
+from resolvers.billing.subscriptions import BillingSubscription
 from resolvers.catalog.mutation_root import CatalogMutation
 from resolvers.catalog.queries import CatalogQuery
 from resolvers.catalog.subscriptions import CatalogSubscription
@@ -50,19 +53,34 @@ class SchemaOptions:
 
 
 @strawberry.type(description="Read the shop's data; everything is scoped to who asks.")
-class Query(NodeQuery, AccountsQuery, CatalogQuery, OrdersQuery, LaserQuery, StockQuery, JobsQuery):
+class Query(
+    NodeQuery,
+    AccountsQuery,
+    CatalogQuery,
+    OrdersQuery,
+    LaserQuery,
+    StockQuery,
+    JobsQuery,
+    BillingQuery,
+):
     pass
 
 
 @strawberry.type(description="Change data; each mutation says which right or role it needs.")
 class Mutation(
-    AccountsMutation, CatalogMutation, OrdersMutation, LaserMutation, StockMutation, JobsMutation
+    AccountsMutation,
+    CatalogMutation,
+    OrdersMutation,
+    LaserMutation,
+    StockMutation,
+    JobsMutation,
+    BillingMutation,
 ):
     pass
 
 
 @strawberry.type(description="Live updates over websockets (graphql-transport-ws).")
-class Subscription(CatalogSubscription, OrdersSubscription, StockSubscription):
+class Subscription(CatalogSubscription, OrdersSubscription, StockSubscription, BillingSubscription):
     pass
 
 

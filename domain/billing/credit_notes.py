@@ -27,10 +27,12 @@ from domain.shared.uow import UnitOfWork
 
 @dataclass(frozen=True, slots=True)
 class CreditLine:
-    """Credit an invoice line: in full (``net_amount`` None) or this part of its net."""
+    """Credit an invoice line (by id, or by its ``position`` on the invoice): in full
+    (``net_amount`` None) or this part of its net."""
 
-    invoice_line_id: int
+    invoice_line_id: int | None = None
     net_amount: int | None = None
+    position: int | None = None
 
 
 def _fail(code: BillingErrorCode, message: str, field: str | None = None) -> DomainError:
@@ -82,11 +84,16 @@ async def issue_credit_note(
             select(InvoiceLine).where(InvoiceLine.invoice_id == invoice.id)
         )
     }
+    by_position = {line.position: line for line in invoice_lines.values()}
     credited = await _credited_per_line(uow, invoice.id)
     wanted = [CreditLine(line_id) for line_id in invoice_lines] if lines is None else list(lines)
     new_lines: list[CreditNoteLine] = []
     for i, want in enumerate(wanted):
-        source = invoice_lines.get(want.invoice_line_id)
+        source = (
+            invoice_lines.get(want.invoice_line_id)
+            if want.invoice_line_id is not None
+            else by_position.get(want.position or 0)
+        )
         if source is None:
             raise _fail(
                 BillingErrorCode.INVALID_LINE,
