@@ -9,6 +9,7 @@ import gc
 import hashlib
 import logging
 from collections.abc import AsyncIterator
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -27,8 +28,10 @@ from adapters.events import EventHub, cancel_and_wait
 from adapters.files import LocalFileStorage
 from domain.accounts.auth import ThrottleConfig
 from domain.accounts.tokens import TokenConfig
+from domain.billing.profile import SellerProfile, configure_billing
 from domain.fulfilment.delivery_dates import ShopCalendar
 from domain.fulfilment.turnaround import TurnaroundCatalogue
+from domain.orders.state import OrderStatus
 from domain.pricing.tokens import PriceTokenConfig
 from domain.shared.read_cache import CACHES
 from resolvers.context import AppServices
@@ -115,6 +118,9 @@ def create_app(
     in-memory exporter); otherwise traces go over OTLP where `settings.tracing` says so."""
     settings = settings or Settings.from_env()
     wire_domain()
+    # settings.seller holds only SellerProfile's text fields (SELLER_FIELDS).
+    seller = replace(SellerProfile(), **settings.seller)  # type: ignore[arg-type]
+    configure_billing(replace(seller, invoice_on=OrderStatus(settings.invoice_on)))
     if not settings.database_url:
         raise RuntimeError("DATABASE_URL is not set (the CLI starts the embedded server for you)")
     engine = create_engine(settings.database_url)

@@ -61,6 +61,11 @@ class Settings:
     order_cutoff: str = "14:00"
     holidays: list[str] = field(default_factory=list)
     turnarounds: dict[str, int] = field(default_factory=lambda: {"standard": 5, "express": 2})
+    # Billing (domain/billing): the shop as seller on invoices (PRESSROOM_SELLER_NAME, _STREET,
+    # _POSTAL_CODE, _CITY, _COUNTRY, _VAT_ID, _EMAIL, _IBAN, _BIC) and when a per-order invoice
+    # is issued (PRESSROOM_INVOICE_ON: DELIVERED or COMPLETED).
+    seller: dict[str, str] = field(default_factory=dict)
+    invoice_on: str = "DELIVERED"
     # GraphQL hardening (OWASP GraphQL cheat sheet)
     max_depth: int = 12
     max_aliases: int = 30
@@ -129,7 +134,15 @@ class Settings:
             metrics_enabled=_bool(env.get("PRESSROOM_METRICS"), True),
             metrics_token=env.get("PRESSROOM_METRICS_TOKEN") or None,
             tracing=tracing_configured(env),
+            seller={
+                key: env[f"PRESSROOM_SELLER_{key.upper()}"]
+                for key in SELLER_FIELDS
+                if env.get(f"PRESSROOM_SELLER_{key.upper()}")
+            },
+            invoice_on=(env.get("PRESSROOM_INVOICE_ON") or "DELIVERED").upper(),
         )
+        if s.invoice_on not in {"DELIVERED", "COMPLETED"}:
+            raise ValueError("PRESSROOM_INVOICE_ON must be DELIVERED or COMPLETED")
         if s.log_format not in {"json", "console"}:
             raise ValueError("PRESSROOM_LOG_FORMAT must be 'json' or 'console'")
         if s.environment not in {"development", "production"}:
@@ -139,6 +152,19 @@ class Settings:
                 raise ValueError("PRESSROOM_JWT_SECRET must be set in production")
             s.jwt_secret = _local_secret(data_dir, "jwt_secret")
         return s
+
+
+SELLER_FIELDS = (
+    "name",
+    "street",
+    "postal_code",
+    "city",
+    "country",
+    "vat_id",
+    "email",
+    "iban",
+    "bic",
+)
 
 
 def tracing_configured(env: dict[str, str]) -> bool:
