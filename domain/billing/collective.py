@@ -71,6 +71,7 @@ async def uninvoiced_orders(
         .where(
             Order.status.in_(_billable_statuses()),
             ~Order.invoiced_externally,
+            Order.gross_amount > 0,
             on_schedule,
             reached,
             ~invoiced,

@@ -16,7 +16,6 @@ from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from openpyxl import Workbook
 from sqlalchemy import select
 
 from domain.accounts.viewer import Viewer
@@ -186,6 +185,8 @@ async def export_csv(
 
 async def export_xlsx(uow: UnitOfWork, viewer: Viewer, start: dt.date, end: dt.date) -> bytes:
     """Staff: every source as a sheet of one workbook."""
+    from openpyxl import Workbook  # on first use, as the spreadsheet imports do
+
     require_billing_staff(viewer)
     _check_period(start, end)
     book = Workbook()

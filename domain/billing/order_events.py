@@ -14,9 +14,12 @@ from domain.shared.uow import UnitOfWork
 
 async def on_order_status(uow: UnitOfWork, event: OrderStatusChanged) -> None:
     """Issue the order's invoice in the same transaction, unless it is invoiced externally
-    (the order or its customer's schedule), collected on a weekly or monthly invoice, or
-    already invoiced."""
-    if event.status is not seller_profile().invoice_on or event.order.invoiced_externally:
+    (the order or its customer's schedule), collected on a weekly or monthly invoice, free of
+    charge, or already invoiced."""
+    order = event.order
+    if event.status is not seller_profile().invoice_on or order.invoiced_externally:
+        return
+    if order.gross_amount == 0:  # nothing to bill (a call-off of stock the customer owns)
         return
     customer = await load_customer(uow, event.order.company_id)
     if customer is None or customer.schedule is not InvoiceSchedule.PER_ORDER:
