@@ -1,5 +1,7 @@
 """The accounting export of a period: one row per document line (invoices and credit notes,
-credit notes negative) as CSV or XLSX, and the e-invoice files as a ZIP.
+credit notes negative) as CSV or XLSX, the orders invoiced externally with what the shop's
+own accounting system needs to bill them (`domain/billing/external.py`), and the e-invoice
+files as a ZIP.
 
 Sources are pluggable: the export is a list of `ExportSource`s (a name, its columns and an
 async function giving rows for a period). Billing registers invoices and credit notes; the
@@ -24,6 +26,7 @@ from domain.billing.documents.loading import credit_note_document, invoice_docum
 from domain.billing.documents.ubl import ubl_xml
 from domain.billing.documents.view import DocumentView
 from domain.billing.errors import BillingErrorCode
+from domain.billing.external import EXTERNAL_COLUMNS, external_order_rows
 from domain.billing.models import CreditNote, Invoice
 from domain.billing.policies import require_billing_staff
 from domain.billing.queries import credit_note_lines, invoice_lines
@@ -150,6 +153,7 @@ async def document_rows(uow: UnitOfWork, start: dt.date, end: dt.date) -> Rows:
 
 _SOURCES: dict[str, ExportSource] = {
     "documents": ExportSource("documents", DOCUMENT_COLUMNS, document_rows),
+    "external_orders": ExportSource("external_orders", EXTERNAL_COLUMNS, external_order_rows),
 }
 
 

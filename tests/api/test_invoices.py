@@ -202,8 +202,26 @@ async def test_collective_monthly_invoice_external_orders_and_the_export(
     assert len(rows) == 4 and {r["number"] for r in rows} == {collective["number"]}
     assert sum(int(r["gross_amount"]) for r in rows) == collective["grossTotal"]["amount"]
     assert {r["revenue_account"] for r in rows} == {"8400"}
+    # The order invoiced externally: in its own export, with what the other system needs.
+    response = await get(
+        client, f"/billing/export?{period}&format=csv&source=external_orders", admin
+    )
+    external_rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
+    number = (
+        await gql(
+            client,
+            "query($id: ID!) { node(id: $id) { ... on Order { number } } }",
+            {"id": orders[2]},
+            admin,
+        )
+    )["data"]["node"]["number"]
+    assert {r["order_number"] for r in external_rows} == {number} and len(external_rows) == 2
+    assert external_rows[0]["customer_vat_id"] == "DE123456789"
+    assert sum(int(r["gross_amount"]) for r in external_rows) == 17250
     xlsx = await get(client, f"/billing/export?{period}&format=xlsx", admin)
-    sheet = load_workbook(io.BytesIO(xlsx.content))["documents"]
+    book = load_workbook(io.BytesIO(xlsx.content))
+    assert book.sheetnames == ["documents", "external_orders"]
+    sheet = book["documents"]
     assert sheet.max_row == 5 and sheet["B2"].value == collective["number"]
     archive = await get(client, f"/billing/export?{period}&format=zip", admin)
     names = zipfile.ZipFile(io.BytesIO(archive.content)).namelist()
