@@ -10,6 +10,7 @@ import io
 import zipfile
 
 import httpx
+from facturx import get_xml_from_pdf
 from lxml import etree
 from openpyxl import load_workbook
 from pypdf import PdfReader
@@ -21,7 +22,7 @@ from adapters.db import SqlUnitOfWork, session_factory
 from domain.mail.models import OutgoingMail
 from tests.billing_support import company_id, make_order
 from tests.factories import gql
-from tests.unit.billing.test_einvoice_schemas import ubl_schema
+from tests.unit.billing.test_einvoice_schemas import cii_schema, ubl_schema
 
 INVOICES = """query($f: InvoiceFilter) { invoices(filter: $f) { totalCount nodes {
   id number invoiceKind paymentStatus issueDate paymentDueDate vatTreatment vatNote orderNumbers
@@ -31,7 +32,7 @@ INVOICES = """query($f: InvoiceFilter) { invoices(filter: $f) { totalCount nodes
   vat { amount } } downloadPaths { pdf ubl facturx } creditNotes { number } } } }"""
 DELIVER = "mutation($id: ID!) { orderDeliver(id: $id) { order { status } errors { code } } }"
 CREDIT = """mutation($i: CreditNoteIssueInput!) { creditNoteIssue(input: $i) {
-  creditNote { number grossTotal { amount } invoice { number openAmount { amount } } }
+  creditNote { number grossTotal { amount } downloadPaths { ubl } invoice { number openAmount { amount } } }
   errors { code field message } } }"""
 ORDER = """query($id: ID!) { node(id: $id) { ... on Order { invoicedExternally
   invoicing { state invoice { number } } } } }"""
@@ -105,6 +106,10 @@ async def test_invoice_per_delivered_order_seen_downloaded_mailed_and_credited(
     assert invoice["number"] in text and "150.00" in text and "172.50" in text
     ubl = await get(client, invoice["downloadPaths"]["ubl"], boss)
     assert ubl_schema(False).validate(etree.fromstring(ubl.content))
+    # The PDF is a Factur-X PDF/A-3: the CII XML inside, valid against the Factur-X XSD.
+    _, embedded = get_xml_from_pdf(pdf.content, check_xsd=False)
+    assert cii_schema().validate(etree.fromstring(embedded))
+    assert b"<ram:GrandTotalAmount>172.50</ram:GrandTotalAmount>" in embedded
 
     # Mailed with the Factur-X PDF by the job the issue deferred.
     await app.state.jobs.run_until_idle()
@@ -131,6 +136,11 @@ async def test_invoice_per_delivered_order_seen_downloaded_mailed_and_credited(
     }
     body = (await gql(client, CREDIT, {"i": part}, admin))["data"]["creditNoteIssue"]
     assert body["errors"] == [] and body["creditNote"]["grossTotal"]["amount"] == 1190
+    note_ubl = await get(client, body["creditNote"]["downloadPaths"]["ubl"], boss)
+    assert ubl_schema(True).validate(etree.fromstring(note_ubl.content))
+    assert (
+        await get(client, body["creditNote"]["downloadPaths"]["ubl"], globex)
+    ).status_code == 404
     assert body["creditNote"]["invoice"]["openAmount"]["amount"] == 17250 - 1190
     too_much = part | {"lines": [{"invoiceLinePosition": 1, "netAmount": 9001}]}
     body = (await gql(client, CREDIT, {"i": too_much}, admin))["data"]["creditNoteIssue"]

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 
 import pytest
 
+from domain.accounts.rights import InvoiceSchedule
+from domain.billing.collective import last_complete_period
 from domain.billing.lines import line_amounts, vat_breakdown
 from domain.billing.models import VatTreatment
 from domain.billing.vat import vat_id_valid, vat_treatment
@@ -76,3 +79,24 @@ def test_vat_per_line_and_breakdown() -> None:
         (Decimal("19.00"), 13344, 2346 + 190),
         (Decimal("7.00"), 1001, 70),
     ]
+
+
+def test_collective_periods_are_the_last_complete_week_and_month() -> None:
+    saturday = dt.date(2026, 12, 5)
+    assert last_complete_period(InvoiceSchedule.WEEKLY, saturday) == (
+        dt.date(2026, 11, 23),
+        dt.date(2026, 11, 29),
+    )
+    monday = dt.date(2026, 11, 30)
+    assert last_complete_period(InvoiceSchedule.WEEKLY, monday) == (
+        dt.date(2026, 11, 23),
+        dt.date(2026, 11, 29),
+    )
+    assert last_complete_period(InvoiceSchedule.MONTHLY, dt.date(2026, 3, 1)) == (
+        dt.date(2026, 2, 1),
+        dt.date(2026, 2, 28),
+    )
+    assert last_complete_period(InvoiceSchedule.MONTHLY, dt.date(2027, 1, 15)) == (
+        dt.date(2026, 12, 1),
+        dt.date(2026, 12, 31),
+    )
