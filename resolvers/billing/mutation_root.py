@@ -15,6 +15,7 @@ from domain.billing.services import (
     order_invoiced_externally_set,
 )
 from resolvers.mutation import run
+from schema.accounts.enums import InvoiceSchedule
 from schema.accounts.types import Company, CustomerGroup
 from schema.billing.inputs import (
     CompanyInvoicingSetInput,
@@ -27,7 +28,7 @@ from schema.billing.inputs import (
     InvoiceRunCollectivePayload,
     OrderInvoicedExternallySetPayload,
 )
-from schema.billing.types import BillingError, CreditNote, Invoice, InvoiceSchedule
+from schema.billing.types import BillingError, CreditNote, Invoice
 from schema.context import Info
 from schema.core import decode_gid
 from schema.orders.types import Order

@@ -7,13 +7,13 @@ import datetime as dt
 import strawberry
 from strawberry import relay
 
+from schema.accounts.enums import InvoiceSchedule
 from schema.accounts.types import Company, CustomerGroup
 from schema.billing.types import (
     BillingError,
     CreditNote,
     Invoice,
     InvoiceIssuedEvent,
-    InvoiceSchedule,
     InvoiceStatus,
 )
 from schema.orders.types import Order

@@ -11,7 +11,6 @@ from typing import Any, TypeAlias
 import strawberry
 from strawberry import relay
 
-from domain.accounts.rights import InvoiceSchedule as _InvoiceSchedule
 from domain.billing import models as bm
 from domain.billing.errors import BillingErrorCode as _BillingErrorCode
 from domain.billing.lines import vat_breakdown
@@ -38,13 +37,6 @@ strawberry.enum(
     VatTreatment,
     name="VatTreatment",
     description="DOMESTIC (VAT charged), REVERSE_CHARGE (EU business abroad), EXPORT (zero-rated).",
-)
-InvoiceSchedule: TypeAlias = _InvoiceSchedule
-strawberry.enum(
-    InvoiceSchedule,
-    name="InvoiceSchedule",
-    description="When a customer is invoiced: PER_ORDER, WEEKLY or MONTHLY (collective), "
-    "or EXTERNAL (billed from the shop's own accounting system).",
 )
 OrderInvoicingState: TypeAlias = _OrderInvoicing
 strawberry.enum(

@@ -166,10 +166,20 @@ async def test_collective_monthly_invoice_external_orders_and_the_export(
     bad = {"companyId": acme, "schedule": "MONTHLY", "vatId": "DE12"}
     body = (await gql(client, setting, {"i": bad}, admin))["data"]["companyInvoicingSet"]
     assert body["errors"] == [{"code": "INVALID_VAT_ID", "field": ["vatId"]}]
+    group = """mutation($id: ID!) { customerGroupInvoicingSet(customerGroupId: $id,
+      schedule: EXTERNAL) { customerGroup { invoiceSchedule } errors { code } } }"""
+    body = (await gql(client, group, {"id": gid("CustomerGroup", 999999)}, admin))["data"]
+    assert body["customerGroupInvoicingSet"]["errors"] == [{"code": "NOT_FOUND"}]
     monthly = {"companyId": acme, "schedule": "MONTHLY", "invoiceEmail": "ap@acme.example"}
-    assert (await gql(client, setting, {"i": monthly}, admin))["data"]["companyInvoicingSet"][
-        "errors"
-    ] == []
+    body = (await gql(client, setting, {"i": monthly}, admin))["data"]["companyInvoicingSet"]
+    assert body["errors"] == []
+    company = (
+        "query($id: ID!) { node(id: $id) { ... on Company { ownInvoiceSchedule invoiceEmail } } }"
+    )
+    assert (await gql(client, company, {"id": acme}, boss))["data"]["node"] == {
+        "ownInvoiceSchedule": "MONTHLY",
+        "invoiceEmail": "ap@acme.example",
+    }
 
     orders = [gid("Order", await completed_order(engine, "acme")) for _ in range(3)]
     external = """mutation($id: ID!) { orderInvoicedExternallySet(orderId: $id, value: true) {
