@@ -23,8 +23,8 @@ from adapters.job_store import SqlJobQueue
 from domain import all_models  # noqa: F401  (every table known: foreign keys resolve)
 from domain.events.models import Event
 from domain.mail.models import MAIL_SEND_TASK, MailAttachment, OutgoingMail
+from domain.shared.mail import Attachment
 from domain.shared.read_cache import CACHES, WATCHED_TABLES
-from domain.shared.uow import MailFile
 
 EVENT_CHANNEL = "pressroom_events"
 # Held from the event insert to commit, so event ids become visible in commit order and a
@@ -142,7 +142,6 @@ class SqlUnitOfWork:
         self._lock = asyncio.Lock()
         self._events: list[dict[str, Any]] = []
         self._mail: list[dict[str, Any]] = []
-        self._mail_files: list[list[MailFile]] = []
         self._command_task: asyncio.Task[Any] | None = None
         self._jobs = SqlJobQueue(self)
 
@@ -162,7 +161,6 @@ class SqlUnitOfWork:
         self._command_task = asyncio.current_task()
         self._events.clear()
         self._mail.clear()
-        self._mail_files.clear()
         return self
 
     async def __aexit__(self, exc_type: object, *exc: object) -> None:
@@ -192,34 +190,38 @@ class SqlUnitOfWork:
         to_address: str,
         subject: str,
         body_text: str,
-        attachments: Sequence[MailFile] = (),
+        attachments: Sequence[Attachment] = (),
     ) -> None:
-        self._mail.append({"to_address": to_address, "subject": subject, "body_text": body_text})
-        self._mail_files.append(list(attachments))
+        self._mail.append(
+            {
+                "to_address": to_address,
+                "subject": subject,
+                "body_text": body_text,
+                "attachments": tuple(attachments),
+            }
+        )
 
     async def commit(self) -> None:
         session = self.session
         if self._mail:
             # One job per message, deferred in this transaction (adapters/mail.py sends it).
-            ids = (
-                await session.scalars(
-                    insert(OutgoingMail).returning(OutgoingMail.id, sort_by_parameter_order=True),
-                    self._mail,
-                )
-            ).all()
-            files = [
-                {
-                    "mail_id": mail_id,
-                    "file_name": f.file_name,
-                    "content_type": f.content_type,
-                    "content": f.content,
-                }
-                for mail_id, attached in zip(ids, self._mail_files, strict=True)
-                for f in attached
-            ]
-            if files:
-                await session.execute(insert(MailAttachment), files)
-            for mail_id in ids:
+            for mail in self._mail:
+                files = mail["attachments"]
+                row = {k: v for k, v in mail.items() if k != "attachments"}
+                mail_id = await session.scalar(insert(OutgoingMail).returning(OutgoingMail.id), row)
+                if files:
+                    await session.execute(
+                        insert(MailAttachment),
+                        [
+                            {
+                                "mail_id": mail_id,
+                                "filename": f.filename,
+                                "content_type": f.content_type,
+                                "data": f.data,
+                            }
+                            for f in files
+                        ],
+                    )
                 await self.jobs.defer(MAIL_SEND_TASK, {"mail_id": mail_id})
         if self._events:
             await session.execute(
@@ -234,12 +236,10 @@ class SqlUnitOfWork:
         _forget_written(session, committed=True)
         self._events.clear()
         self._mail.clear()
-        self._mail_files.clear()
 
     async def rollback(self) -> None:
         self._events.clear()
         self._mail.clear()
-        self._mail_files.clear()
         if self._session is not None:
             await self._session.rollback()
             _forget_written(self._session, committed=False)

@@ -22,6 +22,7 @@ from typing import Any, Protocol
 
 import aiosmtplib
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.orm import selectinload
 
 from domain.mail.models import MAIL_SEND_TASK, OutgoingMail
 from domain.shared.jobs import JobRun, JobTask
@@ -92,13 +93,13 @@ class SmtpSender:
         # Stable across retries, so a message sent twice (see module docstring) is recognisable.
         msg["Message-ID"] = f"<outbox-{mail.id}.{int(created.timestamp())}@{self._domain}>"
         msg.set_content(mail.body_text)
-        for f in mail.attachments:
-            maintype, _, subtype = f.content_type.partition("/")
+        for file in mail.attachments:
+            maintype, _, subtype = file.content_type.partition("/")
             msg.add_attachment(
-                f.content,
+                file.data,
                 maintype=maintype,
                 subtype=subtype or "octet-stream",
-                filename=f.file_name,
+                filename=file.filename,
             )
         return msg
 
@@ -128,7 +129,12 @@ class MailDelivery:
         async with self._sessions() as session:
             # Locked while sending: a second run of the same job waits and then sees sent_at.
             # A row that was given up is sent again when staff retry its job.
-            row = await session.get(OutgoingMail, int(payload["mail_id"]), with_for_update=True)
+            row = await session.get(
+                OutgoingMail,
+                int(payload["mail_id"]),
+                with_for_update=True,
+                options=[selectinload(OutgoingMail.attachments)],
+            )
             if row is None or row.sent_at is not None:
                 return
             try:

@@ -11,7 +11,7 @@ from domain.billing.documents.loading import invoice_document
 from domain.billing.documents.pdf import facturx_pdf, file_stem
 from domain.billing.models import Invoice
 from domain.billing.reminders import format_amount
-from domain.mail.models import Attachment
+from domain.shared.mail import Attachment
 from domain.shared.uow import UnitOfWork
 
 

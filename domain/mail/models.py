@@ -7,7 +7,6 @@ the ``last_error``, and ``failed_at`` once the job gave up."""
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 
 from sqlalchemy import (
     BigInteger,
@@ -37,29 +36,19 @@ class OutgoingMail(Base, Timestamped):
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     last_error: Mapped[str | None] = mapped_column(Text)
     failed_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
-    # Loaded with the row (a message is always sent whole); most messages have none.
     attachments: Mapped[list[MailAttachment]] = relationship(
-        lazy="selectin", order_by="MailAttachment.id", cascade="all, delete-orphan"
+        lazy="raise", order_by="MailAttachment.id"
     )
 
 
 class MailAttachment(Base):
-    """A file sent with an outbox message (an invoice PDF, an e-invoice XML)."""
+    """The bytes of an attachment, kept with its message until it is sent."""
 
     __tablename__ = "mail_attachment"
     id: Mapped[int] = mapped_column(BigInteger, Identity(), primary_key=True)
     mail_id: Mapped[int] = mapped_column(
         ForeignKey("mail_outbox.id", ondelete="CASCADE"), index=True
     )
-    file_name: Mapped[str] = mapped_column(String(200))
+    filename: Mapped[str] = mapped_column(String(200))
     content_type: Mapped[str] = mapped_column(String(100))
-    content: Mapped[bytes] = mapped_column(LargeBinary)
-
-
-@dataclass(frozen=True, slots=True)
-class Attachment:
-    """What a service hands to ``uow.send_mail(..., attachments=[...])``."""
-
-    file_name: str
-    content_type: str
-    content: bytes
+    data: Mapped[bytes] = mapped_column(LargeBinary)

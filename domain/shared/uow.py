@@ -4,25 +4,17 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from contextlib import AbstractAsyncContextManager
-from typing import Any, Protocol, TypeVar
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql import Executable
 
 from domain.shared.jobs import JobQueue
 
+if TYPE_CHECKING:
+    from domain.shared.mail import Attachment
+
 T = TypeVar("T")
-
-
-class MailFile(Protocol):
-    """A file sent with a mail (domain.mail.models.Attachment is one)."""
-
-    @property
-    def file_name(self) -> str: ...
-    @property
-    def content_type(self) -> str: ...
-    @property
-    def content(self) -> bytes: ...
 
 
 class UnitOfWork(Protocol):
@@ -61,10 +53,10 @@ class UnitOfWork(Protocol):
         to_address: str,
         subject: str,
         body_text: str,
-        attachments: Sequence[MailFile] = (),
+        attachments: Sequence[Attachment] = (),
     ) -> None:
-        """Queue an e-mail (with files, e.g. an invoice PDF); it is written to the mail outbox
-        by ``commit``."""
+        """Queue an e-mail (with files attached); it is written to the mail outbox by
+        ``commit``."""
 
     async def scalars(self, stmt: Executable) -> Sequence[Any]: ...
 

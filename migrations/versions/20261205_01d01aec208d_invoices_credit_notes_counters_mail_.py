@@ -26,12 +26,14 @@ def upgrade() -> None:
     sa.Column('last_number', sa.Integer(), nullable=False),
     sa.PrimaryKeyConstraint('series', 'year', name=op.f('pk_invoice_counter'))
     )
+    # mail_attachment is also created by main's quotes migration (fc74c1fbb9ff), identically:
+    # when this revision is chained after it, delete this table here and in downgrade().
     op.create_table('mail_attachment',
     sa.Column('id', sa.BigInteger(), sa.Identity(always=False), nullable=False),
     sa.Column('mail_id', sa.BigInteger(), nullable=False),
-    sa.Column('file_name', sa.String(length=200), nullable=False),
+    sa.Column('filename', sa.String(length=200), nullable=False),
     sa.Column('content_type', sa.String(length=100), nullable=False),
-    sa.Column('content', sa.LargeBinary(), nullable=False),
+    sa.Column('data', sa.LargeBinary(), nullable=False),
     sa.ForeignKeyConstraint(['mail_id'], ['mail_outbox.id'], name=op.f('fk_mail_attachment_mail_id_mail_outbox'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_mail_attachment'))
     )

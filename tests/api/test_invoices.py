@@ -16,6 +16,7 @@ from openpyxl import load_workbook
 from pypdf import PdfReader
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.orm import selectinload
 from strawberry import relay
 
 from adapters.db import SqlUnitOfWork, session_factory
@@ -117,14 +118,14 @@ async def test_invoice_per_delivered_order_seen_downloaded_mailed_and_credited(
     try:
         async with uow:
             mail = await uow.scalar(
-                select(OutgoingMail).where(
-                    OutgoingMail.subject.like(f"Invoice {invoice['number']}%")
-                )
+                select(OutgoingMail)
+                .options(selectinload(OutgoingMail.attachments))
+                .where(OutgoingMail.subject.like(f"Invoice {invoice['number']}%"))
             )
             assert mail.to_address == "purchasing@acme.example" and mail.sent_at is not None
             [attachment] = mail.attachments
-            assert attachment.file_name == f"{invoice['number']}.pdf"
-            assert attachment.content.startswith(b"%PDF")
+            assert attachment.filename == f"{invoice['number']}.pdf"
+            assert attachment.data.startswith(b"%PDF")
     finally:
         await uow.close()
 

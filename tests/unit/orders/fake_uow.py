@@ -100,7 +100,7 @@ class FakeUnitOfWork:
         self.events.append((topic, company_id, payload))
 
     def send_mail(
-        self, to_address: str, subject: str, body_text: str, attachments: Sequence[Any] = ()
+        self, to_address: str, subject: str, body_text: str, attachments: Any = ()
     ) -> None:
         self.mail.append((to_address, subject, body_text))
 
