@@ -16,6 +16,8 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from adapters.db import SqlUnitOfWork, create_engine, dispose_engine, session_factory
 from adapters.embedded_db import ensure_database, process_alive, start_embedded, stop_embedded
 from adapters.migrations import upgrade
+from domain.catalog.services import clear_spec_cache
+from domain.pricing.engine import clear_compiled_cache
 from server.domain_wiring import wire_domain
 from server.settings import Settings
 
@@ -62,6 +64,10 @@ async def engine(database_url: str) -> AsyncIterator[AsyncEngine]:
 @pytest.fixture(autouse=False)
 async def clean_db(engine: AsyncEngine) -> AsyncIterator[None]:
     yield
+    # Process-local caches keyed by row ids take ids for immutable content (a product version
+    # never changes): true in production, not across tests that restart identities.
+    clear_compiled_cache()
+    clear_spec_cache()
     async with engine.begin() as conn:
         tables = (
             await conn.execute(
