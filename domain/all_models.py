@@ -7,6 +7,7 @@ from domain.jobs import models as jobs_models
 from domain.laser import models as laser_models
 from domain.mail import models as mail_models
 from domain.orders import models as orders_models
+from domain.payments import models as payments_models
 from domain.production import models as production_models
 from domain.shared.models import Base
 from domain.stock import models as stock_models
@@ -20,6 +21,7 @@ __all__ = [
     "laser_models",
     "mail_models",
     "orders_models",
+    "payments_models",
     "production_models",
     "stock_models",
 ]

@@ -25,10 +25,12 @@ from adapters.cache_listener import CacheInvalidationListener
 from adapters.db import create_engine, dispose_engine, session_factory
 from adapters.events import EventHub, cancel_and_wait
 from adapters.files import LocalFileStorage
+from adapters.stripe_gateway import StripeGateway
 from domain.accounts.auth import ThrottleConfig
 from domain.accounts.tokens import TokenConfig
 from domain.fulfilment.delivery_dates import ShopCalendar
 from domain.fulfilment.turnaround import TurnaroundCatalogue
+from domain.payments.ports import register_card_gateway
 from domain.pricing.tokens import PriceTokenConfig
 from domain.shared.read_cache import CACHES
 from resolvers.context import AppServices
@@ -46,6 +48,7 @@ from server.rate_limits import RateLimiter
 from server.response_cache import ResponseCache
 from server.schema import SchemaOptions, build_schema
 from server.settings import Settings
+from server.stripe_webhook import stripe_webhook
 
 logger = logging.getLogger("pressroom")
 # Strawberry logs every GraphQL error at ERROR with a source excerpt of the document, client
@@ -114,6 +117,11 @@ def create_app(
     in-memory exporter); otherwise traces go over OTLP where `settings.tracing` says so."""
     settings = settings or Settings.from_env()
     wire_domain()
+    register_card_gateway(
+        StripeGateway(settings.stripe_secret_key, settings.stripe_api_base)
+        if settings.stripe_secret_key
+        else None
+    )
     if not settings.database_url:
         raise RuntimeError("DATABASE_URL is not set (the CLI starts the embedded server for you)")
     engine = create_engine(settings.database_url)
@@ -233,6 +241,14 @@ def create_app(
         # Development only: the mail catcher's messages (no SMTP server configured).
         *(dev_mail_routes(mail_folder(settings)) if uses_mail_catcher(settings) else []),
     ]
+    if settings.stripe_webhook_secret:
+        routes.append(
+            Route(
+                "/webhooks/stripe",
+                stripe_webhook(sessions, settings.stripe_webhook_secret),
+                methods=["POST"],
+            )
+        )
     if settings.metrics_enabled:
         routes.append(Route("/metrics", metrics_endpoint(sampler, settings.metrics_token)))
     if settings.debug:

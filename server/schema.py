@@ -24,6 +24,8 @@ from resolvers.node import NodeQuery
 from resolvers.orders.mutation_root import OrdersMutation
 from resolvers.orders.queries import OrdersQuery
 from resolvers.orders.subscriptions import OrdersSubscription
+from resolvers.payments.mutation_root import PaymentsMutation
+from resolvers.payments.queries import PaymentsQuery
 from resolvers.stock.mutation_root import StockMutation
 from resolvers.stock.queries import StockQuery
 from resolvers.stock.subscriptions import StockSubscription
@@ -50,13 +52,28 @@ class SchemaOptions:
 
 
 @strawberry.type(description="Read the shop's data; everything is scoped to who asks.")
-class Query(NodeQuery, AccountsQuery, CatalogQuery, OrdersQuery, LaserQuery, StockQuery, JobsQuery):
+class Query(
+    NodeQuery,
+    AccountsQuery,
+    CatalogQuery,
+    OrdersQuery,
+    LaserQuery,
+    StockQuery,
+    JobsQuery,
+    PaymentsQuery,
+):
     pass
 
 
 @strawberry.type(description="Change data; each mutation says which right or role it needs.")
 class Mutation(
-    AccountsMutation, CatalogMutation, OrdersMutation, LaserMutation, StockMutation, JobsMutation
+    AccountsMutation,
+    CatalogMutation,
+    OrdersMutation,
+    LaserMutation,
+    StockMutation,
+    JobsMutation,
+    PaymentsMutation,
 ):
     pass
 

@@ -87,6 +87,11 @@ class Settings:
     metrics_token: str | None = None  # when set, /metrics wants `Authorization: Bearer <it>`
     metrics_interval_s: float = 5.0
     tracing: bool = False  # OTEL_EXPORTER_OTLP_ENDPOINT set, or PRESSROOM_TRACING=true
+    # Online payments through Stripe (adapters/stripe_gateway.py): off without a secret key.
+    # `stripe_api_base` points the SDK elsewhere (tests: a local Stripe emulator).
+    stripe_secret_key: str | None = None
+    stripe_webhook_secret: str | None = None
+    stripe_api_base: str | None = None
 
     @property
     def debug(self) -> bool:
@@ -101,6 +106,9 @@ class Settings:
             data_dir=data_dir,
             database_url=env.get("DATABASE_URL") or None,
             jwt_secret=env.get("PRESSROOM_JWT_SECRET", ""),
+            stripe_secret_key=env.get("PRESSROOM_STRIPE_SECRET_KEY") or None,
+            stripe_webhook_secret=env.get("PRESSROOM_STRIPE_WEBHOOK_SECRET") or None,
+            stripe_api_base=env.get("PRESSROOM_STRIPE_API_BASE") or None,
             cors_origins=[o for o in env.get("PRESSROOM_CORS_ORIGINS", "").split(",") if o],
             smtp_host=env.get("SMTP_HOST") or None,
             smtp_port=_int(env.get("SMTP_PORT"), 1025),
