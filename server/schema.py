@@ -26,6 +26,7 @@ from resolvers.orders.queries import OrdersQuery
 from resolvers.orders.subscriptions import OrdersSubscription
 from resolvers.payments.mutation_root import PaymentsMutation
 from resolvers.payments.queries import PaymentsQuery
+from resolvers.payments.subscriptions import PaymentsSubscription
 from resolvers.stock.mutation_root import StockMutation
 from resolvers.stock.queries import StockQuery
 from resolvers.stock.subscriptions import StockSubscription
@@ -79,7 +80,9 @@ class Mutation(
 
 
 @strawberry.type(description="Live updates over websockets (graphql-transport-ws).")
-class Subscription(CatalogSubscription, OrdersSubscription, StockSubscription):
+class Subscription(
+    CatalogSubscription, OrdersSubscription, StockSubscription, PaymentsSubscription
+):
     pass
 
 
