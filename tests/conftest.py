@@ -16,6 +16,8 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from adapters.db import SqlUnitOfWork, create_engine, dispose_engine, session_factory
 from adapters.embedded_db import ensure_database, process_alive, start_embedded, stop_embedded
 from adapters.migrations import upgrade
+from domain.catalog.services import clear_spec_cache
+from domain.pricing.engine import clear_compiled_cache
 from server.domain_wiring import wire_domain
 from server.settings import Settings
 
@@ -73,6 +75,11 @@ async def clean_db(engine: AsyncEngine) -> AsyncIterator[None]:
         ).scalar()
         if tables:
             await conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+    # Identities restart, so what this process cached by id (parsed specs and compiled rules
+    # of product versions, which never change in one database) is forgotten too: a version
+    # created by one test must not price another test's version of the same id.
+    clear_compiled_cache()
+    clear_spec_cache()
 
 
 @pytest.fixture

@@ -316,6 +316,11 @@ def channels_query(viewer: Viewer) -> Select[Any]:
 _SPECS: SizedLRU[int, ProductSpec] = SizedLRU(8 * 1024 * 1024, max_entries=256)
 
 
+def clear_spec_cache() -> None:
+    """Forget every parsed spec (tests: ids restart with a fresh database)."""
+    _SPECS.clear()
+
+
 def spec_for(version_id: int, spec_json: Mapping[str, Any]) -> ProductSpec:
     """Parsed once per immutable product version while it is in use (an LRU bounded by
     entries and bytes)."""
