@@ -824,6 +824,15 @@ async def world(client: httpx.AsyncClient, demo: None, engine: AsyncEngine) -> d
         token=tokens["admin"],
     )
     assert method["data"]["shippingMethodCreate"]["errors"] == [], method
+    # A's brand portal ships too, so its own code answers unlike a missing channel.
+    portal_method = await gql(
+        client,
+        'mutation ($c: String!) { shippingMethodCreate(channel: $c, input: {code: "post", '
+        'name: "Post", kind: CARRIER, rates: [{zone: "all", net: 500}]}) { errors { code } } }',
+        {"c": f"{A}-portal"},
+        token=tokens["admin"],
+    )
+    assert portal_method["data"]["shippingMethodCreate"]["errors"] == [], portal_method
     b_company = gid("Company", await company_id(engine, B))
     created = await gql(
         client,
