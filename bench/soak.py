@@ -6,7 +6,10 @@
 Clients browse catalog pages (anonymous and logged in, every page of the generated catalog),
 ask `me`, quote random leaflet configurations, read their orders by `node(id)` and place
 orders (a configuration, a cart line, `orderPlace`) at a target rate, while websocket
-subscribers follow `orderStatusChanged` for the ordering companies. The worker's RSS is
+subscribers follow `orderStatusChanged` for the ordering companies. Like a real client, every
+login keeps its refresh token and renews its access token with `tokenRefresh` before it
+expires (`--refresh-s`; access tokens live 15 minutes), and websocket subscribers reconnect
+with the current token when the server ends their session. The worker's RSS is
 sampled every `--sample-s` seconds; the verdict compares the RSS at the end (and the highest
 after warm-up) with the RSS when the warm-up ends: the target is growth within 10 %. Rate
 limits are off (the load comes from one address); the caches' bytes are read from /metrics at
@@ -43,11 +46,14 @@ from bench.stack import (  # noqa: E402
     exit_cleanly_on_sigterm,
     fresh_database,
     gql,
-    login,
     new_secret,
     raise_fd_limit,
 )
 
+LOGIN_PAIR = """mutation($l: String!, $p: String!) { tokenCreate(input: {login: $l, password: $p}) {
+  accessToken refreshToken errors { code message } } }"""
+TOKEN_REFRESH = """mutation($r: String!) { tokenRefresh(refreshToken: $r) {
+  accessToken refreshToken errors { code message } } }"""
 ORDER_SUBSCRIPTION = """subscription { orderStatusChanged { eventId status order { id } } }"""
 MY_ORDERS = """{ orders(first: 10) { nodes { id } } }"""
 
@@ -72,7 +78,8 @@ class Counts:
 
 @dataclass
 class Fixtures:
-    tokens: dict[str, str]
+    tokens: dict[str, str]  # login -> current access token (renewed in place)
+    refresh_tokens: dict[str, str]
     leaflet_id: str
     product_ids: list[str]
     cursors: list[str | None]
@@ -81,7 +88,13 @@ class Fixtures:
 
 def prepare(base: str) -> Fixtures:
     logins = [who for users in bench_logins().values() for who in users]
-    tokens = {who: login(base, who) for who in logins}
+    tokens: dict[str, str] = {}
+    refresh_tokens: dict[str, str] = {}
+    for who in logins:
+        data = gql(base, LOGIN_PAIR, {"l": who, "p": "demo-pass-123"})["tokenCreate"]
+        if data["errors"]:
+            raise RuntimeError(f"login {who}: {data['errors']}")
+        tokens[who], refresh_tokens[who] = data["accessToken"], data["refreshToken"]
     leaflet = docs.product_id(base, "leaflet")
     total = gql(base, '{ products(channel: "main", first: 0) { totalCount } }')["products"][
         "totalCount"
@@ -90,7 +103,29 @@ def prepare(base: str) -> Fixtures:
 
     cursors: list[str | None] = [None, *(encode_cursor(o - 1) for o in range(20, total, 20))]
     products = [leaflet, *(docs.product_id(base, f"bench-{n:04d}") for n in range(1, 6))]
-    return Fixtures(tokens, leaflet, products, cursors, {who: [] for who in tokens})
+    return Fixtures(tokens, refresh_tokens, leaflet, products, cursors, {who: [] for who in tokens})
+
+
+async def refresher(
+    client: httpx.AsyncClient, f: Fixtures, counts: Counts, every_s: float, end: float
+) -> None:
+    """Renews every login's access token with its single-use refresh token, as a client
+    must before the 15-minute access token expires; counted as `refresh` requests."""
+    while time.monotonic() + every_s < end:
+        await asyncio.sleep(every_s)
+        for who, refresh_token in list(f.refresh_tokens.items()):
+            data = await post(
+                counts=counts,
+                client=client,
+                kind="refresh",
+                body=docs.body(TOKEN_REFRESH, {"r": refresh_token}),
+            )
+            answer = (data or {}).get("tokenRefresh") or {}
+            if answer.get("accessToken") and not answer.get("errors"):
+                f.tokens[who] = answer["accessToken"]
+                f.refresh_tokens[who] = answer["refreshToken"]
+            else:
+                counts.done("refresh", False, json.dumps(answer))
 
 
 async def post(
@@ -204,9 +239,10 @@ async def placer(
         await asyncio.sleep(max(0.0, rng.expovariate(per_s) - (time.monotonic() - started)))
 
 
-async def subscriber(base: str, token: str, counts: Counts, end: float) -> None:
+async def subscriber(base: str, f: Fixtures, who: str, counts: Counts, end: float) -> None:
     url = base.replace("http://", "ws://") + "/graphql"
     while time.monotonic() < end:
+        token = f.tokens[who]  # the current one: a reconnect uses the renewed token
         try:
             async with websockets.connect(url, subprotocols=["graphql-transport-ws"]) as ws:  # type: ignore[list-item]
                 await ws.send(
@@ -253,11 +289,12 @@ async def soak(
     limits = httpx.Limits(max_connections=args.clients + 4)
     async with httpx.AsyncClient(base_url=server.base, timeout=60, limits=limits) as client:
         rng = random.Random(3)
-        subscribers = list(f.tokens.values())
+        subscribers = list(f.tokens)
         tasks = [asyncio.create_task(sample())]
+        tasks.append(asyncio.create_task(refresher(client, f, counts, args.refresh_s, end)))
         tasks += [
             asyncio.create_task(
-                subscriber(server.base, subscribers[i % len(subscribers)], counts, end)
+                subscriber(server.base, f, subscribers[i % len(subscribers)], counts, end)
             )
             for i in range(args.subscribers)
         ]
@@ -284,6 +321,9 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=1)
     parser.add_argument("--products", type=int, default=1000)
     parser.add_argument("--sample-s", type=float, default=10.0)
+    parser.add_argument(
+        "--refresh-s", type=float, default=600.0, help="seconds between token renewals"
+    )
     parser.add_argument("--no-record", action="store_true")
     parser.add_argument("--note", action="append", default=[], help="a note for RESULTS.md")
     args = parser.parse_args()
