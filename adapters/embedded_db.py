@@ -7,6 +7,7 @@ with), and stops when the process that started it exits; the data stays for the 
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 import threading
 import warnings
@@ -28,12 +29,31 @@ def start_embedded(data_dir: Path, *, database: str = DB_NAME, cleanup: str = "s
 
         data_dir = data_dir.resolve()
         data_dir.mkdir(parents=True, exist_ok=True)
+        _forget_dead_handles(data_dir / "pg")
         server = get_server(data_dir / "pg", cleanup_mode=cleanup)
     _SERVERS[data_dir] = server
     info = server.get_postmaster_info()
     socket_dir = info.socket_dir
     ensure_database(f"postgresql://postgres@/postgres?host={socket_dir}&port={info.port}", database)
     return f"postgresql://postgres@/{database}?host={socket_dir}&port={info.port}"
+
+
+def _forget_dead_handles(pgdata: Path) -> None:
+    """The wheel stops the server when the last process holding a handle exits, counting the
+    holders in ``.handle_pids.json``. A holder killed without running its exit handlers
+    (SIGKILL, an OOM kill) stays listed for ever, so the server would never stop again: drop
+    the processes that no longer run before taking a handle."""
+    handles = pgdata / ".handle_pids.json"
+    try:
+        pids = [int(pid) for pid in json.loads(handles.read_text())]
+    except (OSError, ValueError, TypeError):
+        return
+    alive = [pid for pid in pids if process_alive(pid)]
+    if alive != pids:
+        _logger.info(
+            "embedded PostgreSQL: forgetting exited holders %s", sorted(set(pids) - set(alive))
+        )
+        handles.write_text(json.dumps(alive))
 
 
 def stop_embedded(data_dir: Path) -> int | None:

@@ -126,6 +126,10 @@ def export_schema(
     typer.echo(f"wrote {output}")
 
 
+def _exit_on_sigterm(signum: int, frame: object) -> None:
+    raise SystemExit(0)
+
+
 @app.command()
 def serve(
     host: Annotated[str, typer.Option(help="Interface to bind")] = "127.0.0.1",
@@ -172,6 +176,10 @@ def serve(
         typer.echo(
             f"Mail (no SMTP_HOST set): http://{host}:{port}/dev/mail, {mail_folder(settings)}"
         )
+    # uvicorn shuts down gracefully on SIGTERM and then raises the signal again, which with
+    # the default disposition kills the process before its exit handlers run: the embedded
+    # PostgreSQL this process started would keep running. Exit normally instead.
+    signal.signal(signal.SIGTERM, _exit_on_sigterm)
     uvicorn.run(
         "server.asgi:app_factory",
         factory=True,
