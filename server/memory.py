@@ -8,12 +8,20 @@ stay resident after free. Every login hashes with argon2id at 19 MiB
 (bench/RESULTS.md, issue #6). Pinning both thresholds returns such buffers to the system at the
 cost of fresh pages for each hash (~2 ms of a ~30 ms login); everything below 1 MiB, which is
 nearly every allocation a request makes, is served as before.
+
+glibc also gives every thread that allocates its own arena (up to eight per core), and each
+arena keeps its freed, fragmented pages. A served worker runs password hashing, PDF rendering
+and the event loop's default executor on threads, so its RSS crept up by steps for as long as
+it ran (+19 % over a 30-minute soak, bench/RESULTS.md) although Python's own heap stayed flat
+(tracemalloc). Two arenas are plenty for a process whose Python code runs under one lock; an
+operator's ``MALLOC_ARENA_MAX`` wins.
 """
 
 from __future__ import annotations
 
 import ctypes
 import logging
+import os
 import platform
 
 logger = logging.getLogger("pressroom")
@@ -21,14 +29,16 @@ logger = logging.getLogger("pressroom")
 # mallopt parameters (glibc's malloc.h).
 _M_TRIM_THRESHOLD = -1
 _M_MMAP_THRESHOLD = -3
+_M_ARENA_MAX = -8
 
 MMAP_THRESHOLD_BYTES = 1024 * 1024
 TRIM_THRESHOLD_BYTES = 2 * MMAP_THRESHOLD_BYTES  # glibc's own ratio when it adjusts them
+ARENA_MAX = 2
 
 
 def pin_malloc_thresholds() -> bool:
-    """Fix glibc's mmap and trim thresholds (see the module docstring). False where the C
-    library is not glibc (macOS, musl): nothing to do there."""
+    """Fix glibc's mmap and trim thresholds and its number of arenas (see the module
+    docstring). False where the C library is not glibc (macOS, musl): nothing to do there."""
     if platform.system() != "Linux" or platform.libc_ver()[0] != "glibc":
         return False
     try:
@@ -40,6 +50,8 @@ def pin_malloc_thresholds() -> bool:
     done = bool(mallopt(_M_MMAP_THRESHOLD, MMAP_THRESHOLD_BYTES)) and bool(
         mallopt(_M_TRIM_THRESHOLD, TRIM_THRESHOLD_BYTES)
     )
+    if "MALLOC_ARENA_MAX" not in os.environ:
+        done = bool(mallopt(_M_ARENA_MAX, ARENA_MAX)) and done
     if not done:
-        logger.warning("mallopt refused the malloc thresholds; large buffers may stay resident")
+        logger.warning("mallopt refused the malloc settings; freed memory may stay resident")
     return done

@@ -91,3 +91,49 @@ def test_pinned_malloc_thresholds_return_the_password_hash_buffer() -> None:
     pinned, growth = json.loads(out)
     assert pinned
     assert growth < 8 * 1024 * 1024, f"{growth / 2**20:.1f} MiB stayed resident"
+
+
+@pytest.mark.skipif(
+    platform.system() != "Linux" or platform.libc_ver()[0] != "glibc", reason="glibc only"
+)
+@pytest.mark.parametrize("pin", [True, False])
+def test_pinned_malloc_keeps_threads_to_two_arenas(pin: bool) -> None:
+    # Each thread that allocates gets an arena of its own otherwise, keeping its freed pages.
+    out = _run(
+        f"""
+        import ctypes, os, re, tempfile, threading
+        from server.memory import pin_malloc_thresholds
+
+        os.environ.pop("MALLOC_ARENA_MAX", None)
+        if {pin}:
+            assert pin_malloc_thresholds()
+        barrier = threading.Barrier(6)
+
+        def work():
+            barrier.wait()  # all at once, so that they contend for an arena
+            for _ in range(200):
+                kept = [bytearray(4000) for _ in range(50)]
+                del kept
+
+        threads = [threading.Thread(target=work) for _ in range(6)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        libc = ctypes.CDLL(None)
+        libc.fopen.restype = ctypes.c_void_p
+        libc.malloc_info.argtypes = [ctypes.c_int, ctypes.c_void_p]
+        libc.fclose.argtypes = [ctypes.c_void_p]
+        path = tempfile.mktemp()
+        fp = libc.fopen(path.encode(), b"w")
+        libc.malloc_info(0, fp)
+        libc.fclose(fp)
+        print(len(re.findall(r'<heap nr="', open(path).read())))
+        os.unlink(path)
+        """
+    )
+    arenas = int(out)
+    if pin:
+        assert arenas <= 2
+    else:
+        assert arenas > 2  # the unpinned default, so the check above can fail
