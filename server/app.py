@@ -27,6 +27,7 @@ from adapters.db import create_engine, dispose_engine, session_factory
 from adapters.documents import WeasyPrintRenderer
 from adapters.events import EventHub, cancel_and_wait
 from adapters.files import LocalFileStorage
+from adapters.stripe_gateway import StripeGateway
 from adapters.webhook_http import TargetGuard
 from adapters.webhook_worker import WebhookWorker
 from domain.accounts.auth import ThrottleConfig
@@ -35,6 +36,7 @@ from domain.fulfilment.carriers import Carrier
 from domain.fulfilment.delivery_dates import ShopCalendar
 from domain.fulfilment.terms import ShopTerms
 from domain.fulfilment.turnaround import TurnaroundCatalogue
+from domain.payments.ports import register_card_gateway
 from domain.pricing.tokens import PriceTokenConfig
 from domain.quotes.links import LinkSigner
 from domain.quotes.sending import SendingTools
@@ -60,6 +62,7 @@ from server.request_limits import BodyLimits
 from server.response_cache import ResponseCache
 from server.schema import SchemaOptions, build_schema
 from server.settings import Settings
+from server.stripe_webhook import stripe_webhook
 from server.supplier_routes import supplier_routes
 from server.webhook_runs import WebhookRenderer
 
@@ -166,6 +169,11 @@ def create_app(
     in-memory exporter); otherwise traces go over OTLP where `settings.tracing` says so."""
     settings = settings or Settings.from_env()
     wire_domain(shop_terms(settings), carriers(settings))
+    register_card_gateway(
+        StripeGateway(settings.stripe_secret_key, settings.stripe_api_base)
+        if settings.stripe_secret_key
+        else None
+    )
     if not settings.database_url:
         raise RuntimeError("DATABASE_URL is not set (the CLI starts the embedded server for you)")
     engine = create_engine(settings.database_url)
@@ -318,6 +326,14 @@ def create_app(
         # Development only: the mail catcher's messages (no SMTP server configured).
         *(dev_mail_routes(mail_folder(settings)) if uses_mail_catcher(settings) else []),
     ]
+    if settings.stripe_webhook_secret:
+        routes.append(
+            Route(
+                "/webhooks/stripe",
+                stripe_webhook(sessions, settings.stripe_webhook_secret),
+                methods=["POST"],
+            )
+        )
     if settings.metrics_enabled:
         routes.append(Route("/metrics", metrics_endpoint(sampler, settings.metrics_token)))
     if settings.debug:

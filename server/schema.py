@@ -32,6 +32,8 @@ from resolvers.notifications.queries import NotificationsQuery
 from resolvers.orders.mutation_root import OrdersMutation
 from resolvers.orders.queries import OrdersQuery
 from resolvers.orders.subscriptions import OrdersSubscription
+from resolvers.payments.mutation_root import PaymentsMutation
+from resolvers.payments.queries import PaymentsQuery
 from resolvers.quotes.mutation_root import QuotesMutation
 from resolvers.quotes.queries import QuotesQuery
 from resolvers.quotes.subscriptions import QuotesSubscription
@@ -85,6 +87,7 @@ class Query(
     NotificationsQuery,
     FulfilmentQuery,
     RoutingQuery,
+    PaymentsQuery,
 ):
     pass
 
@@ -102,6 +105,7 @@ class Mutation(
     NotificationsMutation,
     FulfilmentMutation,
     RoutingMutation,
+    PaymentsMutation,
 ):
     pass
 

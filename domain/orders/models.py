@@ -105,6 +105,10 @@ class Order(Base, Timestamped):
     vat_amount: Mapped[int] = mapped_column(BigInteger)
     gross_amount: Mapped[int] = mapped_column(BigInteger)
     on_hold_reason: Mapped[str | None] = mapped_column(Text)
+    # Set when the payment method turned the order into a proposal only staff may decide
+    # (e.g. CREDIT_LIMIT_EXCEEDED): a code of the payments area, see
+    # domain/orders/payment_methods.py.
+    staff_review_reason: Mapped[str | None] = mapped_column(String(40))
     updated_at: Mapped[dt.datetime] = mapped_column(
         DateTime(timezone=True), default=utcnow, onupdate=utcnow
     )

@@ -4,6 +4,7 @@ import strawberry
 from strawberry import relay
 
 from schema.orders.types import CartLine, Order, OrderError, Task
+from schema.payments.types import OnlinePaymentAction
 
 
 @strawberry.type
@@ -21,6 +22,10 @@ class CartLineRemovePayload:
 @strawberry.type
 class OrderPayload:
     order: Order | None = None
+    payment: OnlinePaymentAction | None = strawberry.field(
+        default=None,
+        description="From `orderPlace` with an online method: what the storefront confirms.",
+    )
     errors: list[OrderError] = strawberry.field(default_factory=list)
 
 
