@@ -7,6 +7,7 @@ from sqlalchemy import func, select
 
 from domain.accounts.models import Company
 from domain.accounts.viewer import Viewer
+from domain.orders.errors import OrderErrorCode
 from domain.orders.lifecycle import order_for_update, transition
 from domain.orders.models import Order
 from domain.orders.state import OrderStatus
@@ -104,7 +105,7 @@ async def order_staff_decide(
         order = await order_for_update(uow, viewer, order_id)
         if order.status is not OrderStatus.PENDING_APPROVAL or order.staff_review_reason is None:
             raise DomainError.single(
-                PaymentErrorCode.NOT_AWAITING_DECISION,
+                OrderErrorCode.ALREADY_DECIDED,
                 "This order is not waiting for the shop's decision.",
                 "id",
             )
