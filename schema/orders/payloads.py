@@ -1,10 +1,13 @@
 from __future__ import annotations
 
+from decimal import Decimal
+
 import strawberry
 from strawberry import relay
 
 from schema.orders.types import CartLine, Order, OrderError, Task
 from schema.payments.types import OnlinePaymentAction
+from schema.pricing.types import Money
 
 
 @strawberry.type
@@ -33,3 +36,25 @@ class OrderPayload:
 class TaskPayload:
     task: Task | None = None
     errors: list[OrderError] = strawberry.field(default_factory=list)
+
+
+@strawberry.type(description="The VAT of the cart's lines at one rate.")
+class VatShare:
+    rate_percent: Decimal
+    net: Money
+    vat: Money
+
+
+@strawberry.type(
+    description="The cart's totals, computed exactly as checkout charges them (minor units); "
+    "refetch after `cartLine*` mutations."
+)
+class CartTotals:
+    net: Money | None
+    vat: Money | None
+    gross: Money | None
+    vat_breakdown: list[VatShare]
+    lines: int
+    unavailable_lines: int = strawberry.field(
+        description="Lines that cannot be ordered now (left out of the sums)."
+    )
