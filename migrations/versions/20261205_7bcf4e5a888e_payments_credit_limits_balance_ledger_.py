@@ -11,6 +11,7 @@ from collections.abc import Sequence
 
 import sqlalchemy as sa
 from alembic import op
+from sqlalchemy.dialects import postgresql
 
 revision: str = "7bcf4e5a888e"
 down_revision: str | None = "c4d8e2f1a6b3"
@@ -247,8 +248,75 @@ def upgrade() -> None:
         "customer_order", sa.Column("staff_review_reason", sa.String(length=40), nullable=True)
     )
 
+    op.add_column(
+        "customer_group",
+        sa.Column(
+            "price_change_tolerance_percent",
+            sa.Numeric(precision=5, scale=2),
+            server_default="0",
+            nullable=False,
+        ),
+    )
+    op.create_table(
+        "order_adjustment",
+        sa.Column("id", sa.BigInteger(), sa.Identity(always=False), nullable=False),
+        sa.Column("order_id", sa.BigInteger(), nullable=False),
+        sa.Column("company_id", sa.BigInteger(), nullable=False),
+        sa.Column("status", sa.String(length=20), nullable=False),
+        sa.Column("staff_user_id", sa.BigInteger(), nullable=True),
+        sa.Column("decided_by_id", sa.BigInteger(), nullable=True),
+        sa.Column("decided_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("original_net", sa.BigInteger(), nullable=False),
+        sa.Column("original_gross", sa.BigInteger(), nullable=False),
+        sa.Column("final_net", sa.BigInteger(), nullable=False),
+        sa.Column("final_vat", sa.BigInteger(), nullable=False),
+        sa.Column("final_gross", sa.BigInteger(), nullable=False),
+        sa.Column("changes", postgresql.JSONB(astext_type=sa.Text()), nullable=False),
+        sa.Column(
+            "created_at",
+            sa.DateTime(timezone=True),
+            server_default=sa.text("now()"),
+            nullable=False,
+        ),
+        sa.ForeignKeyConstraint(
+            ["company_id"],
+            ["company.id"],
+            name=op.f("fk_order_adjustment_company_id_company"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["decided_by_id"],
+            ["portal_user.id"],
+            name=op.f("fk_order_adjustment_decided_by_id_portal_user"),
+            ondelete="SET NULL",
+        ),
+        sa.ForeignKeyConstraint(
+            ["order_id"],
+            ["customer_order.id"],
+            name=op.f("fk_order_adjustment_order_id_customer_order"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["staff_user_id"],
+            ["staff_user.id"],
+            name=op.f("fk_order_adjustment_staff_user_id_staff_user"),
+            ondelete="SET NULL",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_order_adjustment")),
+    )
+    op.create_index(
+        op.f("ix_order_adjustment_company_id"), "order_adjustment", ["company_id"], unique=False
+    )
+    op.create_index(
+        op.f("ix_order_adjustment_order_id"), "order_adjustment", ["order_id"], unique=False
+    )
+
 
 def downgrade() -> None:
+    op.drop_index(op.f("ix_order_adjustment_order_id"), table_name="order_adjustment")
+    op.drop_index(op.f("ix_order_adjustment_company_id"), table_name="order_adjustment")
+    op.drop_table("order_adjustment")
+    op.drop_column("customer_group", "price_change_tolerance_percent")
     op.drop_column("customer_order", "staff_review_reason")
     op.drop_index(op.f("ix_payment_refund_payment_id"), table_name="payment_refund")
     op.drop_index(op.f("ix_payment_refund_company_id"), table_name="payment_refund")

@@ -5,6 +5,7 @@ from decimal import Decimal
 import strawberry
 from strawberry import relay
 
+from schema.orders.adjustments import OrderAdjustment
 from schema.orders.types import CartLine, Order, OrderError, Task
 from schema.payments.types import OnlinePaymentAction
 from schema.pricing.types import Money
@@ -58,3 +59,10 @@ class CartTotals:
     unavailable_lines: int = strawberry.field(
         description="Lines that cannot be ordered now (left out of the sums)."
     )
+
+
+@strawberry.type
+class OrderAdjustmentPayload:
+    adjustment: OrderAdjustment | None = None
+    order: Order | None = None
+    errors: list[OrderError] = strawberry.field(default_factory=list)

@@ -13,6 +13,7 @@ from strawberry.scalars import JSON
 
 from domain.orders import models as om
 from domain.orders import state
+from domain.orders.adjustments import order_adjustments
 from domain.orders.errors import OrderErrorCode as _OrderErrorCode
 from domain.orders.policies import sees_prices
 from domain.production import models as pm
@@ -22,6 +23,7 @@ from schema.catalog.types import Channel, Product
 from schema.context import Info
 from schema.core import UserError
 from schema.fulfilment.shipping import Shipment
+from schema.orders.adjustments import OrderAdjustment
 from schema.pricing.types import Money, Price
 
 if TYPE_CHECKING:
@@ -360,6 +362,17 @@ class Order(relay.Node):
             )
             for h in rows
         ]
+
+    @strawberry.field(
+        description="The final price after execution: staff's changes with their reasons, "
+        "original and final price, oldest first. Prices null without VIEW_FINANCES (unless "
+        "you placed the order)."
+    )
+    async def adjustments(self, info: Info) -> list[OrderAdjustment]:
+        if not sees_prices(info.context.viewer, self._model.orderer_id):
+            return []
+        rows = await order_adjustments(info.context.uow, self._model.id)
+        return [OrderAdjustment.from_model(a, self._model.currency) for a in rows]
 
     @strawberry.field
     async def jobs(self, info: Info) -> list[Job]:
