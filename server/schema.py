@@ -34,6 +34,7 @@ from resolvers.orders.queries import OrdersQuery
 from resolvers.orders.subscriptions import OrdersSubscription
 from resolvers.payments.mutation_root import PaymentsMutation
 from resolvers.payments.queries import PaymentsQuery
+from resolvers.payments.subscriptions import PaymentsSubscription
 from resolvers.quotes.mutation_root import QuotesMutation
 from resolvers.quotes.queries import QuotesQuery
 from resolvers.quotes.subscriptions import QuotesSubscription
@@ -118,6 +119,7 @@ class Subscription(
     QuotesSubscription,
     FulfilmentSubscription,
     RoutingSubscription,
+    PaymentsSubscription,
 ):
     pass
 

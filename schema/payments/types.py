@@ -192,3 +192,19 @@ class BankStatementImportPayload:
 class CreditLimitSetPayload:
     credit_limit: Money | None = None
     errors: list[PaymentError] = strawberry.field(default_factory=list)
+
+
+@strawberry.type(description="A company's account moved (subscription).")
+class AccountChangedEvent:
+    event_id: int = strawberry.field(description="Pass as `after` when reconnecting.")
+    kind: str = strawberry.field(
+        description="payment.received, payment.refunded or balance.changed."
+    )
+    company_id: relay.GlobalID
+    payment_id: relay.GlobalID | None
+    amount: int | None = strawberry.field(description="Minor units, for payments and refunds.")
+
+
+@strawberry.type(description="The viewer's cart changed: refetch it (subscription).")
+class CartChangedEvent:
+    event_id: int = strawberry.field(description="Pass as `after` when reconnecting.")
