@@ -40,6 +40,13 @@ class PaymentsMutation:
         "account. Requires staff role ADMIN, ACCOUNTING or SALES.",
         permission_classes=STAFF,
     )
+    payment_method_offer_set = strawberry.mutation(
+        resolver=m.payment_method_offer_set,
+        description="Offer (or withdraw) a payment method in a channel (omitted: every channel) "
+        "to a customer group (omitted: every group). Payment on account is offered everywhere "
+        "while no offer names it. Requires staff role ADMIN, ACCOUNTING or SALES.",
+        permission_classes=STAFF,
+    )
     order_staff_decide = strawberry.mutation(
         resolver=m.order_staff_decide,
         description="Release or reject an order the payment method held for the shop (e.g. "

@@ -9,11 +9,12 @@ import strawberry
 from strawberry import relay
 
 from domain.orders import models as om
-from domain.payments import bank, credit, online
+from domain.payments import bank, credit, offers, online
 from domain.payments.errors import PaymentErrorCode
 from resolvers.ids import optional_pk, require_pk
 from resolvers.mutation import run
-from schema.accounts.types import Company
+from schema.accounts.types import Company, CustomerGroup
+from schema.catalog.types import Channel
 from schema.context import Info
 from schema.orders.payloads import OrderPayload
 from schema.orders.types import Order, OrderError
@@ -23,6 +24,8 @@ from schema.payments.types import (
     CreditLimitSetPayload,
     Payment,
     PaymentError,
+    PaymentMethodCode,
+    PaymentMethodOfferSetPayload,
     PaymentPayload,
     Refund,
     RefundPayload,
@@ -123,3 +126,26 @@ async def order_staff_decide(
         return await credit.order_staff_decide(ctx.uow, ctx.viewer, pk, release, reason)
 
     return await run(OrderPayload, OrderError, action, lambda o: {"order": Order.from_model(o)})
+
+
+async def payment_method_offer_set(
+    info: Info,
+    method: PaymentMethodCode,
+    offered: bool,
+    channel_id: relay.GlobalID | None = None,
+    customer_group_id: relay.GlobalID | None = None,
+) -> PaymentMethodOfferSetPayload:
+    ctx = info.context
+
+    async def action() -> dict[str, object]:
+        await offers.payment_method_offer_set(
+            ctx.uow,
+            ctx.viewer,
+            method,
+            offered,
+            optional_pk(channel_id, Channel, "channelId", NF),
+            optional_pk(customer_group_id, CustomerGroup, "customerGroupId", NF),
+        )
+        return {"method": method, "offered": offered}
+
+    return await run(PaymentMethodOfferSetPayload, PaymentError, action, lambda r: r)

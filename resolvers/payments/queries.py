@@ -7,7 +7,7 @@ import datetime as dt
 import strawberry
 from strawberry import relay
 
-from domain.payments import balance
+from domain.payments import balance, offers
 from domain.payments.errors import PaymentErrorCode
 from domain.shared.errors import DomainError
 from resolvers.ids import require_pk
@@ -25,6 +25,17 @@ def _company_pk(info: Info, company_id: relay.GlobalID | None) -> int | None:
 
 @strawberry.type
 class PaymentsQuery:
+    @strawberry.field(
+        description="The payment methods checkout accepts from the viewer in a channel (its "
+        "code; the default channel when omitted), for `orderPlace(paymentMethod:)`.",
+        permission_classes=[IsAuthenticated],
+    )
+    async def payment_methods(self, info: Info, channel: str | None = None) -> list[str]:
+        try:
+            return await offers.offered_methods(info.context.uow, info.context.viewer, channel)
+        except DomainError:
+            return []
+
     @strawberry.field(
         description="What a company owes, paid and holds as prepaid balance (your own company "
         "when omitted). Requires VIEW_FINANCES in the company, or staff; null otherwise.",

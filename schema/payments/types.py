@@ -208,3 +208,10 @@ class AccountChangedEvent:
 @strawberry.type(description="The viewer's cart changed: refetch it (subscription).")
 class CartChangedEvent:
     event_id: int = strawberry.field(description="Pass as `after` when reconnecting.")
+
+
+@strawberry.type
+class PaymentMethodOfferSetPayload:
+    method: PaymentMethodCode | None = None
+    offered: bool | None = None
+    errors: list[PaymentError] = strawberry.field(default_factory=list)

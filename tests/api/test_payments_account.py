@@ -29,6 +29,9 @@ ACCOUNT = """query($c: ID) { companyAccount(companyId: $c) {
   owed { amount } paid { amount } prepaidBalance { amount } creditLimit { amount } } }"""
 STATEMENT = """query($c: ID, $s: Date!, $e: Date!) { accountStatement(companyId: $c, start: $s, end: $e) {
   opening closing entries { kind reference debit credit balance } csv } }"""
+METHODS = "{ paymentMethods }"
+OFFER = """mutation($m: PaymentMethodCode!) { paymentMethodOfferSet(method: $m, offered: true) {
+  offered errors { code } } }"""
 RECORD = """mutation($i: PaymentRecordInput!) { paymentRecord(input: $i) {
   payment { amount { amount } orderId } errors { code field message } } }"""
 
@@ -72,9 +75,16 @@ async def test_credit_limit_turns_an_order_into_a_proposal_for_staff(client, as_
 
 
 async def test_bank_statement_import_matches_two_payments_once(client, as_user, engine) -> None:  # type: ignore[no-untyped-def]
-    await _offer(engine, "BANK_TRANSFER")
     boss = await as_user("boss.acme")
     staff = await login(client, "admin@shop.example")
+    methods = (await gql(client, METHODS, token=boss))["data"]["paymentMethods"]
+    assert methods == ["ON_ACCOUNT"]
+    unsupported = await place(client, boss, "BANK_TRANSFER")
+    assert [e["code"] for e in unsupported["errors"]] == ["UNSUPPORTED_PAYMENT_METHOD"]
+    offer = await gql(client, OFFER, {"m": "BANK_TRANSFER"}, token=staff)
+    assert offer["data"]["paymentMethodOfferSet"] == {"offered": True, "errors": []}
+    methods = (await gql(client, METHODS, token=boss))["data"]["paymentMethods"]
+    assert methods == ["BANK_TRANSFER", "ON_ACCOUNT"]
     orders = [await place(client, boss, "BANK_TRANSFER", q) for q in (500, 1000)]
     for o in orders:
         assert o["errors"] == [] and o["order"]["status"] == "AWAITING_PAYMENT"
