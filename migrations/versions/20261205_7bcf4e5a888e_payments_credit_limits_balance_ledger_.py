@@ -1,7 +1,7 @@
 """payments credit limits balance ledger staff review
 
 Revision ID: 7bcf4e5a888e
-Revises: c4d8e2f1a6b3
+Revises: 1ddb0679db16
 Create Date: 2026-12-05 21:16:07.427653
 """
 
@@ -14,7 +14,7 @@ from alembic import op
 from sqlalchemy.dialects import postgresql
 
 revision: str = "7bcf4e5a888e"
-down_revision: str | None = "c4d8e2f1a6b3"
+down_revision: str | None = "1ddb0679db16"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
