@@ -35,9 +35,10 @@ from domain.orders.placing import (
     record_placed,
 )
 from domain.orders.policies import places_binding
+from domain.orders.shipping_line import shipping_line
 from domain.orders.state import OrderKind, OrderStatus
 from domain.pricing.errors import PricingErrorCode
-from domain.pricing.lines import LineKind, LineRequest, PricedLine, price_line
+from domain.pricing.lines import PricedLine
 from domain.pricing.tokens import PriceTokenConfig, verify_price_token
 from domain.shared.errors import DomainError, ErrorCollector
 from domain.shared.idempotency import request_fingerprint
@@ -157,7 +158,12 @@ async def order_place(
         binding = places_binding(viewer)
         draft = await _draft(uow, viewer, cmd, lines, to_place)
         if cmd.shipping_method_id is not None:
-            to_place.append(await _shipping_line(uow, viewer, cmd, draft, to_place))
+            country = str(draft.delivery_address.get("country", ""))
+            to_place.append(
+                await shipping_line(
+                    uow, viewer, draft.channel_id, cmd.shipping_method_id, country, to_place
+                )
+            )
         order = await add_order(uow, draft, to_place)
         reason = "proposed"
         if binding:
@@ -265,34 +271,6 @@ def _charged_net(
             ("lines", str(index)),
         )
     return net
-
-
-async def _shipping_line(
-    uow: UnitOfWork,
-    viewer: Viewer,
-    cmd: OrderPlace,
-    draft: OrderDraft,
-    goods: Sequence[LineToPlace],
-) -> LineToPlace:
-    """The chosen shipping method as a line, priced on the goods (their weight, and the net
-    actually charged for the free-shipping threshold) to the delivery address's country."""
-    request = LineRequest(
-        LineKind.SHIPPING,
-        draft.channel_id,
-        None,
-        1,
-        {
-            "country": str(draft.delivery_address.get("country", "")),
-            "goodsNet": sum(line.net for line in goods),
-        },
-        cmd.shipping_method_id,
-        basket=tuple(line.priced for line in goods),
-    )
-    priced = await price_line(uow, viewer, request)
-    if not priced.orderable or priced.result is None or priced.result.net is None:
-        reason = priced.problems[0].message if priced.problems else "No such shipping method."
-        raise DomainError.single(OrderErrorCode.SHIPPING_UNAVAILABLE, reason, "shippingMethodId")
-    return LineToPlace(priced, priced.result.net.amount)
 
 
 async def _draft(

@@ -19,6 +19,7 @@ from domain.orders.state import OrderStatus
 from domain.payments.invoice_link import allocate_payment
 from domain.payments.models import BalanceEntry, Payment
 from domain.shared.models import utcnow
+from domain.shared.money import Money
 from domain.shared.uow import UnitOfWork
 
 
@@ -84,17 +85,7 @@ async def record_payment(
 
 
 async def _after_payment(uow: UnitOfWork, viewer: Viewer, payment: Payment) -> None:
-    uow.record_event(
-        "payment.received",
-        payment.company_id,
-        {
-            "paymentId": payment.id,
-            "orderId": payment.order_id,
-            "amount": payment.amount,
-            "currency": payment.currency,
-            "method": payment.method,
-        },
-    )
+    await _record_received(uow, payment)
     if payment.order_id is None:
         uow.session.add(
             BalanceEntry(
@@ -109,6 +100,34 @@ async def _after_payment(uow: UnitOfWork, viewer: Viewer, payment: Payment) -> N
         return
     await allocate_payment(uow, payment)
     await release_if_paid(uow, viewer, payment.order_id)
+
+
+async def _record_received(uow: UnitOfWork, payment: Payment) -> None:
+    """The `payment.received` event: what the accountChanged subscription, webhooks and the
+    "payment received" notification read (the order's number and orderer name what it paid
+    and whom to thank; a top-up has neither)."""
+    number, orderer_id = None, None
+    if payment.order_id is not None:
+        row = (
+            await uow.session.execute(
+                select(Order.number, Order.orderer_id).where(Order.id == payment.order_id)
+            )
+        ).one()
+        number, orderer_id = row.number, row.orderer_id
+    uow.record_event(
+        "payment.received",
+        payment.company_id,
+        {
+            "paymentId": payment.id,
+            "orderId": payment.order_id,
+            "number": number,
+            "ordererId": orderer_id,
+            "amount": payment.amount,
+            "currency": payment.currency,
+            "amountText": Money(payment.amount, payment.currency).formatted(),
+            "method": payment.method,
+        },
+    )
 
 
 def balance_changed(uow: UnitOfWork, company_id: int) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import strawberry
+from strawberry import relay
 from strawberry.scalars import JSON
 
 from domain.orders import cart as carts
@@ -13,7 +14,8 @@ from domain.production import queries as production_queries
 from domain.shared.pagination import fetch_page
 from resolvers.pagination import page_window
 from schema.context import Info
-from schema.core import Connection, build_connection
+from schema.core import Connection, build_connection, decode_gid
+from schema.fulfilment.shipping import ShippingMethod
 from schema.orders.inputs import OrderFilter, OrderSort
 from schema.orders.payloads import CartTotals, VatShare
 from schema.orders.types import CartLine, Job, JobStatus, Order, OrderStatusCount
@@ -46,11 +48,23 @@ async def cart_line_view(info: Info, line: om.CartLine) -> CartLine:
 class OrdersQuery:
     @strawberry.field(
         description="The cart's net, VAT per rate and gross, computed by the server exactly as "
-        "checkout charges them.",
+        "checkout charges them; with `shippingMethodId` (see `shippingOptions`) including that "
+        "method's shipping line to `country` (else the company's default shipping address).",
         permission_classes=[IsAuthenticated],
     )
-    async def cart_totals(self, info: Info) -> CartTotals:
-        t = await cart_totals(info.context.uow, info.context.viewer)
+    async def cart_totals(
+        self,
+        info: Info,
+        shipping_method_id: relay.GlobalID | None = None,
+        country: str | None = None,
+    ) -> CartTotals:
+        method_id = decode_gid(shipping_method_id, ShippingMethod) if shipping_method_id else None
+        t = await cart_totals(
+            info.context.uow, info.context.viewer, shipping_method_id=method_id, country=country
+        )
+        problem = t.shipping_problem
+        if shipping_method_id is not None and method_id is None:
+            problem = "No such shipping method."
 
         def money(amount: int) -> Money | None:
             return Money(amount=amount, currency=t.currency) if t.currency else None
@@ -69,6 +83,8 @@ class OrdersQuery:
             ],
             lines=t.lines,
             unavailable_lines=t.unavailable_lines,
+            shipping=money(t.shipping_net) if t.shipping_net is not None else None,
+            shipping_problem=problem,
         )
 
     @strawberry.field(description="The logged-in portal user's cart, each line priced now.")

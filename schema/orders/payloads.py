@@ -59,6 +59,16 @@ class CartTotals:
     unavailable_lines: int = strawberry.field(
         description="Lines that cannot be ordered now (left out of the sums)."
     )
+    shipping: Money | None = strawberry.field(
+        default=None,
+        description="The chosen shipping method's net (its VAT is in `vatBreakdown`); null "
+        "when none was chosen or it cannot ship the cart.",
+    )
+    shipping_problem: str | None = strawberry.field(
+        default=None,
+        description="Why the chosen shipping method cannot ship the cart (checkout would "
+        "answer SHIPPING_UNAVAILABLE); null otherwise.",
+    )
 
 
 @strawberry.type

@@ -24,7 +24,8 @@ APPROVE = (
 IMPORT = """mutation($csv: String!) { bankStatementImport(csv: $csv) {
   lines { row reference amount { amount } payment { amount { amount } } alreadyRecorded problem }
   errors { code field message } } }"""
-ORDER = """query($id: ID!) { node(id: $id) { ... on Order { status } } }"""
+ORDER = """query($id: ID!) { node(id: $id) { ... on Order { status promisedDispatchDate
+  lines { job { status dueDate } } } } }"""
 ACCOUNT = """query($c: ID) { companyAccount(companyId: $c) {
   owed { amount } paid { amount } prepaidBalance { amount } creditLimit { amount } } }"""
 STATEMENT = """query($c: ID, $s: Date!, $e: Date!) { accountStatement(companyId: $c, start: $s, end: $e) {
@@ -89,6 +90,10 @@ async def test_bank_statement_import_matches_two_payments_once(client, as_user, 
     for o in orders:
         assert o["errors"] == [] and o["order"]["status"] == "AWAITING_PAYMENT"
     (a, b) = [o["order"] for o in orders]
+    # Waiting for its money, an order has nothing in production yet.
+    for o in (a, b):
+        waiting = (await gql(client, ORDER, {"id": o["id"]}, token=staff))["data"]["node"]
+        assert waiting["lines"] and all(line["job"] is None for line in waiting["lines"])
     csv = (
         "date;amount;currency;reference;transaction_id\n"
         f"2026-12-01;{a['gross']['amount'] / 100:.2f};EUR;Invoice {a['number']} ACME;tx-1\n"
@@ -104,8 +109,12 @@ async def test_bank_statement_import_matches_two_payments_once(client, as_user, 
         "The reference names no order or top-up."
     ]
     for o in (a, b):
-        status = (await gql(client, ORDER, {"id": o["id"]}, token=boss))["data"]["node"]["status"]
-        assert status == "RELEASED"
+        paid = (await gql(client, ORDER, {"id": o["id"]}, token=staff))["data"]["node"]
+        assert paid["status"] == "RELEASED"
+        # Released once paid: production's job, due on the date promised from the release.
+        assert paid["promisedDispatchDate"] is not None
+        due = [line["job"] and line["job"]["dueDate"] for line in paid["lines"]]
+        assert due == [paid["promisedDispatchDate"]] * len(paid["lines"])
     replay = (await gql(client, IMPORT, {"csv": csv}, token=staff))["data"]["bankStatementImport"]
     assert [line["alreadyRecorded"] for line in replay["lines"] if line["payment"]] == [True, True]
     account = (await gql(client, ACCOUNT, {"c": None}, token=boss))["data"]["companyAccount"]

@@ -214,6 +214,9 @@ UNPROVEN_OK: dict[str, str] = {
     "lines, which the walk's earlier orderPlace calls have ordered by then; shipping methods are "
     "public per channel, and one of another channel or none answers SHIPPING_UNAVAILABLE "
     "(tests/api/test_shipping.py)",
+    "Query.cartTotals:shippingMethodId": "shipping methods are public per channel and only "
+    "priced when the viewer's cart has lines; one of another channel or none answers a "
+    "shippingProblem (tests/api/test_cart_totals.py)",
     "Mutation.orderPlace:input.priceTokens.cartLineId": "tokens are only looked up for the "
     "viewer's own lines being ordered; any other ID is ignored",
     "Mutation.webhookCreate:input.apiKeyId": "an API key calling this makes the webhook for "
