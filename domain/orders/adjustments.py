@@ -360,12 +360,3 @@ async def order_adjustment_decide(
         _event(uow, order, adjustment)
         await uow.commit()
         return adjustment
-
-
-async def order_adjustments(uow: UnitOfWork, order_id: int) -> Sequence[OrderAdjustment]:
-    """An order's adjustments, oldest first (the caller has checked sight of the order)."""
-    return await uow.scalars(
-        select(OrderAdjustment)
-        .where(OrderAdjustment.order_id == order_id)
-        .order_by(OrderAdjustment.id)
-    )

@@ -13,7 +13,6 @@ from strawberry.scalars import JSON
 
 from domain.orders import models as om
 from domain.orders import state
-from domain.orders.adjustments import order_adjustments
 from domain.orders.errors import OrderErrorCode as _OrderErrorCode
 from domain.orders.policies import sees_prices
 from domain.production import models as pm
@@ -371,7 +370,7 @@ class Order(relay.Node):
     async def adjustments(self, info: Info) -> list[OrderAdjustment]:
         if not sees_prices(info.context.viewer, self._model.orderer_id):
             return []
-        rows = await order_adjustments(info.context.uow, self._model.id)
+        rows = await info.context.loaders.adjustments_by_order.load(self._model.id)
         return [OrderAdjustment.from_model(a, self._model.currency) for a in rows]
 
     @strawberry.field
