@@ -26,6 +26,7 @@ from strawberry.extensions import SchemaExtension
 from domain.integrations.scopes import ApiKeyScope as S
 
 CATALOG, ORDERS, STOCK = S.READ_CATALOG, S.READ_ORDERS, S.READ_STOCK
+INVOICES = S.READ_INVOICES
 
 ROOT_SCOPES: dict[str, S | None] = {
     # Query
@@ -93,6 +94,16 @@ ROOT_SCOPES: dict[str, S | None] = {
     "rfqs": ORDERS,
     "quoteSettings": ORDERS,
     "quoteTemplates": ORDERS,
+    # Billing: an accounting system reads invoices and credit notes (a company's key sees its
+    # own with VIEW_FINANCES); issuing them is the shop's, how a customer is billed people's.
+    "invoices": INVOICES,
+    "creditNotes": INVOICES,
+    "invoiceIssueForOrder": S.WRITE_INVOICES,
+    "invoiceRunCollective": S.WRITE_INVOICES,
+    "creditNoteIssue": S.WRITE_INVOICES,
+    "orderInvoicedExternallySet": S.WRITE_INVOICES,
+    "companyInvoicingSet": None,
+    "customerGroupInvoicingSet": None,
     # Mutation: logging in, passwords, people, groups and keys are for people only
     "tokenCreate": None,
     "tokenRefresh": None,
@@ -186,6 +197,7 @@ ROOT_SCOPES: dict[str, S | None] = {
     "jobStatusChanged": ORDERS,
     "incomingOrders": ORDERS,
     "stockLevelChanged": STOCK,
+    "invoiceIssued": INVOICES,
     "livePrice": CATALOG,
 }
 

@@ -9,6 +9,7 @@ import gc
 import hashlib
 import logging
 from collections.abc import AsyncIterator
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -31,15 +32,18 @@ from adapters.webhook_http import TargetGuard
 from adapters.webhook_worker import WebhookWorker
 from domain.accounts.auth import ThrottleConfig
 from domain.accounts.tokens import TokenConfig
+from domain.billing.profile import SellerProfile, configure_billing
 from domain.fulfilment.carriers import Carrier
 from domain.fulfilment.delivery_dates import ShopCalendar
 from domain.fulfilment.terms import ShopTerms
 from domain.fulfilment.turnaround import TurnaroundCatalogue
+from domain.orders.state import OrderStatus
 from domain.pricing.tokens import PriceTokenConfig
 from domain.quotes.links import LinkSigner
 from domain.quotes.sending import SendingTools
 from domain.shared.read_cache import CACHES
 from resolvers.context import AppServices
+from server.billing_routes import billing_routes
 from server.dev_mail import dev_mail_routes
 from server.domain_wiring import wire_domain
 from server.file_routes import (
@@ -166,6 +170,9 @@ def create_app(
     in-memory exporter); otherwise traces go over OTLP where `settings.tracing` says so."""
     settings = settings or Settings.from_env()
     wire_domain(shop_terms(settings), carriers(settings))
+    # settings.seller holds only SellerProfile's text fields (SELLER_FIELDS).
+    seller = replace(SellerProfile(), **settings.seller)  # type: ignore[arg-type]
+    configure_billing(replace(seller, invoice_on=OrderStatus(settings.invoice_on)))
     if not settings.database_url:
         raise RuntimeError("DATABASE_URL is not set (the CLI starts the embedded server for you)")
     engine = create_engine(settings.database_url)
@@ -306,6 +313,7 @@ def create_app(
             sendcloud_webhook(settings.sendcloud_secret_key, sessions),
             methods=["POST"],
         ),
+        *billing_routes(services, sessions),
         Route("/graphql", graphql, methods=["GET", "POST"]),
         Route(
             "/files/quotes/{quote_id}/{revision}.pdf",

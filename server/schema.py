@@ -12,6 +12,9 @@ from strawberry.schema.config import StrawberryConfig
 
 from resolvers.accounts.mutation_root import AccountsMutation
 from resolvers.accounts.queries import AccountsQuery
+from resolvers.billing.mutation_root import BillingMutation
+from resolvers.billing.queries import BillingQuery
+from resolvers.billing.subscriptions import BillingSubscription
 from resolvers.catalog.mutation_root import CatalogMutation
 from resolvers.catalog.queries import CatalogQuery
 from resolvers.catalog.subscriptions import CatalogSubscription
@@ -85,6 +88,7 @@ class Query(
     NotificationsQuery,
     FulfilmentQuery,
     RoutingQuery,
+    BillingQuery,
 ):
     pass
 
@@ -102,6 +106,7 @@ class Mutation(
     NotificationsMutation,
     FulfilmentMutation,
     RoutingMutation,
+    BillingMutation,
 ):
     pass
 
@@ -114,6 +119,7 @@ class Subscription(
     QuotesSubscription,
     FulfilmentSubscription,
     RoutingSubscription,
+    BillingSubscription,
 ):
     pass
 

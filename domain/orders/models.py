@@ -21,6 +21,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
@@ -105,6 +106,10 @@ class Order(Base, Timestamped):
     vat_amount: Mapped[int] = mapped_column(BigInteger)
     gross_amount: Mapped[int] = mapped_column(BigInteger)
     on_hold_reason: Mapped[str | None] = mapped_column(Text)
+    # Billed from the shop's own accounting system: no invoice is issued here (billing).
+    invoiced_externally: Mapped[bool] = mapped_column(
+        Boolean, default=False, server_default=false()
+    )
     updated_at: Mapped[dt.datetime] = mapped_column(
         DateTime(timezone=True), default=utcnow, onupdate=utcnow
     )
