@@ -129,6 +129,23 @@ def shop_terms(settings: Settings) -> ShopTerms:
     return ShopTerms(services.calendar, services.turnarounds, dict(settings.shop_sender))
 
 
+def seller_profile(settings: Settings) -> SellerProfile:
+    """The shop as seller on invoices: its name and address as on labels (`shop_sender`)
+    unless PRESSROOM_SELLER_* say otherwise, and when a per-order invoice is issued."""
+    sender = settings.shop_sender
+    seller = replace(
+        SellerProfile(),
+        name=sender["name"],
+        street=sender["street"],
+        postal_code=sender["postalCode"],
+        city=sender["city"],
+        country=sender["country"],
+    )
+    # settings.seller holds only SellerProfile's text fields (SELLER_FIELDS).
+    seller = replace(seller, **settings.seller)  # type: ignore[arg-type]
+    return replace(seller, invoice_on=OrderStatus(settings.invoice_on))
+
+
 def carriers(settings: Settings) -> list[Carrier]:
     """The carrier adapters configured besides the built-in one."""
     found: list[Carrier] = []
@@ -170,9 +187,7 @@ def create_app(
     in-memory exporter); otherwise traces go over OTLP where `settings.tracing` says so."""
     settings = settings or Settings.from_env()
     wire_domain(shop_terms(settings), carriers(settings))
-    # settings.seller holds only SellerProfile's text fields (SELLER_FIELDS).
-    seller = replace(SellerProfile(), **settings.seller)  # type: ignore[arg-type]
-    configure_billing(replace(seller, invoice_on=OrderStatus(settings.invoice_on)))
+    configure_billing(seller_profile(settings))
     if not settings.database_url:
         raise RuntimeError("DATABASE_URL is not set (the CLI starts the embedded server for you)")
     engine = create_engine(settings.database_url)

@@ -15,6 +15,7 @@ from domain.billing.models import Invoice, InvoiceKind, InvoiceLine
 from domain.billing.numbering import format_number, next_number
 from domain.billing.parties import Customer, load_customer
 from domain.billing.profile import seller_profile
+from domain.billing.reminders import format_amount
 from domain.orders.models import Order, OrderLine
 from domain.shared import domain_events
 from domain.shared.errors import DomainError
@@ -23,6 +24,26 @@ from domain.shared.uow import UnitOfWork
 
 # The background job that renders an issued invoice and mails it (payload {"invoice_id"}).
 INVOICE_MAIL_TASK = "billing.invoice_mail"
+# The event-stream topic of an issued invoice (the invoiceIssued subscription, webhooks and
+# the "invoice issued" notification follow it).
+INVOICE_ISSUED_TOPIC = "invoice.issued"
+
+
+def issued_payload(invoice: Invoice, order_ids: Sequence[int]) -> dict[str, object]:
+    """The ``invoice.issued`` event's payload. ``orderId`` only for an invoice of one order
+    (a notification then uses that order's channel templates); ``total`` for display."""
+    payload: dict[str, object] = {
+        "invoiceId": invoice.id,
+        "number": invoice.number,
+        "grossAmount": invoice.gross_amount,
+        "currency": invoice.currency,
+        "total": format_amount(invoice.gross_amount, invoice.currency),
+        "dueDate": invoice.due_date.isoformat(),
+        "orderIds": list(order_ids),
+    }
+    if len(order_ids) == 1:
+        payload["orderId"] = order_ids[0]
+    return payload
 
 
 def _fail(code: BillingErrorCode, message: str, field: str | None = None) -> DomainError:
@@ -131,17 +152,7 @@ async def issue_invoice(
         line.invoice_id = invoice.id
     uow.session.add_all(lines)
     await uow.session.flush()
-    uow.record_event(
-        "invoice.issued",
-        company_id,
-        {
-            "invoiceId": invoice.id,
-            "number": invoice.number,
-            "grossAmount": gross,
-            "currency": currency,
-            "orderIds": order_ids,
-        },
-    )
+    uow.record_event(INVOICE_ISSUED_TOPIC, company_id, issued_payload(invoice, order_ids))
     await uow.jobs.defer(
         INVOICE_MAIL_TASK, {"invoice_id": invoice.id}, idempotency_key=f"invoice-mail:{invoice.id}"
     )

@@ -1,6 +1,6 @@
 """The shop as seller on its documents, and the shop's billing settings.
 
-Set once at start-up (`server/domain_wiring.py` from the settings); services read it with
+Set once at start-up (`server/app.py` from the settings); services read it with
 `seller_profile()`."""
 
 from __future__ import annotations

@@ -10,13 +10,14 @@ from graphql import GraphQLError
 
 from domain.accounts.policies import can_see_finances
 from domain.accounts.viewer import Viewer
+from domain.billing.issuing import INVOICE_ISSUED_TOPIC
 from domain.events.ports import StoredEvent
 from schema.billing.types import Invoice, InvoiceIssuedEvent
 from schema.context import Info
 from schema.permissions import IsAuthenticated
 from schema.shared_subscriptions import share_stream
 
-INVOICE_TOPICS = frozenset({"invoice.issued"})
+INVOICE_TOPICS = frozenset({INVOICE_ISSUED_TOPIC})
 
 
 def invoice_filter(viewer: Viewer) -> Callable[[StoredEvent], bool]:
