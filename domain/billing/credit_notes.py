@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
 
 from sqlalchemy import select
 
@@ -28,28 +29,76 @@ from domain.shared.uow import UnitOfWork
 @dataclass(frozen=True, slots=True)
 class CreditLine:
     """Credit an invoice line (by id, or by its ``position`` on the invoice): in full
-    (``net_amount`` None) or this part of its net."""
+    (``net_amount`` and ``gross_amount`` None), this part of its net, or this part of its gross
+    (VAT included, as a refund is: the net is the gross at the line's rate, rounded half up,
+    the VAT the rest)."""
 
     invoice_line_id: int | None = None
     net_amount: int | None = None
     position: int | None = None
+    gross_amount: int | None = None
+
+
+def net_of_gross(gross: int, rate_percent: Decimal) -> int:
+    """The net within ``gross`` at ``rate_percent``, rounded half up to the minor unit."""
+    net = Decimal(gross) * 100 / (100 + rate_percent)
+    return int(net.quantize(Decimal(1), rounding=ROUND_HALF_UP))
 
 
 def _fail(code: BillingErrorCode, message: str, field: str | None = None) -> DomainError:
     return DomainError.single(code, message, field)
 
 
-async def _credited_per_line(uow: UnitOfWork, invoice_id: int) -> dict[int, int]:
+async def credited_per_line(uow: UnitOfWork, invoice_id: int) -> dict[int, tuple[int, int]]:
+    """(net, gross) credited so far per invoice line."""
     rows = await uow.rows(
-        select(CreditNoteLine.invoice_line_id, CreditNoteLine.net_amount)
+        select(CreditNoteLine.invoice_line_id, CreditNoteLine.net_amount, CreditNoteLine.vat_amount)
         .join(CreditNote, CreditNote.id == CreditNoteLine.credit_note_id)
         .where(CreditNote.invoice_id == invoice_id)
     )
-    out: dict[int, int] = {}
-    for line_id, net in rows:
+    out: dict[int, tuple[int, int]] = {}
+    for line_id, net, vat in rows:
         if line_id is not None:
-            out[line_id] = out.get(line_id, 0) + net
+            before = out.get(line_id, (0, 0))
+            out[line_id] = (before[0] + net, before[1] + net + vat)
     return out
+
+
+def _credit_line(
+    source: InvoiceLine, want: CreditLine, credited: tuple[int, int], currency: str, field: str
+) -> tuple[int, int]:
+    """(net, VAT) to credit of ``source`` for ``want``; raises when it is not positive or more
+    than is left of the line."""
+    left = source.net_amount - credited[0]
+    if want.gross_amount is not None:
+        left_gross = source.net_amount + source.vat_amount - credited[1]
+        gross = want.gross_amount
+        if gross <= 0:
+            raise _fail(BillingErrorCode.INVALID_AMOUNT, "Credit a positive amount.", field)
+        if gross > left_gross:
+            raise _fail(
+                BillingErrorCode.EXCEEDS_INVOICE,
+                f"Only {left_gross} of this line (VAT included) is left to credit.",
+                field,
+            )
+        # What is left in full: exactly the rest of the net, so the line ends at zero.
+        net = (
+            left if gross == left_gross else min(net_of_gross(gross, source.vat_rate_percent), left)
+        )
+        return net, gross - net
+    net = left if want.net_amount is None else want.net_amount
+    if want.net_amount is not None and net <= 0:
+        raise _fail(BillingErrorCode.INVALID_AMOUNT, "Credit a positive amount.", field)
+    if net > left:
+        raise _fail(
+            BillingErrorCode.EXCEEDS_INVOICE, f"Only {left} of this line is left to credit.", field
+        )
+    vat = (
+        source.vat_amount
+        if net == source.net_amount
+        else vat_on(Money(net, currency), source.vat_rate_percent).amount
+    )
+    return net, vat
 
 
 async def issue_credit_note(
@@ -85,7 +134,7 @@ async def issue_credit_note(
         )
     }
     by_position = {line.position: line for line in invoice_lines.values()}
-    credited = await _credited_per_line(uow, invoice.id)
+    credited = await credited_per_line(uow, invoice.id)
     wanted = [CreditLine(line_id) for line_id in invoice_lines] if lines is None else list(lines)
     new_lines: list[CreditNoteLine] = []
     for i, want in enumerate(wanted):
@@ -100,25 +149,12 @@ async def issue_credit_note(
                 "Not a line of this invoice.",
                 f"lines.{i}.invoiceLineId",
             )
-        left = source.net_amount - credited.get(source.id, 0)
-        net = left if want.net_amount is None else want.net_amount
-        if want.net_amount is not None and net <= 0:
-            raise _fail(
-                BillingErrorCode.INVALID_AMOUNT, "Credit a positive amount.", f"lines.{i}.netAmount"
-            )
-        if net > left:
-            raise _fail(
-                BillingErrorCode.EXCEEDS_INVOICE,
-                f"Only {left} of this line is left to credit.",
-                f"lines.{i}.netAmount",
-            )
-        if net == 0:
-            continue
-        vat = (
-            source.vat_amount
-            if net == source.net_amount
-            else vat_on(Money(net, invoice.currency), source.vat_rate_percent).amount
+        field = f"lines.{i}.{'grossAmount' if want.gross_amount is not None else 'netAmount'}"
+        net, vat = _credit_line(
+            source, want, credited.get(source.id, (0, 0)), invoice.currency, field
         )
+        if net == 0 and vat == 0:
+            continue
         new_lines.append(
             CreditNoteLine(
                 position=len(new_lines) + 1,
