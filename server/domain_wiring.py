@@ -19,6 +19,7 @@ from domain.fulfilment.carriers import Carrier, register_carrier
 from domain.fulfilment.line_pricing import ShippingLinePricing
 from domain.laser.line_pricing import PartLinePricing
 from domain.notifications import wiring as notifications
+from domain.payments import billing_ledger
 from domain.payments import methods as payment_methods
 from domain.pricing.lines import register_line_pricing
 from domain.production import order_events as production_order_events
@@ -35,7 +36,7 @@ def wire_domain(
     production's jobs get the promised dispatch date as their due date), the built-in carrier
     and any configured ones, the shop's delivery terms and the event-stream followers
     (notifications). Billing is the last order subscriber: an order's invoice is issued once
-    the other areas have reacted."""
+    the other areas have reacted; payments' invoice ledger records payments on invoices."""
     if shop_terms is not None:
         terms.configure(shop_terms)
     register_line_pricing(ProductLinePricing())
@@ -51,4 +52,5 @@ def wire_domain(
     routing_wiring.subscribe()
     calloff.subscribe()
     billing_order_events.subscribe()
+    billing_ledger.subscribe()  # payments settle billing's invoices; refunds credit them
     notifications.subscribe()

@@ -36,8 +36,9 @@ class Payment:
     reference: str
     received_at: dt.datetime
     order_id: relay.GlobalID | None
-    invoice_id: int | None = strawberry.field(
-        description="The invoice the payment is allocated to, once billing allocated it."
+    invoice_id: relay.GlobalID | None = strawberry.field(
+        description="The invoice (an `Invoice` ID) the payment is recorded on: set when billing "
+        "issues the order's invoice, or at once when it exists already."
     )
 
     @classmethod
@@ -51,7 +52,7 @@ class Payment:
             reference=p.reference,
             received_at=p.received_at,
             order_id=to_gid("Order", p.order_id) if p.order_id is not None else None,
-            invoice_id=p.invoice_id,
+            invoice_id=to_gid("Invoice", p.invoice_id) if p.invoice_id is not None else None,
         )
 
 
