@@ -6,6 +6,7 @@ with a typed error and changes nothing."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from sqlalchemy import text
@@ -23,6 +24,10 @@ DELIVER = "mutation($id: ID!) { orderDeliver(id: $id) { order { status } errors 
 INVOICES = """query($o: ID!) { invoices(filter: {orderId: $o}) { nodes { id number paymentStatus
   grossTotal { amount } paid { amount } openAmount { amount }
   creditNotes { number reason grossTotal { amount } } } } }"""
+ACCOUNT = """{ companyAccount { owed { amount } paid { amount } openInvoices { amount }
+  overdue { amount } overdueInvoices } }"""
+STATEMENT = """query($s: Date!, $e: Date!) { accountStatement(start: $s, end: $e) {
+  closing entries { kind reference debit credit } } }"""
 CREDIT = """mutation($i: CreditNoteIssueInput!) { creditNoteIssue(input: $i) {
   creditNote { number } errors { code } } }"""
 
@@ -89,6 +94,17 @@ async def test_payments_settle_invoices_and_refunds_credit_them(  # type: ignore
     invoice = await _invoice(client, boss, on_account["id"])
     assert invoice["paymentStatus"] == "OPEN"
     owed = on_account["gross"]["amount"]
+    # The company's account shows the open invoice, and it is overdue once past its due date.
+    account = (await gql(client, ACCOUNT, token=boss))["data"]["companyAccount"]
+    assert account["owed"] == account["openInvoices"] == {"amount": owed}
+    assert (account["overdue"], account["overdueInvoices"]) == ({"amount": 0}, 0)
+    async with engine.begin() as conn:
+        await conn.execute(
+            text("UPDATE invoice SET due_date = current_date - 1 WHERE number = :n"),
+            {"n": invoice["number"]},
+        )
+    account = (await gql(client, ACCOUNT, token=boss))["data"]["companyAccount"]
+    assert (account["overdue"], account["overdueInvoices"]) == ({"amount": owed}, 1)
     settled = await gql(
         client,
         RECORD,
@@ -98,6 +114,15 @@ async def test_payments_settle_invoices_and_refunds_credit_them(  # type: ignore
     assert settled["data"]["paymentRecord"]["payment"]["invoiceId"] == invoice["id"]
     invoice = await _invoice(client, boss, on_account["id"])
     assert invoice["paymentStatus"] == "PAID" and invoice["openAmount"] == {"amount": 0}
+    account = (await gql(client, ACCOUNT, token=boss))["data"]["companyAccount"]
+    assert account["owed"] == account["openInvoices"] == account["overdue"] == {"amount": 0}
+    # The statement: the refund paid back is balanced by its credit note.
+    today = dt.date.today()
+    period = {"s": str(today - dt.timedelta(days=1)), "e": str(today + dt.timedelta(days=1))}
+    statement = (await gql(client, STATEMENT, period, token=boss))["data"]["accountStatement"]
+    kinds = [(e["kind"], e["debit"], e["credit"]) for e in statement["entries"]]
+    assert ("REFUND", 1190, 0) in kinds and ("CREDIT_NOTE", 0, 1190) in kinds
+    assert statement["closing"] == 0
 
     # Staff credited the whole invoice by hand: a refund has nothing left to credit, and is
     # refused before any money moves.
