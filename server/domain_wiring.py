@@ -20,6 +20,7 @@ from domain.laser.line_pricing import PartLinePricing
 from domain.notifications import wiring as notifications
 from domain.pricing.lines import register_line_pricing
 from domain.production import order_events as production_order_events
+from domain.quotes.line_pricing import QuoteLinePricing
 from domain.routing import wiring as routing_wiring
 from domain.stock import calloff
 from domain.stock.line_pricing import StockItemLinePricing
@@ -38,6 +39,7 @@ def wire_domain(
     register_line_pricing(PartLinePricing())
     register_line_pricing(StockItemLinePricing())
     register_line_pricing(ShippingLinePricing())
+    register_line_pricing(QuoteLinePricing())
     register_carrier(BuiltinCarrier())
     for carrier in carriers:
         register_carrier(carrier)

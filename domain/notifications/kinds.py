@@ -7,15 +7,16 @@ here (and its default texts in `defaults.py`); `live=False` entries wait for the
 follow nothing until switched on with `switch_on` (or ``live=True`` once the area that records
 the topic has landed).
 
-Topics and the payload fields the entries read (all but ``order.*`` and ``supplier.*`` are
-recorded by areas that are not on this branch yet):
+Topics and the payload fields the entries read (``order.*`` and ``quote.status`` are recorded
+today; the shipment, invoice, payment and supplier-failure topics wait for their areas):
 
 - ``order.placed`` {orderId, number, status, ordererId}
 - ``order.status_changed`` {orderId, number, from, status, ordererId, reason}
 - ``order.file_problem`` {orderId, number, ordererId, jobId, jobTitle, problem}
 - ``shipment.shipped`` {orderId, number, ordererId, carrier, trackingNumber, trackingUrl}
 - ``shipment.delivered`` {orderId, number, ordererId}
-- ``quote.status_changed`` {quoteId, number, status, customerUserId}
+- ``quote.status`` {quoteId, number, status, action, channelId, customerUserId}
+  (domain/quotes/history.py; a sending has action ``sent``)
 - ``invoice.issued`` {invoiceId, number, orderId, total}
 - ``payment.received`` {paymentId, invoiceNumber, amount}
 - ``payment.failed`` {paymentId, invoiceNumber, amount, error}
@@ -91,6 +92,14 @@ def _moved(to: str, *, came_from: str | None = None) -> Condition:
     return lambda p: p.get("status") == to and (came_from is None or p.get("from") == came_from)
 
 
+def _sent(payload: dict[str, Any]) -> bool:
+    return (
+        payload.get("status") == "SENT"
+        and payload.get("action") == "sent"
+        and bool(payload.get("customerUserId"))
+    )
+
+
 _KINDS: dict[NotificationEvent, NotificationKind] = {}
 
 
@@ -153,17 +162,13 @@ for _kind in (
     ),
     NotificationKind(NotificationEvent.FILE_PROBLEM, "order.file_problem", Recipients.ORDERER),
     NotificationKind(NotificationEvent.STAFF_NEW_ORDER, "order.placed", Recipients.STAFF),
+    # The quote's PDF is mailed to its contact by the sending itself; this tells the portal
+    # user who asked for it, when that is someone else (sending names them as customerUserId).
+    NotificationKind(NotificationEvent.QUOTE_SENT, "quote.status", Recipients.CUSTOMER, _sent),
     # Waiting for their areas (shipping, quotes, billing, supplier routing): switch on as the
     # topics land.
     NotificationKind(
         NotificationEvent.ORDER_SHIPPED, "shipment.shipped", Recipients.ORDERER, live=False
-    ),
-    NotificationKind(
-        NotificationEvent.QUOTE_SENT,
-        "quote.status_changed",
-        Recipients.CUSTOMER,
-        _placed("SENT"),
-        live=False,
     ),
     NotificationKind(
         NotificationEvent.INVOICE_ISSUED, "invoice.issued", Recipients.CUSTOMER, live=False
