@@ -91,6 +91,7 @@ ROOT_SCOPES: dict[str, S | None] = {
     # Quotes are the order desk's: reading them is reading orders, changing them writing.
     "quotes": ORDERS,
     "rfqs": ORDERS,
+    "rfqByToken": ORDERS,
     "quoteSettings": ORDERS,
     "quoteTemplates": ORDERS,
     # Mutation: logging in, passwords, people, groups and keys are for people only
@@ -163,6 +164,7 @@ ROOT_SCOPES: dict[str, S | None] = {
     "webhookDeliveryReplay": S.MANAGE_WEBHOOKS,
     "webhookDeliveriesReplay": S.MANAGE_WEBHOOKS,
     "quoteCreate": S.WRITE_ORDERS,
+    "quoteRequestFromCart": S.WRITE_ORDERS,
     "quoteUpdate": S.WRITE_ORDERS,
     "quoteLineAdd": S.WRITE_ORDERS,
     "quoteLineUpdate": S.WRITE_ORDERS,

@@ -247,3 +247,6 @@ class RfqInvitation(Base, Timestamped):
     alternative: Mapped[str] = mapped_column(Text, default="")
     decline_reason: Mapped[str | None] = mapped_column(Text)
     answered_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    # SHA-256 of the token mailed to the partner: it answers this RFQ through that link
+    # without a login (domain/quotes/rfq_tokens.py).
+    token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
