@@ -37,11 +37,12 @@ async function tokenFor(login) {
   return data.tokenCreate.accessToken;
 }
 
-async function sendQuote(admin, company, title, net) {
+async function sendQuote(admin, company, title, net, channel = null) {
   const created = await api(
-    `mutation($c: ID!, $t: String!, $n: Int!) { quoteCreate(input: {companyId: $c, title: $t,
-       lines: [{title: $t, quantity: 1, net: $n}]}) { quote { id number } errors { message } } }`,
-    { c: company, t: title, n: net },
+    `mutation($c: ID!, $t: String!, $n: Int!, $ch: String) { quoteCreate(input: {companyId: $c,
+       title: $t, channel: $ch, lines: [{title: $t, quantity: 1, net: $n}]}) {
+       quote { id number } errors { message } } }`,
+    { c: company, t: title, n: net, ch: channel },
     admin,
   );
   assert.deepEqual(created.quoteCreate.errors, []);
@@ -112,6 +113,43 @@ test("my quotes: see, open the PDF, accept and decline", async () => {
     await page.screenshot({ path: join(SHOTS, "my-quotes-answered.png") });
   } catch (error) {
     await page.screenshot({ path: join(SHOTS, "failed-my-quotes.png") }).catch(() => undefined);
+    throw error;
+  } finally {
+    await context.close();
+  }
+});
+
+test("my quotes in German on the trade brand: the same page, the brand's language", async () => {
+  const admin = await tokenFor("admin@shop.example");
+  const companies = await api(`{ companies(search: "globex") { nodes { id code } } }`, {}, admin);
+  const globex = companies.companies.nodes.find((c) => c.code === "globex").id;
+  const sign = await sendQuote(admin, globex, "Messeschild", 18000, "trade");
+
+  const context = await browser.newContext({ viewport: { width: 1360, height: 900 }, locale: "en-GB" });
+  const page = await context.newPage();
+  page.setDefaultTimeout(TIMEOUT);
+  try {
+    await page.goto(`${BASE}/storefront/?brand=trade`);
+    await page.locator("header").getByRole("link", { name: "Anmelden" }).click();
+    await page.locator("input[name=login]").fill("globex");
+    await page.locator("input[name=password]").fill(PASSWORD);
+    await page.getByRole("button", { name: "Anmelden", exact: true }).click();
+    await page.getByTestId("user-name").waitFor();
+    await page.locator("header").getByRole("link", { name: "Angebote" }).click();
+
+    await page.getByRole("heading", { name: "Meine Angebote" }).waitFor();
+    const card = page.locator(`[data-testid=quote][data-number="${sign.number}"]`);
+    await card.waitFor();
+    assert.match(await card.getByTestId("quote-status").innerText(), /Offen/);
+    assert.match(await card.innerText(), /Version 1/);
+    assert.match(await card.innerText(), /Gültig bis/);
+    await card.getByRole("button", { name: "Ablehnen …" }).waitFor();
+    await page.screenshot({ path: join(SHOTS, "my-quotes-de.png") });
+    await card.getByRole("button", { name: "Angebot annehmen" }).click();
+    await card.getByText(/Bestellung i-\d+/).waitFor();
+    assert.match(await card.getByTestId("quote-status").innerText(), /Angenommen/);
+  } catch (error) {
+    await page.screenshot({ path: join(SHOTS, "failed-my-quotes-de.png") }).catch(() => undefined);
     throw error;
   } finally {
     await context.close();

@@ -297,6 +297,36 @@ export const en = {
   shipmentStatus: { CREATED: "Handed over", IN_TRANSIT: "On its way", DELIVERED: "Delivered", FAILED: "Not delivered" } as Record<string, string>,
   parcel: (n: number) => `Parcel ${n}`,
   track: "Track",
+
+  // My quotes
+  myQuotes: "My quotes",
+  quotesIntro: "Offers from the shop. Accepted, a quote becomes an order at the quoted prices.",
+  noQuotes: "No quotes yet.",
+  quoteStatus: {
+    REQUESTED: "Requested",
+    DRAFT: "Being prepared",
+    SENT: "Open",
+    ACCEPTED: "Accepted",
+    DECLINED: "Declined",
+    EXPIRED: "Expired",
+    WITHDRAWN: "Withdrawn",
+  } as Record<string, string>,
+  quoteTitleFallback: "Quote",
+  quoteRevision: (n: number) => `revision ${n}`,
+  quoteValidUntil: (date: string) => `Valid until ${date}.`,
+  quoteRevisionsSent: (n: number) => `${n} revisions sent`,
+  quoteDeclinedBecause: (reason: string) => `Declined: ${reason}`,
+  acceptQuote: "Accept quote",
+  declineQuoteStart: "Decline…",
+  declineQuote: "Decline quote",
+  declineQuoteReason: "Why? The shop will read this.",
+  quoteNotAccepted: (n: string) => `${n} not accepted`,
+  quoteAccepted: (n: string) => `${n} accepted`,
+  quoteOrderPlaced: (order: string) => `Order ${order} is placed.`,
+  quoteNotDeclined: (n: string) => `${n} not declined`,
+  quoteDeclinedToast: (n: string) => `${n} declined`,
+  quoteShopIsTold: "The shop is told.",
+  cancelAction: "Cancel",
 };
 
 export type Messages = typeof en;
