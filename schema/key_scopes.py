@@ -104,6 +104,7 @@ ROOT_SCOPES: dict[str, S | None] = {
     "registrationRequestApprove": None,
     "registrationRequestReject": None,
     "staffUserCreate": None,
+    "partnerUserCreate": None,
     "portalUserCreate": None,
     "portalUserUpdate": None,
     "permissionGroupCreate": None,

@@ -7,6 +7,7 @@ import strawberry
 from resolvers.quotes.mutations import quote_mutations as q
 from resolvers.quotes.mutations import rfq_mutations as r
 from resolvers.quotes.mutations import shop_mutations as s
+from resolvers.quotes.mutations.partner_user_create import partner_user_create_field
 from resolvers.quotes.mutations.quote_accept import quote_accept
 from schema.permissions import IsAuthenticated, IsPortalUser, IsStaff
 
@@ -108,6 +109,14 @@ class QuotesMutation:
         description="Pick a partner's answer: it becomes the lines' cost (sale price by the "
         "shop's markup) and their routing; the other partners are told. Requires staff role "
         "ADMIN or SALES.",
+        permission_classes=STAFF,
+    )
+    partner_user_create = strawberry.mutation(
+        resolver=partner_user_create_field,
+        description="A login (e-mail and password) for a person of a partner supplier: it "
+        "acts as that partner only, seeing and answering the RFQs addressed to it (`rfqs`, "
+        "`rfqAnswer`, `rfqDecline`), like the supplier's API key. Its account is listed with "
+        "staff users, role PARTNER. Requires staff role ADMIN.",
         permission_classes=STAFF,
     )
     quote_settings_update = strawberry.mutation(

@@ -221,3 +221,11 @@ class RfqChooseInput:
 class QuoteDeclineInput:
     id: relay.GlobalID
     reason: str = strawberry.field(description="Why the offer is declined (required).")
+
+
+@strawberry.input(description="A login for a person of a partner supplier.")
+class PartnerUserCreateInput:
+    supplier_id: relay.GlobalID
+    email: str
+    full_name: str
+    password: str
