@@ -74,6 +74,20 @@ test("my quotes: see, open the PDF, accept and decline", async () => {
   const acme = companies.companies.nodes.find((c) => c.code === "acme").id;
   const banner = await sendQuote(admin, acme, "Trade fair banner", 24900);
   const flyer = await sendQuote(admin, acme, "Flyer design", 9900);
+  // boss.acme has a leaflet in the cart: asked for a quote instead of ordered.
+  const boss = await tokenFor("boss.acme");
+  const products = await api(`{ products(channel: "main", first: 1) { nodes { id } } }`, {}, boss);
+  const config = await api(
+    `mutation($p: ID!) { configurationCreate(input: {productId: $p, quantity: 750}) { configuration { id } } }`,
+    { p: products.products.nodes[0].id },
+    boss,
+  );
+  const added = await api(
+    `mutation($c: ID!) { cartLineAdd(input: {configurationId: $c, quantity: 750}) { errors { message } } }`,
+    { c: config.configurationCreate.configuration.id },
+    boss,
+  );
+  assert.deepEqual(added.cartLineAdd.errors, []);
 
   const context = await browser.newContext({ viewport: { width: 1360, height: 900 }, locale: "en-GB" });
   const page = await context.newPage();
@@ -85,6 +99,13 @@ test("my quotes: see, open the PDF, accept and decline", async () => {
     await page.locator("input[name=password]").fill(PASSWORD);
     await page.getByRole("button", { name: "Log in", exact: true }).click();
     await page.getByTestId("user-name").waitFor();
+    await page.locator("header").getByRole("link", { name: /Cart/ }).click();
+    await page.getByTestId("request-quote").click();
+    await page.getByRole("heading", { name: "My quotes" }).waitFor();
+    const requested = page.locator("[data-testid=quote]").filter({ hasText: "Requested" });
+    await requested.getByText(/750 × /).waitFor();
+    const cartAfter = await api(`{ cart { id } }`, {}, boss);
+    assert.deepEqual(cartAfter.cart, []);
     await page.locator("header").getByRole("link", { name: "Quotes" }).click();
 
     const bannerCard = page.locator(`[data-testid=quote][data-number="${banner.number}"]`);

@@ -308,4 +308,9 @@ export const de: Messages = {
   quoteDeclinedToast: (n) => `${n} abgelehnt`,
   quoteShopIsTold: "Die Druckerei wird informiert.",
   cancelAction: "Abbrechen",
+  askForQuote: "Stattdessen Angebot anfragen",
+  askForQuoteHint: "Die Druckerei macht Ihnen ein Angebot für diese Positionen; sie wandern vom Warenkorb zu Meine Angebote.",
+  quoteRequested: (n) => `Angebot ${n} angefragt`,
+  quoteRequestedBody: "Die Druckerei schickt Ihnen ein Angebot.",
+  quoteRequestFailed: (message) => `Die Angebotsanfrage konnte nicht gesendet werden (${message}).`,
 };

@@ -327,6 +327,11 @@ export const en = {
   quoteDeclinedToast: (n: string) => `${n} declined`,
   quoteShopIsTold: "The shop is told.",
   cancelAction: "Cancel",
+  askForQuote: "Ask for a quote instead",
+  askForQuoteHint: "The shop makes you an offer for these lines; they move from the cart to My quotes.",
+  quoteRequested: (n: string) => `Quote ${n} requested`,
+  quoteRequestedBody: "The shop will send you an offer.",
+  quoteRequestFailed: (message: string) => `The quote request could not be sent (${message}).`,
 };
 
 export type Messages = typeof en;
