@@ -1,7 +1,8 @@
 """The answer link of an RFQ invitation: each partner asked gets its own random token by
 e-mail; holding it, the partner sees that one RFQ and answers or declines it without a login
-(besides its API key). Only the token's SHA-256 is stored, so the database cannot mail it
-again: a lost link is replaced by asking the partner in a new RFQ."""
+(besides its API key or a partner login). The invitation keeps only the token's SHA-256, so
+a token is checked without being stored with it (the mail itself passes through the mail
+outbox); a lost link is replaced by asking the partner in a new RFQ."""
 
 from __future__ import annotations
 
