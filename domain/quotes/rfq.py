@@ -114,6 +114,7 @@ async def rfq_create(uow: UnitOfWork, viewer: Viewer, cmd: RfqCreate) -> Rfq:
             number=f"r-{number}",
             quote_id=quote.id,
             company_id=quote.company_id,
+            currency=quote.currency,
             status=RfqStatus.OPEN,
             deadline=cmd.deadline,
             desired_date=cmd.desired_date,

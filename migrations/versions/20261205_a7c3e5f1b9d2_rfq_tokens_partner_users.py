@@ -1,5 +1,5 @@
 """rfq invitation token (a partner answers through the link mailed to it, without a login);
-partner users (staff_user.supplier_id, role PARTNER)
+rfq currency; partner users (staff_user.supplier_id, role PARTNER)
 
 Revision ID: a7c3e5f1b9d2
 Revises: 1ddb0679db16
@@ -20,6 +20,10 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
+    op.add_column(
+        "rfq", sa.Column("currency", sa.String(length=3), server_default="EUR", nullable=False)
+    )
+    op.execute("UPDATE rfq SET currency = q.currency FROM quote q WHERE q.id = rfq.quote_id")
     op.add_column("rfq_invitation", sa.Column("token_hash", sa.String(length=64), nullable=True))
     op.create_unique_constraint(
         op.f("uq_rfq_invitation_token_hash"), "rfq_invitation", ["token_hash"]
@@ -47,5 +51,6 @@ def downgrade() -> None:
     op.drop_constraint(op.f("fk_staff_user_supplier_id_supplier"), "staff_user", type_="foreignkey")
     op.drop_index(op.f("ix_staff_user_supplier_id"), table_name="staff_user")
     op.drop_column("staff_user", "supplier_id")
+    op.drop_column("rfq", "currency")
     op.drop_constraint(op.f("uq_rfq_invitation_token_hash"), "rfq_invitation", type_="unique")
     op.drop_column("rfq_invitation", "token_hash")

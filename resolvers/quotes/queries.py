@@ -87,8 +87,9 @@ class QuotesQuery:
         found = await invitation_by_token(info.context.uow, token)
         if found is None:
             return None
+        rfq, invitation = found
         return RfqByToken(
-            rfq=Rfq.from_model(found[0]), invitation=RfqInvitation.from_model(found[1])
+            rfq=Rfq.from_model(rfq), invitation=RfqInvitation.from_model(invitation, rfq.currency)
         )
 
     @strawberry.field(description="The shop's quote rules. Staff only.", permission_classes=STAFF)

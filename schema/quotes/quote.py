@@ -178,9 +178,11 @@ class RfqInvitation(relay.Node):
     decline_reason: str | None
     answered_at: dt.datetime | None
     _model: strawberry.Private[qm.RfqInvitation]
+    # Known when the RFQ is at hand (the mailed link's view); else read through the loader.
+    _currency: strawberry.Private[str | None] = None
 
     @classmethod
-    def from_model(cls, x: qm.RfqInvitation) -> RfqInvitation:
+    def from_model(cls, x: qm.RfqInvitation, currency: str | None = None) -> RfqInvitation:
         return cls(
             id=x.id,
             status=x.status,
@@ -190,6 +192,7 @@ class RfqInvitation(relay.Node):
             decline_reason=x.decline_reason,
             answered_at=x.answered_at,
             _model=x,
+            _currency=currency,
         )
 
     @classmethod
@@ -198,11 +201,12 @@ class RfqInvitation(relay.Node):
     ) -> list[RfqInvitation | None]:
         return await _nodes(cls, info, node_ids, "invitation")
 
-    @strawberry.field(description="Prices per line, in the quote's currency.")
+    @strawberry.field(description="Prices per line and quantity, in the quote's currency.")
     async def prices(self, info: Info) -> list[RfqPrice]:
-        rfq = await info.context.loaders.quotes.rfq.load(self._model.rfq_id)
-        quote = await info.context.loaders.quotes.quote.load(rfq.quote_id) if rfq else None
-        currency = quote.currency if quote else "EUR"
+        currency = self._currency
+        if currency is None:
+            rfq = await info.context.loaders.quotes.rfq.load(self._model.rfq_id)
+            currency = rfq.currency if rfq else "EUR"
         return [
             RfqPrice(
                 quote_line_id=relay.GlobalID("QuoteLine", str(p["quoteLineId"])),
@@ -301,8 +305,7 @@ class Rfq(relay.Node):
     async def comparison(self, info: Info) -> list[RfqComparisonRow]:
         loaders = info.context.loaders.quotes
         rows = await loaders.invitations_by_rfq.load(self.id)
-        quote = await loaders.quote.load(self._model.quote_id)
-        currency = quote.currency if quote else "EUR"
+        currency = self._model.currency
         answered = {x.id: x for x in rows if x.status in ANSWERED}
         table = compare(
             self._model.lines,
@@ -315,7 +318,7 @@ class Rfq(relay.Node):
                 quantity=row.quantity,
                 offers=[
                     RfqOffer(
-                        invitation=RfqInvitation.from_model(answered[o.invitation_id]),
+                        invitation=RfqInvitation.from_model(answered[o.invitation_id], currency),
                         net=Money(amount=o.net, currency=currency),
                         delivery_date=o.delivery_date,
                     )
