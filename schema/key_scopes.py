@@ -93,6 +93,7 @@ ROOT_SCOPES: dict[str, S | None] = {
     # Quotes are the order desk's: reading them is reading orders, changing them writing.
     "quotes": ORDERS,
     "rfqs": ORDERS,
+    "rfqByToken": ORDERS,
     "quoteSettings": ORDERS,
     "quoteTemplates": ORDERS,
     # The cart's totals and the methods checkout offers are the order desk's; a company's
@@ -131,6 +132,7 @@ ROOT_SCOPES: dict[str, S | None] = {
     "registrationRequestApprove": None,
     "registrationRequestReject": None,
     "staffUserCreate": None,
+    "partnerUserCreate": None,
     "portalUserCreate": None,
     "portalUserUpdate": None,
     "permissionGroupCreate": None,
@@ -191,6 +193,7 @@ ROOT_SCOPES: dict[str, S | None] = {
     "webhookDeliveryReplay": S.MANAGE_WEBHOOKS,
     "webhookDeliveriesReplay": S.MANAGE_WEBHOOKS,
     "quoteCreate": S.WRITE_ORDERS,
+    "quoteRequestFromCart": S.WRITE_ORDERS,
     "quoteUpdate": S.WRITE_ORDERS,
     "quoteLineAdd": S.WRITE_ORDERS,
     "quoteLineUpdate": S.WRITE_ORDERS,

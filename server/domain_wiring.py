@@ -23,6 +23,7 @@ from domain.payments import billing_ledger
 from domain.payments import methods as payment_methods
 from domain.pricing.lines import register_line_pricing
 from domain.production import order_events as production_order_events
+from domain.quotes.line_pricing import QuoteLinePricing
 from domain.routing import wiring as routing_wiring
 from domain.stock import calloff
 from domain.stock.line_pricing import StockItemLinePricing
@@ -43,6 +44,7 @@ def wire_domain(
     register_line_pricing(PartLinePricing())
     register_line_pricing(StockItemLinePricing())
     register_line_pricing(ShippingLinePricing())
+    register_line_pricing(QuoteLinePricing())
     payment_methods.register()
     register_carrier(BuiltinCarrier())
     for carrier in carriers:

@@ -152,15 +152,25 @@ class PortalUser(Base, Timestamped):
 
 
 class StaffUser(Base, Timestamped):
-    """An employee of the shop; logs in with the e-mail address."""
+    """An employee of the shop, or (role PARTNER, with ``supplier_id``) a person of a partner
+    supplier; logs in with the e-mail address."""
 
     __tablename__ = "staff_user"
+    __table_args__ = (
+        CheckConstraint(
+            "(role = 'PARTNER') = (supplier_id IS NOT NULL)", name="partner_has_supplier"
+        ),
+    )
     id: Mapped[int] = mapped_column(BigInteger, Identity(), primary_key=True)
     email: Mapped[str] = mapped_column(String(254), unique=True)
     full_name: Mapped[str] = mapped_column(String(200))
     role: Mapped[StaffRole] = mapped_column(str_enum(StaffRole, "staff_role"))
     password_hash: Mapped[str] = mapped_column(Text)
     is_active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # The partner supplier a PARTNER user acts for (the table is the stock area's).
+    supplier_id: Mapped[int | None] = mapped_column(
+        ForeignKey("supplier.id", ondelete="CASCADE"), index=True
+    )
 
 
 class AuthSession(Base, Timestamped):

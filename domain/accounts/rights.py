@@ -24,6 +24,9 @@ class StaffRole(StrEnum):
     SALES = "SALES"
     PRODUCTION = "PRODUCTION"
     ACCOUNTING = "ACCOUNTING"
+    # A person of a partner supplier (staff_user.supplier_id): logs in like staff but acts as
+    # that partner only (viewer kind SUPPLIER): sees and answers the RFQs addressed to it.
+    PARTNER = "PARTNER"
 
 
 class LegalForm(StrEnum):

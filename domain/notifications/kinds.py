@@ -7,15 +7,16 @@ here (and its default texts in `defaults.py`); `live=False` entries wait for the
 follow nothing until switched on with `switch_on` (or ``live=True`` once the area that records
 the topic has landed).
 
-Topics and the payload fields the entries read (``shipment.shipped``, ``quote.*``,
-``payment.failed`` and ``supplier.*`` entries still wait for their switch):
+Topics and the payload fields the entries read (``shipment.shipped``, ``payment.failed`` and
+``supplier.*`` entries still wait for their switch):
 
 - ``order.placed`` {orderId, number, status, ordererId}
 - ``order.status_changed`` {orderId, number, from, status, ordererId, reason}
 - ``order.file_problem`` {orderId, number, ordererId, jobId, jobTitle, problem}
 - ``shipment.shipped`` {orderId, number, ordererId, carrier, trackingNumber, trackingUrl}
 - ``shipment.delivered`` {orderId, number, ordererId}
-- ``quote.status_changed`` {quoteId, number, status, customerUserId}
+- ``quote.status`` {quoteId, number, status, action, channelId, customerUserId}
+  (domain/quotes/history.py; a sending has action ``sent``)
 - ``invoice.issued`` {invoiceId, number, total, dueDate, orderIds; orderId for an invoice of
   one order} (domain/billing/issuing.py)
 - ``payment.received`` {paymentId, orderId, number, ordererId, amount, currency, amountText,
@@ -94,6 +95,14 @@ def _moved(to: str, *, came_from: str | None = None) -> Condition:
     return lambda p: p.get("status") == to and (came_from is None or p.get("from") == came_from)
 
 
+def _sent(payload: dict[str, Any]) -> bool:
+    return (
+        payload.get("status") == "SENT"
+        and payload.get("action") == "sent"
+        and bool(payload.get("customerUserId"))
+    )
+
+
 _KINDS: dict[NotificationEvent, NotificationKind] = {}
 
 
@@ -162,17 +171,13 @@ for _kind in (
     # Payments (domain/payments/recording.py): the orderer of a paid order, else (a top-up of
     # the prepaid balance) the company's contact.
     NotificationKind(NotificationEvent.PAYMENT_RECEIVED, "payment.received", Recipients.CUSTOMER),
-    # Waiting for their areas (shipping, quotes, supplier routing, payment failures): switch on
-    # as the topics land.
+    # The quote's PDF is mailed to its contact by the sending itself; this tells the portal
+    # user who asked for it, when that is someone else (sending names them as customerUserId).
+    NotificationKind(NotificationEvent.QUOTE_SENT, "quote.status", Recipients.CUSTOMER, _sent),
+    # Waiting for their areas (supplier routing, payment failures): switch on as the topics
+    # land.
     NotificationKind(
         NotificationEvent.ORDER_SHIPPED, "shipment.shipped", Recipients.ORDERER, live=False
-    ),
-    NotificationKind(
-        NotificationEvent.QUOTE_SENT,
-        "quote.status_changed",
-        Recipients.CUSTOMER,
-        _placed("SENT"),
-        live=False,
     ),
     NotificationKind(
         NotificationEvent.STAFF_SUPPLIER_FAILURE,

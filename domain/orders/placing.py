@@ -84,6 +84,9 @@ class LineToPlace:
     net: int
     remarks: str = ""
     personalisation: Mapping[str, Any] = field(default_factory=dict)
+    # Where the line is made when the placing command already knows (an accepted quote's line
+    # sourced from a partner); None: routing decides by its rules (domain/routing).
+    route_supplier_id: int | None = None
 
 
 def line_charge(priced: PricedLine, net: int, currency: str) -> tuple[int, int]:
@@ -112,6 +115,7 @@ def _order_line(order: Order, position: int, line: LineToPlace) -> OrderLine:
         vat_amount=vat,
         vat_rate_percent=priced.vat_rate_percent,
         price_lines=price_lines_json(priced.result) if priced.result is not None else [],
+        route_supplier_id=line.route_supplier_id,
     )
 
 

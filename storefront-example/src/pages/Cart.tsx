@@ -7,6 +7,7 @@ import {
   CartLineRemoveDocument,
   CartLineUpdateDocument,
   OrderPlaceDocument,
+  QuoteRequestFromCartDocument,
   type CartLineFieldsFragment,
   type DeliveryAddressInput,
 } from "../generated/graphql";
@@ -30,6 +31,7 @@ export function CartPage() {
   const [, updateLine] = useMutation(CartLineUpdateDocument);
   const [, removeLine] = useMutation(CartLineRemoveDocument);
   const [placing, placeOrder] = useMutation(OrderPlaceDocument);
+  const [asking, askForQuote] = useMutation(QuoteRequestFromCartDocument);
 
   // One key per intended order: a retry after a lost answer returns the same order.
   const [idempotencyKey, setIdempotencyKey] = useState(newIdempotencyKey);
@@ -54,6 +56,21 @@ export function CartPage() {
 
   if (!mayOrder) return <div className="empty">{t.mayNotOrderShort}</div>;
   if (cart.fetching && !cart.data) return <div className="loading">{t.cartLoading}</div>;
+
+  /** The whole cart as a quote request: the lines leave the cart, the quote holds them. */
+  async function requestQuote() {
+    const r = await askForQuote({ input: { requestText: remarks, customerReference: reference } });
+    const payload = r.data?.quoteRequestFromCart;
+    const error = payload?.errors[0]?.message ?? r.error?.message;
+    if (error || !payload?.quote) {
+      setFormError(t.quoteRequestFailed(error ?? ""));
+      return;
+    }
+    notify({ title: t.quoteRequested(payload.quote.number), body: t.quoteRequestedBody, tone: "success" });
+    cartChanged();
+    refetchCart({ requestPolicy: "network-only" });
+    navigate("/quotes");
+  }
 
   async function changeQuantity(line: CartLineFieldsFragment, quantity: number) {
     if (!Number.isInteger(quantity) || quantity < 1 || quantity === line.quantity) return;
@@ -226,6 +243,16 @@ export function CartPage() {
           <p className="muted small">
             {ordersAreBinding ? t.bindingHint : t.proposalHint}
           </p>
+          <button
+            type="button"
+            className="btn btn-block"
+            data-testid="request-quote"
+            disabled={asking.fetching || lines.length === 0}
+            onClick={() => void requestQuote()}
+          >
+            {t.askForQuote}
+          </button>
+          <p className="muted small">{t.askForQuoteHint}</p>
         </form>
       </aside>
     </div>

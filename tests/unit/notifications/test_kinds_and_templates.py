@@ -84,7 +84,9 @@ def test_staff_alerts_render_in_english_for_any_language(event: NotificationEven
         # Waiting for their areas: nothing until switched on.
         ("shipment.shipped", {}, set()),
         ("invoice.issued", {"invoiceId": 1}, {"INVOICE_ISSUED"}),
-        ("quote.status_changed", {"status": "SENT"}, set()),
+        ("quote.status", {"status": "SENT", "action": "sent", "customerUserId": 3}, {"QUOTE_SENT"}),
+        ("quote.status", {"status": "SENT", "action": "sent", "customerUserId": None}, set()),
+        ("quote.status", {"status": "DRAFT", "action": "revised", "customerUserId": 3}, set()),
     ],
 )
 def test_an_event_sets_off_its_kinds(
