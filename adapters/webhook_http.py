@@ -69,6 +69,8 @@ class WebhookSender:
             follow_redirects=False,
             headers={"user-agent": USER_AGENT},
             trust_env=False,
+            # A job's round sends many deliveries at once (adapters/webhook_worker.py).
+            limits=httpx.Limits(max_connections=256, max_keepalive_connections=64),
         )
 
     async def send(
