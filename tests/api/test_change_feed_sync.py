@@ -29,7 +29,9 @@ query ($after: String, $kinds: [ChangeKind!]) {
 async def feed(
     client: httpx.AsyncClient, token: str, after: str | None, kinds: Any = None
 ) -> dict[str, Any]:
-    return dict((await gql(client, FEED, {"after": after, "kinds": kinds}, token))["data"]["changes"])
+    return dict(
+        (await gql(client, FEED, {"after": after, "kinds": kinds}, token))["data"]["changes"]
+    )
 
 
 async def end_of_feed(client: httpx.AsyncClient, token: str) -> str:

@@ -78,10 +78,17 @@ def test_staff_alerts_render_in_english_for_any_language(event: NotificationEven
             {"ORDER_COMPLETED"},
         ),
         ("order.status_changed", {"from": "COMPLETED", "status": "DELIVERED"}, {"ORDER_DELIVERED"}),
+        # Delivered by a shipment: told by shipment.delivered, not again by the order's move.
+        (
+            "order.status_changed",
+            {"from": "SHIPPED", "status": "DELIVERED", "system": True},
+            set(),
+        ),
+        ("shipment.shipped", {}, {"ORDER_SHIPPED"}),
+        ("shipment.delivered", {}, {"ORDER_DELIVERED"}),
         ("order.status_changed", {"from": "RELEASED", "status": "CANCELLED"}, set()),
         ("order.file_problem", {}, {"FILE_PROBLEM"}),
         # Waiting for their areas: nothing until switched on.
-        ("shipment.shipped", {}, set()),
         ("invoice.issued", {}, set()),
         ("payment.received", {}, set()),
         ("quote.status_changed", {"status": "SENT"}, set()),
