@@ -69,6 +69,9 @@ class WebhookSender:
             follow_redirects=False,
             headers={"user-agent": USER_AGENT},
             trust_env=False,
+            # A job sends up to `DeliverWebhook.in_flight` deliveries at once; the pool scans its
+            # connections on every request, so it is kept near that size.
+            limits=httpx.Limits(max_connections=64, max_keepalive_connections=64),
         )
 
     async def send(

@@ -19,6 +19,7 @@ from graphql import (
     InlineFragmentNode,
     OperationDefinitionNode,
     SelectionSetNode,
+    parse,
 )
 from graphql import ExecutionResult as GraphQLExecutionResult
 from strawberry.extensions import SchemaExtension
@@ -265,6 +266,36 @@ def refused_fields(names: Iterable[str], scopes: frozenset[str]) -> list[str]:
     return refused
 
 
+def _refusals(
+    document: DocumentNode, operation_name: str | None, scopes: frozenset[str]
+) -> list[GraphQLError]:
+    fields = list(root_fields(document, operation_name))
+    refused = set(refused_fields((name for _, name in fields), scopes))
+    return [
+        GraphQLError(
+            f"This API key may not call {name}.", path=[key], extensions={"code": "FORBIDDEN"}
+        )
+        for key, name in fields
+        if name in refused
+    ]
+
+
+def streamed_refusals(
+    query: str | None, operation_name: str | None, context: object
+) -> list[GraphQLError]:
+    """For operations that start over a websocket (subscriptions), where the extension below
+    does not stop execution: the FORBIDDEN errors of root fields outside the key's scopes (none
+    for a user's token, or for a document that does not parse: validation answers that)."""
+    scopes = getattr(getattr(context, "viewer", None), "key_scopes", None)
+    if scopes is None or not query:
+        return []
+    try:
+        document = parse(query)
+    except GraphQLError:
+        return []
+    return _refusals(document, operation_name, scopes)
+
+
 class ApiKeyScopes(SchemaExtension):
     """Refuses an API key's operation that names a root field outside the key's scopes: nothing
     runs, and each such field gets a FORBIDDEN error at its path, as a permission class would
@@ -275,19 +306,7 @@ class ApiKeyScopes(SchemaExtension):
         viewer = getattr(ctx.context, "viewer", None)
         scopes = getattr(viewer, "key_scopes", None)
         if scopes is not None and ctx.graphql_document is not None:
-            fields = list(root_fields(ctx.graphql_document, ctx.operation_name))
-            refused = set(refused_fields((name for _, name in fields), scopes))
-            if refused:
-                ctx.result = GraphQLExecutionResult(
-                    data=None,
-                    errors=[
-                        GraphQLError(
-                            f"This API key may not call {name}.",
-                            path=[key],
-                            extensions={"code": "FORBIDDEN"},
-                        )
-                        for key, name in fields
-                        if name in refused
-                    ],
-                )
+            errors = _refusals(ctx.graphql_document, ctx.operation_name, scopes)
+            if errors:
+                ctx.result = GraphQLExecutionResult(data=None, errors=errors)
         yield

@@ -65,6 +65,9 @@ class Settings:
     job_poll_interval_s: float = 1.0
     # Succeeded jobs are forgotten after this many days (failed ones stay for staff).
     job_retention_days: float = 14.0
+    # Change feed entries (domain/changes) are deleted after this many days by the hourly
+    # `changes.prune` job; a reader whose cursor is older gets CURSOR_EXPIRED and resyncs.
+    change_log_retention_days: float = 90.0
     # Delivery dates (domain/fulfilment): the shop's time zone, daily order cut-off, holidays,
     # and the working days of production per turnaround option ("standard" is the default).
     shop_timezone: str = "Europe/Berlin"
@@ -184,6 +187,7 @@ class Settings:
             worker_concurrency=_int(env.get("PRESSROOM_WORKER_CONCURRENCY"), 4),
             job_poll_interval_s=float(env.get("PRESSROOM_JOB_POLL_INTERVAL_S") or 1.0),
             job_retention_days=float(env.get("PRESSROOM_JOB_RETENTION_DAYS") or 14.0),
+            change_log_retention_days=float(env.get("PRESSROOM_CHANGE_LOG_RETENTION_DAYS") or 90.0),
             shop_timezone=env.get("PRESSROOM_SHOP_TIMEZONE") or "Europe/Berlin",
             order_cutoff=env.get("PRESSROOM_ORDER_CUTOFF") or "14:00",
             holidays=[d.strip() for d in env.get("PRESSROOM_HOLIDAYS", "").split(",") if d.strip()],

@@ -32,6 +32,11 @@ EN, NL, DE = "Hello", "Beste", "Hallo"
 N = "{{ event.number }}"
 AMOUNT = "{{ event.amountText }}"
 TOTAL, DUE = "{{ event.total }}", "{{ event.dueDate }}"
+# One line per parcel with its tracking number and link.
+_PARCELS = (
+    "{% for p in event.parcels %}\n- {{ loop.index }}: {{ p.trackingNumber }} "
+    "{{ p.trackingUrl }}{% endfor %}"
+)
 
 DEFAULTS: dict[E, dict[str, TemplateText]] = {
     E.ORDER_RECEIVED: {
@@ -201,25 +206,24 @@ DEFAULTS: dict[E, dict[str, TemplateText]] = {
         "en": _t(
             f"Order {N} shipped",
             EN,
-            f"your order {N} was shipped with "
-            "{{ event.carrier }}.\nTracking: {{ event.trackingNumber }} "
-            "{{ event.trackingUrl }}",
+            f"your order {N} was shipped{{% if event.partial %}} in part{{% endif %}} with "
+            "{{ event.carrier }} (shipment {{ event.shipmentNumber }}).\nTracking:" + _PARCELS,
             f"Order {N} shipped: {{{{ event.trackingUrl }}}}",
         ),
         "nl": _t(
             f"Bestelling {N} verzonden",
             NL,
-            f"uw bestelling {N} is verzonden met "
-            "{{ event.carrier }}.\nTrack & trace: {{ event.trackingNumber }} "
-            "{{ event.trackingUrl }}",
+            f"uw bestelling {N} is{{% if event.partial %}} gedeeltelijk{{% endif %}} verzonden "
+            "met {{ event.carrier }} (zending {{ event.shipmentNumber }}).\nTrack & trace:"
+            + _PARCELS,
             f"Bestelling {N} verzonden: {{{{ event.trackingUrl }}}}",
         ),
         "de": _t(
             f"Bestellung {N} versandt",
             DE,
-            f"Ihre Bestellung {N} wurde mit "
-            "{{ event.carrier }} versandt.\nSendungsverfolgung: {{ event.trackingNumber }} "
-            "{{ event.trackingUrl }}",
+            f"Ihre Bestellung {N} wurde{{% if event.partial %}} teilweise{{% endif %}} mit "
+            "{{ event.carrier }} versandt (Sendung {{ event.shipmentNumber }})."
+            "\nSendungsverfolgung:" + _PARCELS,
             f"Bestellung {N} versandt: {{{{ event.trackingUrl }}}}",
         ),
     },
@@ -349,10 +353,13 @@ SAMPLES: dict[E, dict[str, Any]] = {
     E.ORDER_DELIVERED: {
         "orderId": 1,
         "number": "i-1001",
-        "from": "COMPLETED",
+        "from": "SHIPPED",
         "status": "DELIVERED",
         "ordererId": 1,
         "reason": "",
+        "shipmentId": 1,
+        "shipmentNumber": "S-1001",
+        "trackingNumber": "JD014600003828",
     },
     E.FILE_PROBLEM: {
         "orderId": 1,
@@ -366,9 +373,18 @@ SAMPLES: dict[E, dict[str, Any]] = {
         "orderId": 1,
         "number": "i-1001",
         "ordererId": 1,
+        "shipmentId": 1,
+        "shipmentNumber": "S-1001",
+        "partial": False,
         "carrier": "DHL",
         "trackingNumber": "JD014600003828",
         "trackingUrl": "https://track.example/JD014600003828",
+        "parcels": [
+            {
+                "trackingNumber": "JD014600003828",
+                "trackingUrl": "https://track.example/JD014600003828",
+            }
+        ],
     },
     E.QUOTE_SENT: {"quoteId": 1, "number": "q-1001", "status": "SENT", "customerUserId": 1},
     E.INVOICE_ISSUED: {

@@ -7,14 +7,16 @@ here (and its default texts in `defaults.py`); `live=False` entries wait for the
 follow nothing until switched on with `switch_on` (or ``live=True`` once the area that records
 the topic has landed).
 
-Topics and the payload fields the entries read (``shipment.shipped``, ``payment.failed`` and
-``supplier.*`` entries still wait for their switch):
+Topics and the payload fields the entries read (``payment.failed`` and ``supplier.*``
+entries still wait for their switch):
 
 - ``order.placed`` {orderId, number, status, ordererId}
-- ``order.status_changed`` {orderId, number, from, status, ordererId, reason}
+- ``order.status_changed`` {orderId, number, from, status, ordererId, reason, system}
 - ``order.file_problem`` {orderId, number, ordererId, jobId, jobTitle, problem}
-- ``shipment.shipped`` {orderId, number, ordererId, carrier, trackingNumber, trackingUrl}
-- ``shipment.delivered`` {orderId, number, ordererId}
+- ``shipment.shipped`` {orderId, number, ordererId, shipmentId, shipmentNumber, partial, carrier,
+  trackingNumber, trackingUrl, parcels: [{trackingNumber, trackingUrl}]}
+- ``shipment.delivered`` {orderId, number, ordererId, shipmentId, shipmentNumber,
+  trackingNumber}
 - ``quote.status`` {quoteId, number, status, action, channelId, customerUserId}
   (domain/quotes/history.py; a sending has action ``sent``)
 - ``invoice.issued`` {invoiceId, number, total, dueDate, orderIds; orderId for an invoice of
@@ -103,25 +105,31 @@ def _sent(payload: dict[str, Any]) -> bool:
     )
 
 
-_KINDS: dict[NotificationEvent, NotificationKind] = {}
+# One entry per kind and topic: a kind may follow more than one topic (delivered: a shipment
+# that arrived, or an order delivered by hand), each with its own condition.
+_KINDS: dict[tuple[NotificationEvent, str], NotificationKind] = {}
 
 
 def register(kind: NotificationKind) -> None:
-    """Add or replace the entry for ``kind.event``."""
-    _KINDS[kind.event] = kind
+    """Add or replace the entry for ``kind.event`` on ``kind.topic``."""
+    _KINDS[(kind.event, kind.topic)] = kind
 
 
 def switch_on(event: NotificationEvent) -> None:
-    """Make a waiting entry follow its topic (its area has landed)."""
-    _KINDS[event] = replace(_KINDS[event], live=True)
+    """Make a waiting kind follow its topics (its area has landed)."""
+    for key, kind in list(_KINDS.items()):
+        if kind.event is event:
+            _KINDS[key] = replace(kind, live=True)
 
 
 def kind_of(event: NotificationEvent) -> NotificationKind:
-    return _KINDS[event]
+    """The kind's first entry (its template key and recipients are the same on every topic)."""
+    return next(k for k in _KINDS.values() if k.event is event)
 
 
 def all_kinds() -> list[NotificationKind]:
-    return list(_KINDS.values())
+    """One entry per kind."""
+    return list({k.event: k for k in reversed(_KINDS.values())}.values())[::-1]
 
 
 def kinds_for(topic: str, payload: dict[str, Any]) -> list[NotificationKind]:
@@ -160,8 +168,14 @@ for _kind in (
     NotificationKind(
         NotificationEvent.ORDER_COMPLETED, STATUS, Recipients.ORDERER, _moved("COMPLETED")
     ),
+    # Delivered: each shipment that arrived (domain/fulfilment), and an order staff delivered
+    # by hand; the order status a delivered shipment moves on is the system's, not told twice.
+    NotificationKind(NotificationEvent.ORDER_DELIVERED, "shipment.delivered", Recipients.ORDERER),
     NotificationKind(
-        NotificationEvent.ORDER_DELIVERED, STATUS, Recipients.ORDERER, _moved("DELIVERED")
+        NotificationEvent.ORDER_DELIVERED,
+        STATUS,
+        Recipients.ORDERER,
+        lambda p: p.get("status") == "DELIVERED" and not p.get("system"),
     ),
     NotificationKind(NotificationEvent.FILE_PROBLEM, "order.file_problem", Recipients.ORDERER),
     NotificationKind(NotificationEvent.STAFF_NEW_ORDER, "order.placed", Recipients.STAFF),
@@ -174,11 +188,10 @@ for _kind in (
     # The quote's PDF is mailed to its contact by the sending itself; this tells the portal
     # user who asked for it, when that is someone else (sending names them as customerUserId).
     NotificationKind(NotificationEvent.QUOTE_SENT, "quote.status", Recipients.CUSTOMER, _sent),
+    # Shipped with tracking: each shipment made (domain/fulfilment/shipments.py).
+    NotificationKind(NotificationEvent.ORDER_SHIPPED, "shipment.shipped", Recipients.ORDERER),
     # Waiting for their areas (supplier routing, payment failures): switch on as the topics
     # land.
-    NotificationKind(
-        NotificationEvent.ORDER_SHIPPED, "shipment.shipped", Recipients.ORDERER, live=False
-    ),
     NotificationKind(
         NotificationEvent.STAFF_SUPPLIER_FAILURE,
         "supplier.order_failed",

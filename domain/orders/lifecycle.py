@@ -71,6 +71,8 @@ async def transition(
             "status": target.value,
             "ordererId": order.orderer_id,
             "reason": reason,
+            # Moved by the system (a shipment made or delivered), not by a person.
+            "system": system,
         },
     )
     await domain_events.publish(

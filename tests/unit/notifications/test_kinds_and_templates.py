@@ -78,15 +78,23 @@ def test_staff_alerts_render_in_english_for_any_language(event: NotificationEven
             {"ORDER_COMPLETED"},
         ),
         ("order.status_changed", {"from": "COMPLETED", "status": "DELIVERED"}, {"ORDER_DELIVERED"}),
+        # Delivered by a shipment: told by shipment.delivered, not again by the order's move.
+        (
+            "order.status_changed",
+            {"from": "SHIPPED", "status": "DELIVERED", "system": True},
+            set(),
+        ),
+        ("shipment.shipped", {}, {"ORDER_SHIPPED"}),
+        ("shipment.delivered", {}, {"ORDER_DELIVERED"}),
         ("order.status_changed", {"from": "RELEASED", "status": "CANCELLED"}, set()),
         ("order.file_problem", {}, {"FILE_PROBLEM"}),
         ("payment.received", {}, {"PAYMENT_RECEIVED"}),
-        # Waiting for their areas: nothing until switched on.
-        ("shipment.shipped", {}, set()),
         ("invoice.issued", {"invoiceId": 1}, {"INVOICE_ISSUED"}),
         ("quote.status", {"status": "SENT", "action": "sent", "customerUserId": 3}, {"QUOTE_SENT"}),
         ("quote.status", {"status": "SENT", "action": "sent", "customerUserId": None}, set()),
         ("quote.status", {"status": "DRAFT", "action": "revised", "customerUserId": 3}, set()),
+        # Waiting for their areas: nothing until switched on.
+        ("payment.failed", {}, set()),
     ],
 )
 def test_an_event_sets_off_its_kinds(
