@@ -1,7 +1,7 @@
 """sync flags on products and stock items; change log retention watermark
 
 Revision ID: 7c3e9a1f5b42
-Revises: 1ddb0679db16
+Revises: a7c3e5f1b9d2
 Create Date: 2026-12-05 23:20:00
 """
 
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "7c3e9a1f5b42"
-down_revision: str | None = "1ddb0679db16"
+down_revision: str | None = "a7c3e5f1b9d2"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

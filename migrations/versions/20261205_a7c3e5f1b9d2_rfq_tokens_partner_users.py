@@ -2,7 +2,7 @@
 rfq currency; partner users (staff_user.supplier_id, role PARTNER)
 
 Revision ID: a7c3e5f1b9d2
-Revises: 1ddb0679db16
+Revises: 7bcf4e5a888e
 Create Date: 2026-12-05 23:40:00.000000
 """
 
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "a7c3e5f1b9d2"
-down_revision: str | None = "1ddb0679db16"
+down_revision: str | None = "7bcf4e5a888e"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
