@@ -169,6 +169,7 @@ test("money: card payment at checkout, invoices with PDF, the account", async ()
       (await methods.evaluateAll((els) => els.map((e) => e.dataset.method))).sort(),
       ["CARD", "ON_ACCOUNT"],
     );
+    await page.locator("[data-testid=payment-method][data-method=ON_ACCOUNT] input").check();
     assert.equal(await page.getByTestId("place-order").innerText(), "Place binding order");
     await page.locator("[data-testid=payment-method][data-method=CARD] input").check();
     assert.equal(await page.getByTestId("place-order").innerText(), "Place order and pay");
