@@ -187,6 +187,7 @@ export const de: Messages = {
   placeBindingOrder: "Verbindlich bestellen",
   sendForApproval: "Zur Freigabe senden",
   bindingHint: "Ihre Bestellung ist verbindlich und geht direkt in die Produktion.",
+  bindingHintOnPayment: "Ihre Bestellung ist verbindlich und geht in Produktion, sobald sie bezahlt ist.",
   proposalHint: "Sie dürfen Bestellungen vorschlagen: eine Kollegin oder ein Kollege mit Freigaberecht macht sie verbindlich.",
 
   onlyMine: "Nur meine",
@@ -231,7 +232,15 @@ export const de: Messages = {
   history: "Verlauf",
   actors: { CUSTOMER: "vom Kunden", STAFF: "von der Druckerei", SYSTEM: "automatisch" },
   historyBy: (who) => `von ${who}`,
-  historyReasons: { placed: "bestellt", proposed: "vorgeschlagen", "called off": "abgerufen", approved: "freigegeben" },
+  historyReasons: {
+    placed: "bestellt",
+    proposed: "vorgeschlagen",
+    "called off": "abgerufen",
+    approved: "freigegeben",
+    "awaiting online payment": "wartet auf Online-Zahlung",
+    paid: "bezahlt",
+    "paid from the prepaid balance": "aus dem Guthaben bezahlt",
+  },
 
   approvalsNeedRight: "Zum Freigeben braucht es das Recht APPROVE_ORDERS.",
   approvalsIntro: "Vorschläge Ihrer Kolleginnen und Kollegen. Freigegeben werden sie verbindlich und gehen in die Produktion.",

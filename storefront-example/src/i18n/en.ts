@@ -198,6 +198,7 @@ export const en = {
   placeBindingOrder: "Place binding order",
   sendForApproval: "Send for approval",
   bindingHint: "Your order is binding and goes straight to production.",
+  bindingHintOnPayment: "Your order is binding and goes to production once it is paid.",
   proposalHint: "You may propose orders: a colleague with approval rights makes them binding.",
 
   // Orders
@@ -245,7 +246,15 @@ export const en = {
   actors: { CUSTOMER: "by the customer", STAFF: "by the print shop", SYSTEM: "automatically" } as Record<string, string>,
   historyBy: (who: string) => `by ${who}`,
   /** The API's fixed reasons of a status change; a person's reason (a rejection) stays as written. */
-  historyReasons: { placed: "placed", proposed: "proposed", "called off": "called off", approved: "approved" } as Record<string, string>,
+  historyReasons: {
+    placed: "placed",
+    proposed: "proposed",
+    "called off": "called off",
+    approved: "approved",
+    "awaiting online payment": "awaiting online payment",
+    paid: "paid",
+    "paid from the prepaid balance": "paid from the prepaid balance",
+  } as Record<string, string>,
 
   // Approvals
   approvalsNeedRight: "Approving orders needs the APPROVE_ORDERS right.",

@@ -253,7 +253,7 @@ export function CartPage() {
             </button>
           )}
           <p className="muted small">
-            {ordersAreBinding ? t.bindingHint : t.proposalHint}
+            {!ordersAreBinding ? t.proposalHint : paymentMethod === "CARD" || paymentMethod === "BANK_TRANSFER" ? t.bindingHintOnPayment : t.bindingHint}
           </p>
         </form>
       </aside>
