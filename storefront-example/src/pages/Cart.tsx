@@ -180,12 +180,6 @@ export function CartPage() {
         <form className="card checkout" onSubmit={(e) => void place(e)} data-testid="checkout">
           <h2>{t.checkout}</h2>
           <dl className="totals" data-testid="cart-totals">
-            {shipping && (
-              <>
-                <dt>{t.shipping}</dt>
-                <dd data-testid="shipping-net">{fmt.money(shipping.net)}</dd>
-              </>
-            )}
             <dt>{t.net}</dt>
             <dd data-testid="cart-net">{fmt.money(totals?.net)}</dd>
             {(totals?.vatBreakdown ?? []).map((share) => (
@@ -200,6 +194,15 @@ export function CartPage() {
             <dd className="grand" data-testid="cart-total">
               {fmt.money(totals?.gross)}
             </dd>
+            {/* cartTotals covers the goods; the chosen shipping is charged on top (its own net and VAT). */}
+            {shipping && (
+              <>
+                <dt>{t.plusShipping}</dt>
+                <dd data-testid="shipping-net" title={t.shippingGross(fmt.money(shipping.gross))}>
+                  {fmt.money(shipping.net)}
+                </dd>
+              </>
+            )}
           </dl>
           {totals && totals.unavailableLines > 0 && <p className="muted small">{t.unavailableLinesLeftOut(totals.unavailableLines)}</p>}
           <label className="field">
