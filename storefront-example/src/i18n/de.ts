@@ -188,8 +188,6 @@ export const de: Messages = {
   sendForApproval: "Zur Freigabe senden",
   bindingHint: "Ihre Bestellung ist verbindlich und geht direkt in die Produktion.",
   bindingHintOnPayment: "Ihre Bestellung ist verbindlich und geht in Produktion, sobald sie bezahlt ist.",
-  plusShipping: "Zzgl. Versand (netto)",
-  shippingGross: (amount) => `${amount} inkl. MwSt.`,
   proposalHint: "Sie dürfen Bestellungen vorschlagen: eine Kollegin oder ein Kollege mit Freigaberecht macht sie verbindlich.",
 
   onlyMine: "Nur meine",

@@ -199,8 +199,6 @@ export const en = {
   sendForApproval: "Send for approval",
   bindingHint: "Your order is binding and goes straight to production.",
   bindingHintOnPayment: "Your order is binding and goes to production once it is paid.",
-  plusShipping: "Plus shipping (net)",
-  shippingGross: (amount: string) => `${amount} with VAT`,
   proposalHint: "You may propose orders: a colleague with approval rights makes them binding.",
 
   // Orders

@@ -31,7 +31,7 @@ export function CartPage() {
   const [, navigate] = useLocation();
   const [cart, refetchCart] = useQuery({ query: CartDocument, context: CART_CONTEXT });
   // The totals as checkout will charge them, computed by the server (never added up here).
-  const [totalsResult, refetchTotals] = useQuery({ query: CartTotalsDocument, context: CART_CONTEXT, requestPolicy: "network-only" });
+
   const [, updateLine] = useMutation(CartLineUpdateDocument);
   const [, removeLine] = useMutation(CartLineRemoveDocument);
   const [placing, placeOrder] = useMutation(OrderPlaceDocument);
@@ -51,6 +51,15 @@ export function CartPage() {
   const lines = cart.data?.cart ?? [];
   const company = me?.__typename === "PortalUser" ? me.company : null;
   const addresses = company?.addresses.filter((a) => a.kind === "SHIPPING") ?? [];
+  const country = addresses[addressIndex]?.country ?? null;
+  // The totals as checkout will charge them, with the chosen shipping, computed by the server
+  // (never added up here).
+  const [totalsResult, refetchTotals] = useQuery({
+    query: CartTotalsDocument,
+    variables: { shippingMethodId: shipping?.method.id ?? null, country },
+    context: CART_CONTEXT,
+    requestPolicy: "network-only",
+  });
   const totals = totalsResult.data?.cartTotals ?? null;
 
   useEffect(() => {
@@ -180,6 +189,12 @@ export function CartPage() {
         <form className="card checkout" onSubmit={(e) => void place(e)} data-testid="checkout">
           <h2>{t.checkout}</h2>
           <dl className="totals" data-testid="cart-totals">
+            {totals?.shipping && (
+              <>
+                <dt>{t.shipping}</dt>
+                <dd data-testid="shipping-net">{fmt.money(totals.shipping)}</dd>
+              </>
+            )}
             <dt>{t.net}</dt>
             <dd data-testid="cart-net">{fmt.money(totals?.net)}</dd>
             {(totals?.vatBreakdown ?? []).map((share) => (
@@ -194,16 +209,8 @@ export function CartPage() {
             <dd className="grand" data-testid="cart-total">
               {fmt.money(totals?.gross)}
             </dd>
-            {/* cartTotals covers the goods; the chosen shipping is charged on top (its own net and VAT). */}
-            {shipping && (
-              <>
-                <dt>{t.plusShipping}</dt>
-                <dd data-testid="shipping-net" title={t.shippingGross(fmt.money(shipping.gross))}>
-                  {fmt.money(shipping.net)}
-                </dd>
-              </>
-            )}
           </dl>
+          {totals?.shippingProblem && <p className="field-error" data-testid="shipping-problem">{totals.shippingProblem}</p>}
           {totals && totals.unavailableLines > 0 && <p className="muted small">{t.unavailableLinesLeftOut(totals.unavailableLines)}</p>}
           <label className="field">
             <span>{t.yourReference}</span>
