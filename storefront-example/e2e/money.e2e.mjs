@@ -239,6 +239,9 @@ test("money: card payment at checkout, invoices with PDF, the account", async ()
     const row = page.locator("[data-testid=invoice]").filter({ hasText: orderNumber });
     await row.waitFor();
     const invoiceNumber = await row.getAttribute("data-number");
+    // Paid by card before it was issued: the invoice says so and nothing is open.
+    await page.locator(`[data-testid=invoice][data-number="${invoiceNumber}"][data-status=PAID]`).waitFor();
+    assert.match(await row.getByTestId("invoice-open").innerText(), /0\.00/);
     assert.match(await row.getByTestId("invoice-gross").innerText(), new RegExp(euros(node.gross.amount).replace(".", "\\.")));
     await page.getByTestId("account-paid").filter({ hasText: euros(node.gross.amount) }).waitFor();
     assert.match(await page.getByTestId("account-prepaid").innerText(), /Prepaid balance/);
