@@ -11,6 +11,7 @@ from domain.laser import models as laser_models
 from domain.mail import models as mail_models
 from domain.notifications import models as notifications_models
 from domain.orders import models as orders_models
+from domain.payments import models as payments_models
 from domain.production import models as production_models
 from domain.quotes import models as quotes_models
 from domain.routing import models as routing_models
@@ -30,6 +31,7 @@ __all__ = [
     "mail_models",
     "notifications_models",
     "orders_models",
+    "payments_models",
     "production_models",
     "quotes_models",
     "routing_models",

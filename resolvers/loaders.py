@@ -36,7 +36,13 @@ from domain.fulfilment.shipment_status import shipment_scope
 from domain.laser.models import Part
 from domain.laser.parts import part_scope
 from domain.laser.shop import LaserShop, load_shop_for_read
-from domain.orders.models import Order, OrderFile, OrderLine, OrderStatusChange
+from domain.orders.models import (
+    Order,
+    OrderAdjustment,
+    OrderFile,
+    OrderLine,
+    OrderStatusChange,
+)
 from domain.orders.policies import order_scope
 from domain.pricing.context import PriceContext
 from domain.pricing.result import PriceResult
@@ -276,6 +282,12 @@ class Loaders:
     @cached_property
     def jobs_by_order(self) -> DataLoader[int, list[Job]]:
         return self._many_by(Job, Job.order_id, Job.number, true())
+
+    @cached_property
+    def adjustments_by_order(self) -> DataLoader[int, list[OrderAdjustment]]:
+        """An order's final-price adjustments, oldest first (sight of the order is checked)."""
+        scope = company_scope(self.viewer, OrderAdjustment.company_id)
+        return self._many_by(OrderAdjustment, OrderAdjustment.order_id, OrderAdjustment.id, scope)
 
     @cached_property
     def shipping_method(self) -> DataLoader[int, ShippingMethod | None]:

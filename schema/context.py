@@ -37,7 +37,13 @@ from domain.fulfilment.turnaround import TurnaroundCatalogue
 from domain.integrations.models import ApiKey, Webhook, WebhookAttempt, WebhookDelivery
 from domain.laser.models import Part
 from domain.laser.shop import LaserShop
-from domain.orders.models import Order, OrderFile, OrderLine, OrderStatusChange
+from domain.orders.models import (
+    Order,
+    OrderAdjustment,
+    OrderFile,
+    OrderLine,
+    OrderStatusChange,
+)
 from domain.pricing.context import PriceContext
 from domain.pricing.result import PriceResult
 from domain.pricing.tokens import PriceTokenConfig
@@ -205,6 +211,8 @@ class Loaders(Protocol):
     def history_by_order(self) -> DataLoader[int, list[OrderStatusChange]]: ...
     @property
     def jobs_by_order(self) -> DataLoader[int, list[Job]]: ...
+    @property
+    def adjustments_by_order(self) -> DataLoader[int, list[OrderAdjustment]]: ...
     @property
     def shipping_method(self) -> DataLoader[int, ShippingMethod | None]: ...
     @property

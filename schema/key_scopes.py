@@ -26,6 +26,7 @@ from strawberry.extensions import SchemaExtension
 from domain.integrations.scopes import ApiKeyScope as S
 
 CATALOG, ORDERS, STOCK = S.READ_CATALOG, S.READ_ORDERS, S.READ_STOCK
+PAYMENTS = S.READ_PAYMENTS
 
 ROOT_SCOPES: dict[str, S | None] = {
     # Query
@@ -93,6 +94,22 @@ ROOT_SCOPES: dict[str, S | None] = {
     "rfqs": ORDERS,
     "quoteSettings": ORDERS,
     "quoteTemplates": ORDERS,
+    # The cart's totals and the methods checkout offers are the order desk's; a company's
+    # account and statement are finances (a company's key sees its own with VIEW_FINANCES).
+    "cartTotals": ORDERS,
+    "paymentMethods": ORDERS,
+    "companyAccount": PAYMENTS,
+    "accountStatement": PAYMENTS,
+    "orderAdjust": S.WRITE_ORDERS,
+    "orderAdjustmentDecide": S.WRITE_ORDERS,
+    "orderStaffDecide": S.WRITE_ORDERS,
+    # Recording money is the shop's accounting (an accounting system's key may do it); which
+    # methods a customer gets and how much credit are people's decisions.
+    "paymentRecord": S.WRITE_PAYMENTS,
+    "bankStatementImport": S.WRITE_PAYMENTS,
+    "paymentRefund": S.WRITE_PAYMENTS,
+    "companyCreditLimitSet": None,
+    "paymentMethodOfferSet": None,
     # Mutation: logging in, passwords, people, groups and keys are for people only
     "tokenCreate": None,
     "tokenRefresh": None,
@@ -186,6 +203,8 @@ ROOT_SCOPES: dict[str, S | None] = {
     "jobStatusChanged": ORDERS,
     "incomingOrders": ORDERS,
     "stockLevelChanged": STOCK,
+    "accountChanged": PAYMENTS,
+    "cartChanged": ORDERS,
     "livePrice": CATALOG,
 }
 

@@ -35,6 +35,7 @@ from domain.fulfilment.carriers import Carrier
 from domain.fulfilment.delivery_dates import ShopCalendar
 from domain.fulfilment.terms import ShopTerms
 from domain.fulfilment.turnaround import TurnaroundCatalogue
+from domain.payments.ports import register_card_gateway
 from domain.pricing.tokens import PriceTokenConfig
 from domain.quotes.links import LinkSigner
 from domain.quotes.sending import SendingTools
@@ -166,6 +167,7 @@ def create_app(
     in-memory exporter); otherwise traces go over OTLP where `settings.tracing` says so."""
     settings = settings or Settings.from_env()
     wire_domain(shop_terms(settings), carriers(settings))
+    register_card_gateway(_card_gateway(settings))
     if not settings.database_url:
         raise RuntimeError("DATABASE_URL is not set (the CLI starts the embedded server for you)")
     engine = create_engine(settings.database_url)
@@ -318,6 +320,7 @@ def create_app(
         # Development only: the mail catcher's messages (no SMTP server configured).
         *(dev_mail_routes(mail_folder(settings)) if uses_mail_catcher(settings) else []),
     ]
+    routes.extend(_stripe_routes(settings, sessions))
     if settings.metrics_enabled:
         routes.append(Route("/metrics", metrics_endpoint(sampler, settings.metrics_token)))
     if settings.debug:
@@ -331,6 +334,26 @@ def create_app(
     app.state.sessions = sessions
     app.state.metrics = sampler
     return app
+
+
+def _card_gateway(settings: Settings) -> Any:
+    """Stripe, when a secret key is set. The SDK is imported only then (a large package that a
+    shop without online payments never needs: tests/unit/test_start_up_imports.py)."""
+    if not settings.stripe_secret_key:
+        return None
+    from adapters.stripe_gateway import StripeGateway
+
+    return StripeGateway(settings.stripe_secret_key, settings.stripe_api_base)
+
+
+def _stripe_routes(settings: Settings, sessions: Any) -> list[Route]:
+    """POST /webhooks/stripe, when a webhook secret is set (the SDK imported only then)."""
+    if not settings.stripe_webhook_secret:
+        return []
+    from server.stripe_webhook import stripe_webhook
+
+    endpoint = stripe_webhook(sessions, settings.stripe_webhook_secret)
+    return [Route("/webhooks/stripe", endpoint, methods=["POST"])]
 
 
 def _tracing(settings: Settings, provider: Any) -> Any:

@@ -18,6 +18,7 @@ from domain.fulfilment.carriers import Carrier, register_carrier
 from domain.fulfilment.line_pricing import ShippingLinePricing
 from domain.laser.line_pricing import PartLinePricing
 from domain.notifications import wiring as notifications
+from domain.payments import methods as payment_methods
 from domain.pricing.lines import register_line_pricing
 from domain.production import order_events as production_order_events
 from domain.routing import wiring as routing_wiring
@@ -28,16 +29,18 @@ from domain.stock.line_pricing import StockItemLinePricing
 def wire_domain(
     shop_terms: terms.ShopTerms | None = None, carriers: Sequence[Carrier] = ()
 ) -> None:
-    """Register the line-pricing strategies, the order subscribers (the delivery promise
-    first, so production's jobs get the promised dispatch date as their due date), the
-    built-in carrier and any configured ones, the shop's delivery terms and the event-stream
-    followers (notifications)."""
+    """Register the line-pricing strategies, the payment methods (domain/payments/methods.py,
+    through the orders' payment seam), the order subscribers (the delivery promise first, so
+    production's jobs get the promised dispatch date as their due date), the built-in carrier
+    and any configured ones, the shop's delivery terms and the event-stream followers
+    (notifications)."""
     if shop_terms is not None:
         terms.configure(shop_terms)
     register_line_pricing(ProductLinePricing())
     register_line_pricing(PartLinePricing())
     register_line_pricing(StockItemLinePricing())
     register_line_pricing(ShippingLinePricing())
+    payment_methods.register()
     register_carrier(BuiltinCarrier())
     for carrier in carriers:
         register_carrier(carrier)

@@ -32,6 +32,9 @@ from resolvers.notifications.queries import NotificationsQuery
 from resolvers.orders.mutation_root import OrdersMutation
 from resolvers.orders.queries import OrdersQuery
 from resolvers.orders.subscriptions import OrdersSubscription
+from resolvers.payments.mutation_root import PaymentsMutation
+from resolvers.payments.queries import PaymentsQuery
+from resolvers.payments.subscriptions import PaymentsSubscription
 from resolvers.quotes.mutation_root import QuotesMutation
 from resolvers.quotes.queries import QuotesQuery
 from resolvers.quotes.subscriptions import QuotesSubscription
@@ -85,6 +88,7 @@ class Query(
     NotificationsQuery,
     FulfilmentQuery,
     RoutingQuery,
+    PaymentsQuery,
 ):
     pass
 
@@ -102,6 +106,7 @@ class Mutation(
     NotificationsMutation,
     FulfilmentMutation,
     RoutingMutation,
+    PaymentsMutation,
 ):
     pass
 
@@ -114,6 +119,7 @@ class Subscription(
     QuotesSubscription,
     FulfilmentSubscription,
     RoutingSubscription,
+    PaymentsSubscription,
 ):
     pass
 

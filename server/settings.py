@@ -134,6 +134,11 @@ class Settings:
     webhook_backoff_base_s: float = 5.0
     webhook_disable_after: int = 50
     webhook_timeout_s: float = 10.0
+    # Online payments through Stripe (adapters/stripe_gateway.py): off without a secret key.
+    # `stripe_api_base` points the SDK elsewhere (tests: a local Stripe emulator).
+    stripe_secret_key: str | None = None
+    stripe_webhook_secret: str | None = None
+    stripe_api_base: str | None = None
 
     @property
     def link_secret(self) -> bytes:
@@ -153,6 +158,9 @@ class Settings:
             data_dir=data_dir,
             database_url=env.get("DATABASE_URL") or None,
             jwt_secret=env.get("PRESSROOM_JWT_SECRET", ""),
+            stripe_secret_key=env.get("PRESSROOM_STRIPE_SECRET_KEY") or None,
+            stripe_webhook_secret=env.get("PRESSROOM_STRIPE_WEBHOOK_SECRET") or None,
+            stripe_api_base=env.get("PRESSROOM_STRIPE_API_BASE") or None,
             cors_origins=[o for o in env.get("PRESSROOM_CORS_ORIGINS", "").split(",") if o],
             smtp_host=env.get("SMTP_HOST") or None,
             smtp_port=_int(env.get("SMTP_PORT"), 1025),

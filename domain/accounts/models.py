@@ -38,6 +38,11 @@ class CustomerGroup(Base, Timestamped):
     name: Mapped[str] = mapped_column(String(120), unique=True)
     payment_terms_days: Mapped[int] = mapped_column(Integer, default=30)
     discount_percent: Mapped[Decimal] = mapped_column(Numeric(5, 2), default=Decimal(0))
+    # How far (in % of the gross) the final price after execution may differ from the price
+    # at placement before the customer must approve it (domain/orders/adjustments.py).
+    price_change_tolerance_percent: Mapped[Decimal] = mapped_column(
+        Numeric(5, 2), default=Decimal(0), server_default="0"
+    )
 
 
 class Company(Base, Timestamped):

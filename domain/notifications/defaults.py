@@ -30,6 +30,7 @@ def _t(subject: str, greeting: str, body: str, sms: str) -> TemplateText:
 
 EN, NL, DE = "Hello", "Beste", "Hallo"
 N = "{{ event.number }}"
+AMOUNT = "{{ event.amountText }}"
 
 DEFAULTS: dict[E, dict[str, TemplateText]] = {
     E.ORDER_RECEIVED: {
@@ -244,20 +245,23 @@ DEFAULTS: dict[E, dict[str, TemplateText]] = {
         "en": _t(
             "Payment received",
             EN,
-            "we received your payment for invoice {{ event.invoiceNumber }}. Thank you.",
-            "Payment received, thank you.",
+            f"we received your payment of {AMOUNT}{{% if event.number %}} for order {N}"
+            "{% endif %}. Thank you.",
+            f"Payment of {AMOUNT} received, thank you.",
         ),
         "nl": _t(
             "Betaling ontvangen",
             NL,
-            "we hebben uw betaling voor factuur {{ event.invoiceNumber }} ontvangen. Dank u.",
-            "Betaling ontvangen, dank u.",
+            f"we hebben uw betaling van {AMOUNT}{{% if event.number %}} voor bestelling {N}"
+            "{% endif %} ontvangen. Dank u.",
+            f"Betaling van {AMOUNT} ontvangen, dank u.",
         ),
         "de": _t(
             "Zahlung erhalten",
             DE,
-            "wir haben Ihre Zahlung für Rechnung {{ event.invoiceNumber }} erhalten. Vielen Dank.",
-            "Zahlung erhalten, danke.",
+            f"wir haben Ihre Zahlung von {AMOUNT}{{% if event.number %}} für Bestellung {N}"
+            "{% endif %} erhalten. Vielen Dank.",
+            f"Zahlung von {AMOUNT} erhalten, danke.",
         ),
     },
     E.STAFF_NEW_ORDER: {
@@ -354,7 +358,16 @@ SAMPLES: dict[E, dict[str, Any]] = {
     },
     E.QUOTE_SENT: {"quoteId": 1, "number": "q-1001", "status": "SENT", "customerUserId": 1},
     E.INVOICE_ISSUED: {"invoiceId": 1, "number": "2026-0001", "orderId": 1, "total": "€ 119.00"},
-    E.PAYMENT_RECEIVED: {"paymentId": 1, "invoiceNumber": "2026-0001", "amount": "€ 119.00"},
+    E.PAYMENT_RECEIVED: {
+        "paymentId": 1,
+        "orderId": 1,
+        "number": "i-1001",
+        "ordererId": 1,
+        "amount": 11900,
+        "currency": "EUR",
+        "amountText": "EUR 119.00",
+        "method": "CARD",
+    },
     E.STAFF_NEW_ORDER: {"orderId": 1, "number": "i-1001", "status": "RELEASED", "ordererId": 1},
     E.STAFF_SUPPLIER_FAILURE: {
         "purchaseOrderId": 1,

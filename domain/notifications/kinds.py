@@ -7,8 +7,8 @@ here (and its default texts in `defaults.py`); `live=False` entries wait for the
 follow nothing until switched on with `switch_on` (or ``live=True`` once the area that records
 the topic has landed).
 
-Topics and the payload fields the entries read (all but ``order.*`` and ``supplier.*`` are
-recorded by areas that are not on this branch yet):
+Topics and the payload fields the entries read (``invoice.*``, ``payment.failed``,
+``shipment.shipped`` and ``supplier.order_failed`` are not recorded yet):
 
 - ``order.placed`` {orderId, number, status, ordererId}
 - ``order.status_changed`` {orderId, number, from, status, ordererId, reason}
@@ -17,7 +17,8 @@ recorded by areas that are not on this branch yet):
 - ``shipment.delivered`` {orderId, number, ordererId}
 - ``quote.status_changed`` {quoteId, number, status, customerUserId}
 - ``invoice.issued`` {invoiceId, number, orderId, total}
-- ``payment.received`` {paymentId, invoiceNumber, amount}
+- ``payment.received`` {paymentId, orderId, number, ordererId, amount, currency, amountText,
+  method} (number and ordererId null for a top-up of the prepaid balance)
 - ``payment.failed`` {paymentId, invoiceNumber, amount, error}
 - ``supplier.order_failed`` {purchaseOrderId, supplier, error}
 """
@@ -153,6 +154,9 @@ for _kind in (
     ),
     NotificationKind(NotificationEvent.FILE_PROBLEM, "order.file_problem", Recipients.ORDERER),
     NotificationKind(NotificationEvent.STAFF_NEW_ORDER, "order.placed", Recipients.STAFF),
+    # Payments (domain/payments/recording.py): the orderer of a paid order, else (a top-up of
+    # the prepaid balance) the company's contact.
+    NotificationKind(NotificationEvent.PAYMENT_RECEIVED, "payment.received", Recipients.CUSTOMER),
     # Waiting for their areas (shipping, quotes, billing, supplier routing): switch on as the
     # topics land.
     NotificationKind(
@@ -167,9 +171,6 @@ for _kind in (
     ),
     NotificationKind(
         NotificationEvent.INVOICE_ISSUED, "invoice.issued", Recipients.CUSTOMER, live=False
-    ),
-    NotificationKind(
-        NotificationEvent.PAYMENT_RECEIVED, "payment.received", Recipients.CUSTOMER, live=False
     ),
     NotificationKind(
         NotificationEvent.STAFF_SUPPLIER_FAILURE,

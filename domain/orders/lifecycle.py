@@ -104,6 +104,12 @@ async def approve(uow: UnitOfWork, viewer: Viewer, order: Order) -> None:
         raise DomainError.single(
             OrderErrorCode.PERMISSION_DENIED, "You need APPROVE_ORDERS for this."
         )
+    if order.staff_review_reason is not None:
+        raise DomainError.single(
+            OrderErrorCode.STAFF_DECISION,
+            f"The shop decides on this order ({order.staff_review_reason}).",
+            "id",
+        )
     if order.orderer_id == viewer.user_id:
         raise DomainError.single(
             OrderErrorCode.OWN_PROPOSAL, "A colleague must approve your own proposal.", "id"

@@ -86,9 +86,15 @@ class LineToPlace:
     personalisation: Mapping[str, Any] = field(default_factory=dict)
 
 
+def line_charge(priced: PricedLine, net: int, currency: str) -> tuple[int, int]:
+    """What a line is charged: its net and the VAT on that net (the cart's totals use it too,
+    domain/orders/cart_totals.py)."""
+    return net, priced.vat(Money(net, currency)).amount
+
+
 def _order_line(order: Order, position: int, line: LineToPlace) -> OrderLine:
     priced, request = line.priced, line.priced.request
-    vat = priced.vat(Money(line.net, order.currency)).amount
+    _, vat = line_charge(priced, line.net, order.currency)
     return OrderLine(
         order_id=order.id,
         position=position,

@@ -38,6 +38,9 @@ class CustomerGroup(relay.Node):
     name: str
     payment_terms_days: int
     discount_percent: Decimal
+    price_change_tolerance_percent: Decimal = strawberry.field(
+        description="Final price changes within this % of the gross apply without approval."
+    )
 
     @classmethod
     def from_model(cls, g: m.CustomerGroup) -> CustomerGroup:
@@ -46,6 +49,7 @@ class CustomerGroup(relay.Node):
             name=g.name,
             payment_terms_days=g.payment_terms_days,
             discount_percent=g.discount_percent,
+            price_change_tolerance_percent=g.price_change_tolerance_percent,
         )
 
     @classmethod

@@ -22,6 +22,7 @@ from schema.catalog.types import Channel, Product
 from schema.context import Info
 from schema.core import UserError
 from schema.fulfilment.shipping import Shipment
+from schema.orders.adjustments import OrderAdjustment
 from schema.pricing.types import Money, Price
 
 if TYPE_CHECKING:
@@ -360,6 +361,17 @@ class Order(relay.Node):
             )
             for h in rows
         ]
+
+    @strawberry.field(
+        description="The final price after execution: staff's changes with their reasons, "
+        "original and final price, oldest first. Prices null without VIEW_FINANCES (unless "
+        "you placed the order)."
+    )
+    async def adjustments(self, info: Info) -> list[OrderAdjustment]:
+        if not sees_prices(info.context.viewer, self._model.orderer_id):
+            return []
+        rows = await info.context.loaders.adjustments_by_order.load(self._model.id)
+        return [OrderAdjustment.from_model(a, self._model.currency) for a in rows]
 
     @strawberry.field
     async def jobs(self, info: Info) -> list[Job]:

@@ -80,10 +80,10 @@ def test_staff_alerts_render_in_english_for_any_language(event: NotificationEven
         ("order.status_changed", {"from": "COMPLETED", "status": "DELIVERED"}, {"ORDER_DELIVERED"}),
         ("order.status_changed", {"from": "RELEASED", "status": "CANCELLED"}, set()),
         ("order.file_problem", {}, {"FILE_PROBLEM"}),
+        ("payment.received", {}, {"PAYMENT_RECEIVED"}),
         # Waiting for their areas: nothing until switched on.
         ("shipment.shipped", {}, set()),
         ("invoice.issued", {}, set()),
-        ("payment.received", {}, set()),
         ("quote.status_changed", {"status": "SENT"}, set()),
     ],
 )
