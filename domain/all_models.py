@@ -1,6 +1,7 @@
 """Imports every area's models so the metadata (Alembic's target) knows all tables."""
 
 from domain.accounts import models as accounts_models
+from domain.billing import models as billing_models
 from domain.catalog import models as catalog_models
 from domain.changes import models as changes_models
 from domain.events import models as events_models
@@ -21,6 +22,7 @@ from domain.stock import models as stock_models
 __all__ = [
     "Base",
     "accounts_models",
+    "billing_models",
     "catalog_models",
     "changes_models",
     "events_models",

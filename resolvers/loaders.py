@@ -49,6 +49,7 @@ from domain.pricing.result import PriceResult
 from domain.production.models import Job, Requisition, Task
 from domain.shared.errors import DomainError
 from domain.shared.uow import UnitOfWork
+from resolvers.billing.loaders import BillingLoaders
 from resolvers.integrations.loaders import IntegrationLoaders
 from resolvers.quotes.loaders import QuoteLoaders
 from resolvers.stock.loaders import StockLoaders
@@ -352,6 +353,11 @@ class Loaders:
     def integrations(self) -> IntegrationLoaders:
         """API keys, webhooks and deliveries (resolvers/integrations/loaders.py)."""
         return IntegrationLoaders(self.uow, self.viewer)
+
+    @cached_property
+    def billing(self) -> BillingLoaders:
+        """Invoices, credit notes and orders' billing state (resolvers/billing/loaders.py)."""
+        return BillingLoaders(self.uow, self.viewer)
 
     @cached_property
     def stock(self) -> StockLoaders:

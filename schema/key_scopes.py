@@ -27,6 +27,7 @@ from domain.integrations.scopes import ApiKeyScope as S
 
 CATALOG, ORDERS, STOCK = S.READ_CATALOG, S.READ_ORDERS, S.READ_STOCK
 PAYMENTS = S.READ_PAYMENTS
+INVOICES = S.READ_INVOICES
 
 ROOT_SCOPES: dict[str, S | None] = {
     # Query
@@ -110,6 +111,16 @@ ROOT_SCOPES: dict[str, S | None] = {
     "paymentRefund": S.WRITE_PAYMENTS,
     "companyCreditLimitSet": None,
     "paymentMethodOfferSet": None,
+    # Billing: an accounting system reads invoices and credit notes (a company's key sees its
+    # own with VIEW_FINANCES); issuing them is the shop's, how a customer is billed people's.
+    "invoices": INVOICES,
+    "creditNotes": INVOICES,
+    "invoiceIssueForOrder": S.WRITE_INVOICES,
+    "invoiceRunCollective": S.WRITE_INVOICES,
+    "creditNoteIssue": S.WRITE_INVOICES,
+    "orderInvoicedExternallySet": S.WRITE_INVOICES,
+    "companyInvoicingSet": None,
+    "customerGroupInvoicingSet": None,
     # Mutation: logging in, passwords, people, groups and keys are for people only
     "tokenCreate": None,
     "tokenRefresh": None,
@@ -205,6 +216,7 @@ ROOT_SCOPES: dict[str, S | None] = {
     "stockLevelChanged": STOCK,
     "accountChanged": PAYMENTS,
     "cartChanged": ORDERS,
+    "invoiceIssued": INVOICES,
     "livePrice": CATALOG,
 }
 

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
+from adapters.billing_jobs import billing_tasks
 from adapters.db import SqlUnitOfWork
 from adapters.files import LocalFileStorage
 from adapters.jobs import JobWorker
@@ -172,6 +173,7 @@ def job_tasks(settings: Settings, sessions: async_sessionmaker[AsyncSession]) ->
         ),
         *notification_tasks(settings, sessions),
         supplier_handoff_task(settings, sessions),
+        *billing_tasks(sessions),
     ]
 
 

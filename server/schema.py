@@ -12,6 +12,9 @@ from strawberry.schema.config import StrawberryConfig
 
 from resolvers.accounts.mutation_root import AccountsMutation
 from resolvers.accounts.queries import AccountsQuery
+from resolvers.billing.mutation_root import BillingMutation
+from resolvers.billing.queries import BillingQuery
+from resolvers.billing.subscriptions import BillingSubscription
 from resolvers.catalog.mutation_root import CatalogMutation
 from resolvers.catalog.queries import CatalogQuery
 from resolvers.catalog.subscriptions import CatalogSubscription
@@ -89,6 +92,7 @@ class Query(
     FulfilmentQuery,
     RoutingQuery,
     PaymentsQuery,
+    BillingQuery,
 ):
     pass
 
@@ -107,6 +111,7 @@ class Mutation(
     FulfilmentMutation,
     RoutingMutation,
     PaymentsMutation,
+    BillingMutation,
 ):
     pass
 
@@ -120,6 +125,7 @@ class Subscription(
     FulfilmentSubscription,
     RoutingSubscription,
     PaymentsSubscription,
+    BillingSubscription,
 ):
     pass
 

@@ -92,6 +92,11 @@ class Settings:
     channel_senders: dict[str, dict[str, str]] = field(default_factory=dict)
     supplier_max_attempts: int = 6
     supplier_backoff_s: float = 60.0
+    # Billing (domain/billing): the shop as seller on invoices (PRESSROOM_SELLER_NAME, _STREET,
+    # _POSTAL_CODE, _CITY, _COUNTRY, _VAT_ID, _EMAIL, _IBAN, _BIC) and when a per-order invoice
+    # is issued (PRESSROOM_INVOICE_ON: DELIVERED or COMPLETED).
+    seller: dict[str, str] = field(default_factory=dict)
+    invoice_on: str = "DELIVERED"
     # GraphQL hardening (OWASP GraphQL cheat sheet)
     max_depth: int = 12
     max_aliases: int = 30
@@ -214,7 +219,15 @@ class Settings:
             webhook_backoff_base_s=float(env.get("PRESSROOM_WEBHOOK_BACKOFF_S") or 5.0),
             webhook_disable_after=_int(env.get("PRESSROOM_WEBHOOK_DISABLE_AFTER"), 50),
             webhook_timeout_s=float(env.get("PRESSROOM_WEBHOOK_TIMEOUT_S") or 10.0),
+            seller={
+                key: env[f"PRESSROOM_SELLER_{key.upper()}"]
+                for key in SELLER_FIELDS
+                if env.get(f"PRESSROOM_SELLER_{key.upper()}")
+            },
+            invoice_on=(env.get("PRESSROOM_INVOICE_ON") or "DELIVERED").upper(),
         )
+        if s.invoice_on not in {"DELIVERED", "COMPLETED"}:
+            raise ValueError("PRESSROOM_INVOICE_ON must be DELIVERED or COMPLETED")
         if s.log_format not in {"json", "console"}:
             raise ValueError("PRESSROOM_LOG_FORMAT must be 'json' or 'console'")
         if s.environment not in {"development", "production"}:
@@ -224,6 +237,19 @@ class Settings:
                 raise ValueError("PRESSROOM_JWT_SECRET must be set in production")
             s.jwt_secret = _local_secret(data_dir, "jwt_secret")
         return s
+
+
+SELLER_FIELDS = (
+    "name",
+    "street",
+    "postal_code",
+    "city",
+    "country",
+    "vat_id",
+    "email",
+    "iban",
+    "bic",
+)
 
 
 def tracing_configured(env: dict[str, str]) -> bool:

@@ -26,7 +26,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from domain.accounts.rights import AddressKind, LegalForm, StaffRole
+from domain.accounts.rights import AddressKind, InvoiceSchedule, LegalForm, StaffRole
 from domain.shared.models import Base, Timestamped, str_enum
 
 
@@ -42,6 +42,11 @@ class CustomerGroup(Base, Timestamped):
     # at placement before the customer must approve it (domain/orders/adjustments.py).
     price_change_tolerance_percent: Mapped[Decimal] = mapped_column(
         Numeric(5, 2), default=Decimal(0), server_default="0"
+    )
+    invoice_schedule: Mapped[InvoiceSchedule] = mapped_column(
+        str_enum(InvoiceSchedule, "invoice_schedule"),
+        default=InvoiceSchedule.PER_ORDER,
+        server_default=InvoiceSchedule.PER_ORDER.value,
     )
 
 
@@ -71,6 +76,11 @@ class Company(Base, Timestamped):
     bank_account_holder: Mapped[str | None] = mapped_column(String(200))
     bank_iban: Mapped[str | None] = mapped_column(String(34))
     bank_bic: Mapped[str | None] = mapped_column(String(11))
+    # Billing: the company's own schedule (None: its group's), where invoices are mailed.
+    invoice_schedule: Mapped[InvoiceSchedule | None] = mapped_column(
+        str_enum(InvoiceSchedule, "invoice_schedule")
+    )
+    invoice_email: Mapped[str | None] = mapped_column(String(254))
 
     customer_group: Mapped[CustomerGroup | None] = relationship(lazy="raise")
     addresses: Mapped[list[Address]] = relationship(

@@ -31,6 +31,7 @@ def _t(subject: str, greeting: str, body: str, sms: str) -> TemplateText:
 EN, NL, DE = "Hello", "Beste", "Hallo"
 N = "{{ event.number }}"
 AMOUNT = "{{ event.amountText }}"
+TOTAL, DUE = "{{ event.total }}", "{{ event.dueDate }}"
 
 DEFAULTS: dict[E, dict[str, TemplateText]] = {
     E.ORDER_RECEIVED: {
@@ -235,10 +236,23 @@ DEFAULTS: dict[E, dict[str, TemplateText]] = {
         ),
     },
     E.INVOICE_ISSUED: {
-        "en": _t(f"Invoice {N}", EN, f"invoice {N} was issued.", f"Invoice {N} issued."),
-        "nl": _t(f"Factuur {N}", NL, f"factuur {N} is opgemaakt.", f"Factuur {N} opgemaakt."),
+        "en": _t(
+            f"Invoice {N}",
+            EN,
+            f"invoice {N} over {TOTAL} was issued; it is due on {DUE}.",
+            f"Invoice {N} issued.",
+        ),
+        "nl": _t(
+            f"Factuur {N}",
+            NL,
+            f"factuur {N} over {TOTAL} is opgemaakt; de vervaldatum is {DUE}.",
+            f"Factuur {N} opgemaakt.",
+        ),
         "de": _t(
-            f"Rechnung {N}", DE, f"Rechnung {N} wurde ausgestellt.", f"Rechnung {N} ausgestellt."
+            f"Rechnung {N}",
+            DE,
+            f"Rechnung {N} über {TOTAL} wurde ausgestellt; sie ist am {DUE} fällig.",
+            f"Rechnung {N} ausgestellt.",
         ),
     },
     E.PAYMENT_RECEIVED: {
@@ -357,7 +371,16 @@ SAMPLES: dict[E, dict[str, Any]] = {
         "trackingUrl": "https://track.example/JD014600003828",
     },
     E.QUOTE_SENT: {"quoteId": 1, "number": "q-1001", "status": "SENT", "customerUserId": 1},
-    E.INVOICE_ISSUED: {"invoiceId": 1, "number": "2026-0001", "orderId": 1, "total": "€ 119.00"},
+    E.INVOICE_ISSUED: {
+        "invoiceId": 1,
+        "number": "RE-2026-00001",
+        "grossAmount": 11900,
+        "currency": "EUR",
+        "total": "119.00 EUR",
+        "dueDate": "2026-12-31",
+        "orderIds": [1],
+        "orderId": 1,
+    },
     E.PAYMENT_RECEIVED: {
         "paymentId": 1,
         "orderId": 1,

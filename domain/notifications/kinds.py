@@ -7,8 +7,8 @@ here (and its default texts in `defaults.py`); `live=False` entries wait for the
 follow nothing until switched on with `switch_on` (or ``live=True`` once the area that records
 the topic has landed).
 
-Topics and the payload fields the entries read (``invoice.*``, ``payment.failed``,
-``shipment.shipped`` and ``supplier.order_failed`` are not recorded yet):
+Topics and the payload fields the entries read (``shipment.shipped``, ``quote.*``,
+``payment.failed`` and ``supplier.*`` entries still wait for their switch):
 
 - ``order.placed`` {orderId, number, status, ordererId}
 - ``order.status_changed`` {orderId, number, from, status, ordererId, reason}
@@ -16,7 +16,8 @@ Topics and the payload fields the entries read (``invoice.*``, ``payment.failed`
 - ``shipment.shipped`` {orderId, number, ordererId, carrier, trackingNumber, trackingUrl}
 - ``shipment.delivered`` {orderId, number, ordererId}
 - ``quote.status_changed`` {quoteId, number, status, customerUserId}
-- ``invoice.issued`` {invoiceId, number, orderId, total}
+- ``invoice.issued`` {invoiceId, number, total, dueDate, orderIds; orderId for an invoice of
+  one order} (domain/billing/issuing.py)
 - ``payment.received`` {paymentId, orderId, number, ordererId, amount, currency, amountText,
   method} (number and ordererId null for a top-up of the prepaid balance)
 - ``payment.failed`` {paymentId, invoiceNumber, amount, error}
@@ -57,6 +58,7 @@ class Recipients(enum.StrEnum):
     ORDERER = "ORDERER"  # the user who placed the order (payload ordererId)
     APPROVERS = "APPROVERS"  # the company's active users with APPROVE_ORDERS
     CUSTOMER = "CUSTOMER"  # payload customerUserId or ordererId, else the company contact
+    FINANCE = "FINANCE"  # the company's active users with VIEW_FINANCES (recipients.py)
     STAFF = "STAFF"  # the shop's configured alert address
 
 
@@ -154,11 +156,14 @@ for _kind in (
     ),
     NotificationKind(NotificationEvent.FILE_PROBLEM, "order.file_problem", Recipients.ORDERER),
     NotificationKind(NotificationEvent.STAFF_NEW_ORDER, "order.placed", Recipients.STAFF),
+    # The invoice itself (PDF with the e-invoice inside) is mailed by billing to the company's
+    # invoice address; this tells the people who see the company's finances.
+    NotificationKind(NotificationEvent.INVOICE_ISSUED, "invoice.issued", Recipients.FINANCE),
     # Payments (domain/payments/recording.py): the orderer of a paid order, else (a top-up of
     # the prepaid balance) the company's contact.
     NotificationKind(NotificationEvent.PAYMENT_RECEIVED, "payment.received", Recipients.CUSTOMER),
-    # Waiting for their areas (shipping, quotes, billing, supplier routing): switch on as the
-    # topics land.
+    # Waiting for their areas (shipping, quotes, supplier routing, payment failures): switch on
+    # as the topics land.
     NotificationKind(
         NotificationEvent.ORDER_SHIPPED, "shipment.shipped", Recipients.ORDERER, live=False
     ),
@@ -168,9 +173,6 @@ for _kind in (
         Recipients.CUSTOMER,
         _placed("SENT"),
         live=False,
-    ),
-    NotificationKind(
-        NotificationEvent.INVOICE_ISSUED, "invoice.issued", Recipients.CUSTOMER, live=False
     ),
     NotificationKind(
         NotificationEvent.STAFF_SUPPLIER_FAILURE,

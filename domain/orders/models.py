@@ -21,6 +21,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
@@ -109,6 +110,10 @@ class Order(Base, Timestamped):
     # (e.g. CREDIT_LIMIT_EXCEEDED): a code of the payments area, see
     # domain/orders/payment_methods.py.
     staff_review_reason: Mapped[str | None] = mapped_column(String(40))
+    # Billed from the shop's own accounting system: no invoice is issued here (billing).
+    invoiced_externally: Mapped[bool] = mapped_column(
+        Boolean, default=False, server_default=false()
+    )
     updated_at: Mapped[dt.datetime] = mapped_column(
         DateTime(timezone=True), default=utcnow, onupdate=utcnow
     )

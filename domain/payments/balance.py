@@ -1,6 +1,7 @@
 """A company's account: what it owes, what it paid, its prepaid balance, and a statement over
-a period (a list, and CSV). Until billing's invoices are wired in (invoice_link.py), what it
-owes is computed from its binding orders: their gross, less the payments recorded for them.
+a period (a list, and CSV). What it owes is computed from its binding orders (invoiced or not
+yet): their gross, less billing's credit notes and the payments recorded for them; billing's
+issued invoices that are still open, and those past their due date, are shown beside it.
 
 Visible to staff, and to portal users of the company with VIEW_FINANCES; for anyone else the
 company answers as if it did not exist."""
@@ -16,12 +17,14 @@ from sqlalchemy import func, select
 
 from domain.accounts.models import Company
 from domain.accounts.viewer import Viewer
+from domain.billing.models import CreditNote, Invoice
 from domain.orders.models import Order
 from domain.payments.credit import OWED_STATUSES
 from domain.payments.errors import PaymentErrorCode
 from domain.payments.models import BalanceEntry, CompanyCredit, Payment, Refund
 from domain.payments.policies import sees_finances
 from domain.shared.errors import DomainError
+from domain.shared.models import utcnow
 from domain.shared.uow import UnitOfWork
 
 MAX_STATEMENT_DAYS = 3 * 366
@@ -54,10 +57,13 @@ async def _company(uow: UnitOfWork, viewer: Viewer, company_id: int) -> Company:
 class AccountBalance:
     company_id: int
     currency: str
-    owed: int  # binding orders not yet paid
+    owed: int  # binding orders, less credit notes and payments (below 0: the company's credit)
     paid: int  # payments for orders, less refunds
     prepaid: int  # the prepaid balance
     credit_limit: int | None
+    open_invoices: int = 0  # issued invoices not settled: gross less payments and credit notes
+    overdue: int = 0  # of those, past their due date
+    overdue_invoices: int = 0  # how many invoices are overdue
 
 
 async def _order_debits(uow: UnitOfWork, company_id: int) -> int:
@@ -78,10 +84,36 @@ async def _order_payments(uow: UnitOfWork, company_id: int) -> int:
     return int(total)
 
 
+async def _credit_notes(uow: UnitOfWork, company_id: int) -> int:
+    total = await uow.scalar(
+        select(func.coalesce(func.sum(CreditNote.gross_amount), 0)).where(
+            CreditNote.company_id == company_id
+        )
+    )
+    return int(total)
+
+
+async def _open_invoices(uow: UnitOfWork, company_id: int) -> tuple[int, int, int]:
+    """(open, overdue, overdue count) of the company's issued invoices, as of today (UTC)."""
+    open_amount = Invoice.gross_amount - Invoice.paid_amount - Invoice.credited_amount
+    late = Invoice.due_date < utcnow().date()
+    row = (
+        await uow.session.execute(
+            select(
+                func.coalesce(func.sum(open_amount), 0),
+                func.coalesce(func.sum(open_amount).filter(late), 0),
+                func.count().filter(late),
+            ).where(Invoice.company_id == company_id, open_amount > 0)
+        )
+    ).one()
+    return int(row[0]), int(row[1]), int(row[2])
+
+
 async def account_balance(uow: UnitOfWork, viewer: Viewer, company_id: int) -> AccountBalance:
     """Requires VIEW_FINANCES in the company, or staff."""
     await _company(uow, viewer, company_id)
     paid = await _order_payments(uow, company_id)
+    open_invoices, overdue, overdue_count = await _open_invoices(uow, company_id)
     credit: CompanyCredit | None = await uow.session.get(CompanyCredit, company_id)
     currency = await uow.scalar(
         select(Order.currency).where(Order.company_id == company_id).limit(1)
@@ -89,17 +121,20 @@ async def account_balance(uow: UnitOfWork, viewer: Viewer, company_id: int) -> A
     return AccountBalance(
         company_id=company_id,
         currency=currency or (credit.currency if credit else "EUR"),
-        owed=await _order_debits(uow, company_id) - paid,
+        owed=await _order_debits(uow, company_id) - await _credit_notes(uow, company_id) - paid,
         paid=paid,
         prepaid=await prepaid_balance(uow, company_id),
         credit_limit=credit.credit_limit if credit else None,
+        open_invoices=open_invoices,
+        overdue=overdue,
+        overdue_invoices=overdue_count,
     )
 
 
 @dataclass(frozen=True, slots=True)
 class StatementEntry:
     at: dt.datetime
-    kind: str  # ORDER, PAYMENT, REFUND
+    kind: str  # ORDER, PAYMENT, REFUND, CREDIT_NOTE
     reference: str  # the order number, the payment's reference
     debit: int  # what the company owes more
     credit: int  # what it paid
@@ -139,7 +174,13 @@ async def _movements(
         .join(Payment, Payment.id == Refund.payment_id)
         .where(Refund.company_id == company_id, Payment.order_id.is_not(None))
     )
+    notes = await uow.rows(
+        select(CreditNote.issued_at, CreditNote.number, CreditNote.gross_amount).where(
+            CreditNote.company_id == company_id
+        )
+    )
     moves = [(at, "ORDER", number, gross, 0) for at, number, gross in orders]
+    moves += [(at, "CREDIT_NOTE", number, 0, gross) for at, number, gross in notes]
     moves += [
         (at, "PAYMENT", f"{method} {ref}".strip(), 0, amt) for at, ref, amt, method in payments
     ]
@@ -151,8 +192,8 @@ async def _movements(
 async def account_statement(
     uow: UnitOfWork, viewer: Viewer, company_id: int, start: dt.date, end: dt.date
 ) -> Statement:
-    """Requires VIEW_FINANCES in the company, or staff. Every order, payment and refund from
-    `start` to `end` (days in UTC, both included) with the running balance."""
+    """Requires VIEW_FINANCES in the company, or staff. Every order, payment, refund and
+    credit note from `start` to `end` (days in UTC, both included) with the running balance."""
     if end < start or (end - start).days > MAX_STATEMENT_DAYS:
         raise DomainError.single(
             PaymentErrorCode.INVALID_PERIOD, "The period runs forwards, at most 3 years.", "end"

@@ -1,11 +1,11 @@
 """The one place where payments meet invoices.
 
 A payment is recorded against an ORDER (or, for a top-up, the company's prepaid balance).
-Billing (domain/billing/, built in parallel) owns invoices and credit notes; when it is
-merged it registers an `InvoiceLedger` here (server/domain_wiring.py) and every payment
-recorded for an order is allocated to that order's invoice (`Payment.invoice_id`), and every
-refund gets its credit note. Until an invoice ledger is registered, payments stand against
-their orders only, and balances are computed from orders (domain/payments/balance.py).
+Billing (domain/billing/) owns invoices and credit notes; the `InvoiceLedger` registered here
+(domain/payments/billing_ledger.py, on billing's services, from server/domain_wiring.py)
+records every payment for an order on that order's invoice (`Payment.invoice_id`) and gives
+every refund its credit note. Without a ledger (unit tests of payments alone), payments stand
+against their orders only.
 """
 
 from __future__ import annotations

@@ -64,7 +64,9 @@ class Payment(Base, Timestamped):
     order_id: Mapped[int | None] = mapped_column(
         ForeignKey("customer_order.id", ondelete="SET NULL"), index=True
     )
-    invoice_id: Mapped[int | None] = mapped_column(BigInteger)
+    invoice_id: Mapped[int | None] = mapped_column(
+        ForeignKey("invoice.id", ondelete="SET NULL"), index=True
+    )
     method: Mapped[str] = mapped_column(String(20))
     amount: Mapped[int] = mapped_column(BigInteger)
     refunded_amount: Mapped[int] = mapped_column(BigInteger, default=0)

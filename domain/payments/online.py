@@ -125,7 +125,6 @@ async def payment_refund(
                 f"At most {remaining / 100:.2f} {payment.currency} is left to refund.",
                 "amount",
             )
-        provider_reference = await _refund_at_provider(uow, payment, amount)
         if payment.order_id is None:  # a top-up paid back leaves the prepaid balance
             uow.session.add(
                 BalanceEntry(
@@ -137,19 +136,20 @@ async def payment_refund(
                 )
             )
             balance_changed(uow, payment.company_id)
-        payment.refunded_amount += amount
         refund = Refund(
             payment_id=payment.id,
             company_id=payment.company_id,
             amount=amount,
             currency=payment.currency,
             reason=reason.strip(),
-            provider_reference=provider_reference,
             staff_user_id=viewer.user_id,
         )
         uow.session.add(refund)
         await uow.session.flush()
+        # The credit note first: a refund that billing refuses moves no money at the provider.
         await credit_refund(uow, payment, refund)
+        refund.provider_reference = await _refund_at_provider(uow, payment, amount)
+        payment.refunded_amount += amount
         uow.record_event(
             "payment.refunded",
             payment.company_id,

@@ -1,7 +1,7 @@
 """payments credit limits balance ledger staff review
 
 Revision ID: 7bcf4e5a888e
-Revises: 1ddb0679db16
+Revises: 01d01aec208d
 Create Date: 2026-12-05 21:16:07.427653
 """
 
@@ -14,7 +14,7 @@ from alembic import op
 from sqlalchemy.dialects import postgresql
 
 revision: str = "7bcf4e5a888e"
-down_revision: str | None = "1ddb0679db16"
+down_revision: str | None = "01d01aec208d"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
@@ -161,6 +161,12 @@ def upgrade() -> None:
             name=op.f("fk_payment_recorded_by_staff_id_staff_user"),
             ondelete="SET NULL",
         ),
+        sa.ForeignKeyConstraint(
+            ["invoice_id"],
+            ["invoice.id"],
+            name=op.f("fk_payment_invoice_id_invoice"),
+            ondelete="SET NULL",
+        ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_payment")),
         sa.UniqueConstraint(
             "provider", "provider_reference", name=op.f("uq_payment_provider_provider_reference")
@@ -168,6 +174,7 @@ def upgrade() -> None:
     )
     op.create_index(op.f("ix_payment_company_id"), "payment", ["company_id"], unique=False)
     op.create_index(op.f("ix_payment_order_id"), "payment", ["order_id"], unique=False)
+    op.create_index(op.f("ix_payment_invoice_id"), "payment", ["invoice_id"], unique=False)
     op.create_table(
         "balance_entry",
         sa.Column("id", sa.BigInteger(), sa.Identity(always=False), nullable=False),
@@ -323,6 +330,7 @@ def downgrade() -> None:
     op.drop_table("payment_refund")
     op.drop_index(op.f("ix_balance_entry_company_id"), table_name="balance_entry")
     op.drop_table("balance_entry")
+    op.drop_index(op.f("ix_payment_invoice_id"), table_name="payment")
     op.drop_index(op.f("ix_payment_order_id"), table_name="payment")
     op.drop_index(op.f("ix_payment_company_id"), table_name="payment")
     op.drop_table("payment")

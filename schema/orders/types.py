@@ -18,6 +18,7 @@ from domain.orders.policies import sees_prices
 from domain.production import models as pm
 from domain.production import state as production_state
 from schema.accounts.types import Company, PortalUser, _resolve_by_loader
+from schema.billing.types import OrderInvoicing
 from schema.catalog.types import Channel, Product
 from schema.context import Info
 from schema.core import UserError
@@ -309,6 +310,18 @@ class Order(relay.Node):
     async def company(self, info: Info) -> Company | None:
         c = await info.context.loaders.company.load(self._model.company_id)
         return Company.from_model(c) if c else None
+
+    @strawberry.field(
+        description="Billing: INVOICED (with its invoice, for VIEW_FINANCES), EXTERNAL (billed "
+        "from the shop's own accounting system) or PENDING."
+    )
+    async def invoicing(self, info: Info) -> OrderInvoicing:
+        state, invoice_id = await info.context.loaders.billing.order_invoicing.load(self._model.id)
+        return OrderInvoicing(state=state, invoice_id=invoice_id)
+
+    @strawberry.field(description="Marked to be billed from the shop's own accounting system.")
+    def invoiced_externally(self) -> bool:
+        return self._model.invoiced_externally
 
     @strawberry.field(description="Who placed or proposed the order.")
     async def orderer(self, info: Info) -> PortalUser | None:

@@ -36,8 +36,9 @@ class Payment:
     reference: str
     received_at: dt.datetime
     order_id: relay.GlobalID | None
-    invoice_id: int | None = strawberry.field(
-        description="The invoice the payment is allocated to, once billing allocated it."
+    invoice_id: relay.GlobalID | None = strawberry.field(
+        description="The invoice (an `Invoice` ID) the payment is recorded on: set when billing "
+        "issues the order's invoice, or at once when it exists already."
     )
 
     @classmethod
@@ -51,7 +52,7 @@ class Payment:
             reference=p.reference,
             received_at=p.received_at,
             order_id=to_gid("Order", p.order_id) if p.order_id is not None else None,
-            invoice_id=p.invoice_id,
+            invoice_id=to_gid("Invoice", p.invoice_id) if p.invoice_id is not None else None,
         )
 
 
@@ -97,7 +98,7 @@ class OnlinePaymentAction:
 @strawberry.type(description="One line of an account statement.")
 class StatementEntry:
     at: dt.datetime
-    kind: str = strawberry.field(description="ORDER, PAYMENT or REFUND.")
+    kind: str = strawberry.field(description="ORDER, PAYMENT, REFUND or CREDIT_NOTE.")
     reference: str
     debit: int = strawberry.field(description="Minor units the company owes more.")
     credit: int = strawberry.field(description="Minor units it paid.")
@@ -139,12 +140,20 @@ class AccountStatement:
 
 @strawberry.type(description="What a company owes, paid and holds as prepaid balance.")
 class CompanyAccount:
-    owed: Money = strawberry.field(description="Binding orders not yet paid.")
+    owed: Money = strawberry.field(
+        description="Binding orders less credit notes and payments (negative: the company's "
+        "credit)."
+    )
     paid: Money = strawberry.field(description="Payments for orders, less refunds.")
     prepaid_balance: Money = strawberry.field(
         description="Prepaid balance, to pay orders with (PREPAID_BALANCE)."
     )
     credit_limit: Money | None = strawberry.field(description="For orders on account.")
+    open_invoices: Money = strawberry.field(
+        description="Issued invoices not yet settled: their gross less payments and credit notes."
+    )
+    overdue: Money = strawberry.field(description="Of the open invoices, what is past due.")
+    overdue_invoices: int = strawberry.field(description="How many invoices are past due.")
 
     @classmethod
     def from_domain(cls, a: b.AccountBalance) -> CompanyAccount:
@@ -156,6 +165,9 @@ class CompanyAccount:
             paid=money(a.paid),
             prepaid_balance=money(a.prepaid),
             credit_limit=money(a.credit_limit) if a.credit_limit is not None else None,
+            open_invoices=money(a.open_invoices),
+            overdue=money(a.overdue),
+            overdue_invoices=a.overdue_invoices,
         )
 
 

@@ -40,13 +40,16 @@ from graphql import (
     get_named_type,
     is_leaf_type,
 )
-from sqlalchemy import text
+from sqlalchemy import select, text
 from sqlalchemy.ext.asyncio import AsyncEngine
 from strawberry import relay
 
 from adapters.db import SqlUnitOfWork, session_factory
+from domain.billing.credit_notes import CreditLine, issue_credit_note
+from domain.billing.models import InvoiceLine
 from server.schema import build_schema
 from server.settings import Settings
+from tests.billing_support import deliver, make_order
 from tests.factories import gql, login
 
 A, B = "acme", "globex"
@@ -151,6 +154,8 @@ HIDDEN_SQL: dict[str, str] = {
     # and tests/api/test_final_price.py.
     "Payment": "SELECT id FROM payment WHERE company_id = :victim ORDER BY id",
     "OrderAdjustment": "SELECT id FROM order_adjustment WHERE company_id = :victim ORDER BY id",
+    "Invoice": "SELECT id FROM invoice WHERE company_id = :victim ORDER BY id",
+    "CreditNote": "SELECT id FROM credit_note WHERE company_id = :victim ORDER BY id",
 }
 
 # The viewer's own object of a type (company :own), to fill ID arguments not under test and
@@ -184,6 +189,8 @@ OWN_SQL: dict[str, str] = {
     "QuoteLine": "SELECT id FROM quote_line WHERE company_id = :own ORDER BY id DESC",
     "Shipment": "SELECT id FROM shipment WHERE company_id = :own ORDER BY id DESC",
     "ShippingMethod": "SELECT id FROM shipping_method ORDER BY id",
+    "Invoice": "SELECT id FROM invoice WHERE company_id = :own ORDER BY id DESC",
+    "CreditNote": "SELECT id FROM credit_note WHERE company_id = :own ORDER BY id DESC",
 }
 
 # Where an ID argument's name does not say which type it takes ("groupIds": CustomerGroup or
@@ -928,6 +935,18 @@ async def world(client: httpx.AsyncClient, demo: None, engine: AsyncEngine) -> d
     async with uow:
         await uow.jobs.defer("tenant.walk", {"x": 1}, delay_s=3600)
         await uow.commit()
+    # For A and B each a delivered order with its invoice, and a credit note against it.
+    for code in (A, B):
+        async with uow:
+            order = await make_order(uow, await company_id(engine, code))
+            await uow.commit()
+        await deliver(uow, order)
+        async with uow:
+            invoice = await uow.scalar(
+                select(InvoiceLine.invoice_id).where(InvoiceLine.order_id == order.id)
+            )
+            await issue_credit_note(uow, invoice, "Isolation walk", [CreditLine(position=1)])
+            await uow.commit()
     await uow.close()
     # A sent quote for each company (two lines), and an RFQ with an answer for B's.
     quotes = {}

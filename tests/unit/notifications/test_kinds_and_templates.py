@@ -83,7 +83,7 @@ def test_staff_alerts_render_in_english_for_any_language(event: NotificationEven
         ("payment.received", {}, {"PAYMENT_RECEIVED"}),
         # Waiting for their areas: nothing until switched on.
         ("shipment.shipped", {}, set()),
-        ("invoice.issued", {}, set()),
+        ("invoice.issued", {"invoiceId": 1}, {"INVOICE_ISSUED"}),
         ("quote.status_changed", {"status": "SENT"}, set()),
     ],
 )
@@ -94,16 +94,22 @@ def test_an_event_sets_off_its_kinds(
 
 
 def test_a_waiting_kind_is_followed_once_switched_on() -> None:
-    kind = kind_of(NotificationEvent.INVOICE_ISSUED)
-    assert not followed_topic("invoice.issued")
+    kind = kind_of(NotificationEvent.STAFF_PAYMENT_FAILED)
+    assert not followed_topic("payment.failed")
     try:
-        switch_on(NotificationEvent.INVOICE_ISSUED)
-        assert followed_topic("invoice.issued")
-        assert [f.task for f in followers_of("invoice.issued")] == ["notifications.dispatch"]
-        assert [k.recipients for k in kinds_for("invoice.issued", {})] == [Recipients.CUSTOMER]
+        switch_on(NotificationEvent.STAFF_PAYMENT_FAILED)
+        assert followed_topic("payment.failed")
+        assert [f.task for f in followers_of("payment.failed")] == ["notifications.dispatch"]
+        assert [k.recipients for k in kinds_for("payment.failed", {})] == [Recipients.STAFF]
     finally:
         register(kind)
-    assert followers_of("invoice.issued") == []
+    assert followers_of("payment.failed") == []
+
+
+def test_an_issued_invoice_is_followed_and_goes_to_the_finance_users() -> None:
+    assert followed_topic("invoice.issued")
+    assert [f.task for f in followers_of("invoice.issued")] == ["notifications.dispatch"]
+    assert kind_of(NotificationEvent.INVOICE_ISSUED).recipients is Recipients.FINANCE
 
 
 def _errors(text: TemplateText) -> list[tuple[Code, tuple[str, ...] | None]]:
