@@ -245,6 +245,8 @@ test("money: card payment at checkout, invoices with PDF, the account", async ()
     assert.match(await row.getByTestId("invoice-gross").innerText(), new RegExp(euros(node.gross.amount).replace(".", "\\.")));
     await page.getByTestId("account-paid").filter({ hasText: euros(node.gross.amount) }).waitFor();
     assert.match(await page.getByTestId("account-prepaid").innerText(), /Prepaid balance/);
+    assert.match(await page.getByTestId("account-open-invoices").innerText(), /Open invoices\s+€0\.00/);
+    assert.match(await page.getByTestId("account-overdue").innerText(), /Overdue \(0 invoices\)/);
     const [download] = await Promise.all([page.waitForEvent("download"), row.getByTestId("document-pdf").click()]);
     assert.equal(download.suggestedFilename(), `${invoiceNumber}.pdf`);
     const pdf = readFileSync(await download.path());

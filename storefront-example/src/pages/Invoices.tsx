@@ -48,6 +48,8 @@ function Account() {
   if (!a) return null;
   const figures: [string, string, string][] = [
     ["owed", t.accountOwed, fmt.money(a.owed)],
+    ["open-invoices", t.accountOpenInvoices, fmt.money(a.openInvoices)],
+    ["overdue", t.accountOverdue(a.overdueInvoices), fmt.money(a.overdue)],
     ["paid", t.accountPaid, fmt.money(a.paid)],
     ["prepaid", t.accountPrepaid, fmt.money(a.prepaidBalance)],
     ["credit-limit", t.accountCreditLimit, a.creditLimit ? fmt.money(a.creditLimit) : t.noCreditLimit],
