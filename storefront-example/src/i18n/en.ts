@@ -28,6 +28,7 @@ export const en = {
   // Statuses
   orderStatus: {
     PENDING_APPROVAL: "Awaiting approval",
+    AWAITING_PAYMENT: "Awaiting payment",
     RELEASED: "Released",
     IN_PRODUCTION: "In production",
     COMPLETED: "Completed",
@@ -197,6 +198,7 @@ export const en = {
   placeBindingOrder: "Place binding order",
   sendForApproval: "Send for approval",
   bindingHint: "Your order is binding and goes straight to production.",
+  bindingHintOnPayment: "Your order is binding and goes to production once it is paid.",
   proposalHint: "You may propose orders: a colleague with approval rights makes them binding.",
 
   // Orders
@@ -244,7 +246,15 @@ export const en = {
   actors: { CUSTOMER: "by the customer", STAFF: "by the print shop", SYSTEM: "automatically" } as Record<string, string>,
   historyBy: (who: string) => `by ${who}`,
   /** The API's fixed reasons of a status change; a person's reason (a rejection) stays as written. */
-  historyReasons: { placed: "placed", proposed: "proposed", "called off": "called off", approved: "approved" } as Record<string, string>,
+  historyReasons: {
+    placed: "placed",
+    proposed: "proposed",
+    "called off": "called off",
+    approved: "approved",
+    "awaiting online payment": "awaiting online payment",
+    paid: "paid",
+    "paid from the prepaid balance": "paid from the prepaid balance",
+  } as Record<string, string>,
 
   // Approvals
   approvalsNeedRight: "Approving orders needs the APPROVE_ORDERS right.",
@@ -332,6 +342,67 @@ export const en = {
   quoteRequested: (n: string) => `Quote ${n} requested`,
   quoteRequestedBody: "The shop will send you an offer.",
   quoteRequestFailed: (message: string) => `The quote request could not be sent (${message}).`,
+  // Payment at checkout, the payment page, the order waiting for its payment
+  paymentMethod: "Payment",
+  paymentMethods: {
+    ON_ACCOUNT: "On account",
+    BANK_TRANSFER: "Prepayment by bank transfer",
+    CARD: "Card",
+    IDEAL: "iDEAL",
+    SEPA_DEBIT: "SEPA Direct Debit",
+    PREPAID_BALANCE: "Prepaid balance",
+  } as Record<string, string>,
+  paymentHints: {
+    ON_ACCOUNT: "You receive an invoice.",
+    BANK_TRANSFER: "Production starts once your transfer has arrived.",
+    CARD: "You pay on the next page; production starts once the payment is through.",
+    PREPAID_BALANCE: "Paid from your company's prepaid balance.",
+  } as Record<string, string>,
+  placeAndPay: "Place order and pay",
+  unavailableLinesLeftOut: (n: number) => (n === 1 ? "1 item cannot be ordered now and is not included." : `${n} items cannot be ordered now and are not included.`),
+  payTitle: (number: string) => `Pay for order ${number}`,
+  payIntro: "Your order is placed and waits for its payment. Your card details go straight to the payment provider (Stripe), not to the shop.",
+  cardDetails: "Card",
+  payAmount: (amount: string) => `Pay ${amount}`,
+  paying: "Paying…",
+  cardHint: "Production starts as soon as the payment provider confirms the payment.",
+  paymentFailed: (message: string) => `The payment did not go through: ${message}`,
+  stripeUnavailable: (message: string) => `The card form cannot be shown (${message}). Try again later.`,
+  cardNotSetUp: "Card payment is not set up in this storefront.",
+  paymentSecretLost: "This payment was started in another browser tab. Open the order there to pay, or ask the shop.",
+  paymentNotNeeded: (number: string, status: string) => `Order ${number} does not wait for a payment (${status}).`,
+  toOrder: (number: string) => `← Order ${number}`,
+  awaitingPaymentTitle: "Waiting for the payment",
+  awaitingTransfer: (number: string) => `Production starts once your transfer has arrived. Please give ${number} as the reference.`,
+  awaitingProvider: "Production starts as soon as the payment provider confirms the payment.",
+  payNow: "Pay now",
+
+  // Invoices and the account (VIEW_FINANCES)
+  navInvoices: "Invoices",
+  invoicesIntro: "Your company's invoices and credit notes, and where your account stands.",
+  financesNeedRight: "Invoices and the account need the VIEW_FINANCES right.",
+  accountTitle: "Your account",
+  accountOwed: "Owed in total",
+  accountOpenInvoices: "Open invoices",
+  accountOverdue: (n: number) => (n === 1 ? "Overdue (1 invoice)" : `Overdue (${n} invoices)`),
+  accountPaid: "Paid",
+  accountPrepaid: "Prepaid balance",
+  accountCreditLimit: "Credit limit",
+  noCreditLimit: "none",
+  noInvoices: "No invoices yet.",
+  colInvoice: "Invoice",
+  colIssued: "Issued",
+  colDue: "Due",
+  colOrders: "Orders",
+  colOpen: "Open",
+  colDocuments: "Documents",
+  invoiceStatus: { OPEN: "Open", OVERDUE: "Overdue", PAID: "Paid", CREDITED: "Credited" } as Record<string, string>,
+  collectiveInvoice: (from: string, to: string) => `Collective invoice ${from} – ${to}`,
+  creditNote: (number: string, amount: string) => `Credit note ${number}: ${amount}`,
+  downloadPdf: "PDF",
+  downloadUbl: "E-invoice (UBL)",
+  downloadFailed: "Download failed",
+
 };
 
 export type Messages = typeof en;
