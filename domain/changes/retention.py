@@ -4,7 +4,9 @@ whose cursor lies before what was deleted is told to resync instead of silently 
 Deletion goes in feed order ((xid, id), only below the read horizon, like a reader): each batch
 deletes everything up to the position P of its last entry and records P in the one-row
 `change_log_pruned`, in the same transaction. A cursor before P may have skipped deleted rows;
-a cursor at or after P has read all of them.
+a cursor at or after P has read all of them. (Feed order is transaction order, not time: a
+younger row that sorts before P, written by a transaction that started long before it committed,
+goes with the batch.)
 """
 
 from __future__ import annotations
