@@ -24,6 +24,7 @@ from domain.payments.errors import PaymentErrorCode
 from domain.payments.models import Payment
 from domain.payments.recording import PaymentIn, record_payment
 from domain.shared.errors import DomainError, ErrorCollector
+from domain.shared.money import is_currency_code
 from domain.shared.uow import UnitOfWork
 
 MAX_STATEMENT_BYTES = 2_000_000
@@ -111,6 +112,10 @@ async def _payer(
             )
         return order.company_id
     assert company_id is not None
+    if not is_currency_code(currency):
+        raise DomainError.single(
+            PaymentErrorCode.INVALID, "A currency is an ISO 4217 code (EUR).", "currency"
+        )
     if await uow.session.get(Company, company_id) is None:
         raise DomainError.single(PaymentErrorCode.NOT_FOUND, "Company not found.", "companyId")
     return company_id

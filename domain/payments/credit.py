@@ -15,6 +15,7 @@ from domain.payments.errors import PaymentErrorCode
 from domain.payments.models import CompanyCredit, Payment
 from domain.payments.policies import records_payments
 from domain.shared.errors import DomainError
+from domain.shared.money import is_currency_code
 from domain.shared.uow import UnitOfWork
 
 # Binding orders: what the company owes for them until paid.
@@ -76,6 +77,10 @@ async def credit_limit_set(
     if limit is not None and limit < 0:
         raise DomainError.single(
             PaymentErrorCode.INVALID_AMOUNT, "A credit limit is 0 or more.", "creditLimit"
+        )
+    if not is_currency_code(currency):
+        raise DomainError.single(
+            PaymentErrorCode.INVALID, "A currency is an ISO 4217 code (EUR).", "currency"
         )
     async with uow:
         if await uow.session.get(Company, company_id) is None:

@@ -103,7 +103,7 @@ async def payment_refund(
 
 
 async def company_credit_limit_set(
-    info: Info, company_id: relay.GlobalID, credit_limit: int | None, currency: str = "EUR"
+    info: Info, company_id: relay.GlobalID, credit_limit: int | None = None, currency: str = "EUR"
 ) -> CreditLimitSetPayload:
     ctx = info.context
 

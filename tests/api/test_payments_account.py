@@ -58,6 +58,12 @@ async def test_credit_limit_turns_an_order_into_a_proposal_for_staff(client, as_
     first = await place(client, boss, "ON_ACCOUNT")
     assert first["errors"] == [] and first["order"]["status"] == "RELEASED"
     gross = first["order"]["gross"]["amount"]
+    odd = """mutation($c: ID!) { companyCreditLimitSet(companyId: $c, creditLimit: 1, currency: "ÄÖÜ€")
+      { errors { code field } } }"""
+    refused_currency = (await gql(client, odd, {"c": acme}, token=staff))["data"]
+    assert refused_currency["companyCreditLimitSet"]["errors"] == [
+        {"code": "INVALID", "field": ["currency"]}
+    ]
     limit = (await gql(client, CREDIT, {"c": acme, "l": gross + gross // 2}, token=staff))["data"]
     assert limit["companyCreditLimitSet"]["creditLimit"] == {"amount": gross + gross // 2}
 
