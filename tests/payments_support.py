@@ -29,12 +29,26 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
+# localstripe's own entry point binds every interface ("::") and saves its state to the one
+# file /tmp/localstripe.pickle after each change (loading it at start): run its app on loopback
+# only, from scratch and in memory, so that parallel runs cannot see each other's objects.
+_LOCALSTRIPE = """
+import sys
+from aiohttp import web
+from localstripe import resources
+from localstripe.server import app
+
+resources.Store.dump_to_disk = lambda self: None
+web.run_app(app, host="127.0.0.1", port=int(sys.argv[1]), print=None)
+"""
+
+
 @contextmanager
 def localstripe() -> Iterator[str]:
     """localstripe on a free loopback port; yields its base address."""
     port = _free_port()
     proc = subprocess.Popen(
-        [sys.executable, "-m", "localstripe", "--port", str(port)],
+        [sys.executable, "-c", _LOCALSTRIPE, str(port)],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
