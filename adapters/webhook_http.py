@@ -69,6 +69,9 @@ class WebhookSender:
             follow_redirects=False,
             headers={"user-agent": USER_AGENT},
             trust_env=False,
+            # A job sends up to `DeliverWebhook.in_flight` deliveries at once; the pool scans all
+            # its connections for every request it assigns, so it is kept to that size.
+            limits=httpx.Limits(max_connections=32, max_keepalive_connections=32),
         )
 
     async def send(

@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -20,13 +21,8 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from adapters.db import SqlUnitOfWork
 from adapters.events import EventHub, SubscriberTooSlow, cancel_and_wait
 from adapters.webhook_http import WebhookSender
-from domain.integrations.delivery import (
-    DELIVER_TASK,
-    DeliveryPolicy,
-    claim_next,
-    record_attempt,
-    signing_secrets,
-)
+from domain.integrations.delivery import DELIVER_TASK, DeliveryPolicy, Outcome
+from domain.integrations.delivery_rounds import Head, claim_heads, record_round
 from domain.integrations.dispatch import Render, dispatch_batch
 from domain.shared.jobs import JobRun, JobTask
 
@@ -96,10 +92,17 @@ class WebhookWorker:
 
 
 class DeliverWebhook:
-    """The `webhook.deliver` job: for each of its webhooks (up to `parallel` at once), sends the
-    due deliveries oldest first, until one fails (its retry is deferred to its backoff time) or
-    none is left. One job per batch of events, not per webhook: with a thousand webhooks the
-    queue's own cost per job would otherwise be most of the work (bench/webhooks.py)."""
+    """The `webhook.deliver` job: sends its webhooks' due deliveries, each webhook's oldest
+    first, until one fails (its retry is deferred to its backoff time) or none is left.
+
+    In rounds (domain/integrations/delivery_rounds.py): the webhooks are split into chunks of
+    `batch`; a round claims the head delivery of every webhook of a chunk with one statement,
+    sends them at once over one pooled HTTP client (at most `in_flight` requests of the job at
+    a time), records the outcomes and commits, then the webhooks that succeeded go on to their
+    next delivery. Up to `parallel` chunks run at once.
+    One job per batch of events, not per webhook: with a thousand webhooks the queue's own cost
+    per job, and a transaction per delivery, would otherwise be most of the work
+    (bench/webhooks.py). A slow receiver holds its round's commit up to the request timeout."""
 
     def __init__(
         self,
@@ -107,52 +110,64 @@ class DeliverWebhook:
         sender: WebhookSender,
         policy: DeliveryPolicy,
         *,
-        parallel: int = 16,
+        batch: int = 50,
+        parallel: int = 4,
+        in_flight: int = 32,
     ) -> None:
         self.sessions = sessions
         self.sender = sender
         self.policy = policy
+        self.batch = batch
         self.parallel = parallel
+        self.in_flight = in_flight
 
     async def __call__(self, run: JobRun, payload: dict[str, Any]) -> None:
-        ids = [int(i) for i in payload.get("webhookIds") or [payload["webhookId"]]]
+        ids = sorted({int(i) for i in payload.get("webhookIds") or [payload["webhookId"]]})
+        chunks = [ids[i : i + self.batch] for i in range(0, len(ids), self.batch)]
         slots = asyncio.Semaphore(self.parallel)
+        sending = asyncio.Semaphore(self.in_flight)
+
+        async def send(client: Any, h: Head) -> Outcome:
+            async with sending:
+                return await self.sender.send(client, h.target_url, h.msg_id, h.payload, h.secrets)
+
         async with self.sender.client() as client:
 
-            async def drain(webhook_id: int) -> None:
+            async def drain(chunk: list[int]) -> None:
                 async with slots:
-                    while await self._attempt(client, webhook_id):
-                        pass
+                    while chunk:
+                        chunk = await self._round(client, chunk, send)
 
-            results = await asyncio.gather(*(drain(i) for i in ids), return_exceptions=True)
+            results = await asyncio.gather(*(drain(c) for c in chunks), return_exceptions=True)
         failures = [r for r in results if isinstance(r, BaseException)]
         if failures:
             # Each webhook's state is in its rows: running the whole job again is harmless.
             raise failures[0]
 
-    async def _attempt(self, client: Any, webhook_id: int) -> bool:
-        """One attempt of the webhook's next delivery; True when the next may follow now."""
+    async def _round(
+        self,
+        client: Any,
+        webhook_ids: list[int],
+        send: Callable[[Any, Head], Awaitable[Outcome]],
+    ) -> list[int]:
+        """One attempt of each webhook's head delivery; returns the webhooks whose next
+        delivery may follow now."""
         uow = SqlUnitOfWork(self.sessions)
         try:
             async with uow:
-                claimed = await claim_next(uow, webhook_id)
-                if claimed is None:
-                    return False
-                delivery, hook = claimed
-                outcome = await self.sender.send(
-                    client,
-                    hook.target_url,
-                    delivery.msg_id,
-                    delivery.payload,
-                    signing_secrets(hook),
-                )
-                await record_attempt(uow, delivery, hook, outcome, self.policy)
+                heads = await claim_heads(uow, webhook_ids)
+                if not heads:
+                    return []
+                outcomes = await asyncio.gather(*(send(client, h) for h in heads))
+                results = list(zip(heads, outcomes, strict=True))
+                succeeded = await record_round(uow, results, self.policy)
                 await uow.commit()
         finally:
             await uow.close()
-        if not outcome.succeeded:
-            logger.info("webhook %s: attempt %s failed", webhook_id, delivery.attempts)
-        return outcome.succeeded
+        for head, outcome in results:
+            if not outcome.succeeded:
+                logger.info("webhook %s: attempt %s failed", head.webhook_id, head.attempts + 1)
+        return succeeded
 
 
 def webhook_task(

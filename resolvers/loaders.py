@@ -36,13 +36,20 @@ from domain.fulfilment.shipment_status import shipment_scope
 from domain.laser.models import Part
 from domain.laser.parts import part_scope
 from domain.laser.shop import LaserShop, load_shop_for_read
-from domain.orders.models import Order, OrderFile, OrderLine, OrderStatusChange
+from domain.orders.models import (
+    Order,
+    OrderAdjustment,
+    OrderFile,
+    OrderLine,
+    OrderStatusChange,
+)
 from domain.orders.policies import order_scope
 from domain.pricing.context import PriceContext
 from domain.pricing.result import PriceResult
 from domain.production.models import Job, Requisition, Task
 from domain.shared.errors import DomainError
 from domain.shared.uow import UnitOfWork
+from resolvers.billing.loaders import BillingLoaders
 from resolvers.integrations.loaders import IntegrationLoaders
 from resolvers.quotes.loaders import QuoteLoaders
 from resolvers.stock.loaders import StockLoaders
@@ -278,6 +285,12 @@ class Loaders:
         return self._many_by(Job, Job.order_id, Job.number, true())
 
     @cached_property
+    def adjustments_by_order(self) -> DataLoader[int, list[OrderAdjustment]]:
+        """An order's final-price adjustments, oldest first (sight of the order is checked)."""
+        scope = company_scope(self.viewer, OrderAdjustment.company_id)
+        return self._many_by(OrderAdjustment, OrderAdjustment.order_id, OrderAdjustment.id, scope)
+
+    @cached_property
     def shipping_method(self) -> DataLoader[int, ShippingMethod | None]:
         return self._by_id(ShippingMethod)
 
@@ -340,6 +353,11 @@ class Loaders:
     def integrations(self) -> IntegrationLoaders:
         """API keys, webhooks and deliveries (resolvers/integrations/loaders.py)."""
         return IntegrationLoaders(self.uow, self.viewer)
+
+    @cached_property
+    def billing(self) -> BillingLoaders:
+        """Invoices, credit notes and orders' billing state (resolvers/billing/loaders.py)."""
+        return BillingLoaders(self.uow, self.viewer)
 
     @cached_property
     def stock(self) -> StockLoaders:

@@ -29,6 +29,8 @@ from domain.accounts.models import (
 )
 from domain.accounts.tokens import TokenConfig
 from domain.accounts.viewer import Viewer
+from domain.billing.models import CreditNote, CreditNoteLine, Invoice, InvoiceLine
+from domain.billing.queries import OrderInvoicing
 from domain.catalog.models import Channel, Configuration, Product, ProductVersion
 from domain.events.ports import EventStream
 from domain.fulfilment.delivery_dates import ShopCalendar
@@ -37,7 +39,13 @@ from domain.fulfilment.turnaround import TurnaroundCatalogue
 from domain.integrations.models import ApiKey, Webhook, WebhookAttempt, WebhookDelivery
 from domain.laser.models import Part
 from domain.laser.shop import LaserShop
-from domain.orders.models import Order, OrderFile, OrderLine, OrderStatusChange
+from domain.orders.models import (
+    Order,
+    OrderAdjustment,
+    OrderFile,
+    OrderLine,
+    OrderStatusChange,
+)
 from domain.pricing.context import PriceContext
 from domain.pricing.result import PriceResult
 from domain.pricing.tokens import PriceTokenConfig
@@ -152,6 +160,24 @@ class QuoteLoaders(Protocol):
     def invitations_by_rfq(self) -> DataLoader[int, list[RfqInvitation]]: ...
 
 
+class BillingLoaders(Protocol):
+    """Invoices and credit notes the viewer may see (VIEW_FINANCES), their lines, and the
+    billing state of orders."""
+
+    @property
+    def invoice(self) -> DataLoader[int, Invoice | None]: ...
+    @property
+    def credit_note(self) -> DataLoader[int, CreditNote | None]: ...
+    @property
+    def lines_by_invoice(self) -> DataLoader[int, list[InvoiceLine]]: ...
+    @property
+    def lines_by_credit_note(self) -> DataLoader[int, list[CreditNoteLine]]: ...
+    @property
+    def credit_notes_by_invoice(self) -> DataLoader[int, list[CreditNote]]: ...
+    @property
+    def order_invoicing(self) -> DataLoader[int, tuple[OrderInvoicing, int | None]]: ...
+
+
 class Loaders(Protocol):
     """One DataLoader per kind of lookup, per request and viewer: results in key order, None
     (or an empty list) for keys the viewer may not see or that do not exist."""
@@ -206,6 +232,8 @@ class Loaders(Protocol):
     @property
     def jobs_by_order(self) -> DataLoader[int, list[Job]]: ...
     @property
+    def adjustments_by_order(self) -> DataLoader[int, list[OrderAdjustment]]: ...
+    @property
     def shipping_method(self) -> DataLoader[int, ShippingMethod | None]: ...
     @property
     def rates_by_method(self) -> DataLoader[int, list[ShippingRate]]: ...
@@ -233,6 +261,8 @@ class Loaders(Protocol):
     def integrations(self) -> IntegrationLoaders: ...
     @property
     def quotes(self) -> QuoteLoaders: ...
+    @property
+    def billing(self) -> BillingLoaders: ...
     @property
     def laser_shop(self) -> DataLoader[int, LaserShop]: ...
     @property

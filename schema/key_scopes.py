@@ -19,6 +19,7 @@ from graphql import (
     InlineFragmentNode,
     OperationDefinitionNode,
     SelectionSetNode,
+    parse,
 )
 from graphql import ExecutionResult as GraphQLExecutionResult
 from strawberry.extensions import SchemaExtension
@@ -26,6 +27,8 @@ from strawberry.extensions import SchemaExtension
 from domain.integrations.scopes import ApiKeyScope as S
 
 CATALOG, ORDERS, STOCK = S.READ_CATALOG, S.READ_ORDERS, S.READ_STOCK
+PAYMENTS = S.READ_PAYMENTS
+INVOICES = S.READ_INVOICES
 
 ROOT_SCOPES: dict[str, S | None] = {
     # Query
@@ -91,8 +94,35 @@ ROOT_SCOPES: dict[str, S | None] = {
     # Quotes are the order desk's: reading them is reading orders, changing them writing.
     "quotes": ORDERS,
     "rfqs": ORDERS,
+    "rfqByToken": ORDERS,
     "quoteSettings": ORDERS,
     "quoteTemplates": ORDERS,
+    # The cart's totals and the methods checkout offers are the order desk's; a company's
+    # account and statement are finances (a company's key sees its own with VIEW_FINANCES).
+    "cartTotals": ORDERS,
+    "paymentMethods": ORDERS,
+    "companyAccount": PAYMENTS,
+    "accountStatement": PAYMENTS,
+    "orderAdjust": S.WRITE_ORDERS,
+    "orderAdjustmentDecide": S.WRITE_ORDERS,
+    "orderStaffDecide": S.WRITE_ORDERS,
+    # Recording money is the shop's accounting (an accounting system's key may do it); which
+    # methods a customer gets and how much credit are people's decisions.
+    "paymentRecord": S.WRITE_PAYMENTS,
+    "bankStatementImport": S.WRITE_PAYMENTS,
+    "paymentRefund": S.WRITE_PAYMENTS,
+    "companyCreditLimitSet": None,
+    "paymentMethodOfferSet": None,
+    # Billing: an accounting system reads invoices and credit notes (a company's key sees its
+    # own with VIEW_FINANCES); issuing them is the shop's, how a customer is billed people's.
+    "invoices": INVOICES,
+    "creditNotes": INVOICES,
+    "invoiceIssueForOrder": S.WRITE_INVOICES,
+    "invoiceRunCollective": S.WRITE_INVOICES,
+    "creditNoteIssue": S.WRITE_INVOICES,
+    "orderInvoicedExternallySet": S.WRITE_INVOICES,
+    "companyInvoicingSet": None,
+    "customerGroupInvoicingSet": None,
     # Mutation: logging in, passwords, people, groups and keys are for people only
     "tokenCreate": None,
     "tokenRefresh": None,
@@ -103,6 +133,7 @@ ROOT_SCOPES: dict[str, S | None] = {
     "registrationRequestApprove": None,
     "registrationRequestReject": None,
     "staffUserCreate": None,
+    "partnerUserCreate": None,
     "portalUserCreate": None,
     "portalUserUpdate": None,
     "permissionGroupCreate": None,
@@ -163,6 +194,7 @@ ROOT_SCOPES: dict[str, S | None] = {
     "webhookDeliveryReplay": S.MANAGE_WEBHOOKS,
     "webhookDeliveriesReplay": S.MANAGE_WEBHOOKS,
     "quoteCreate": S.WRITE_ORDERS,
+    "quoteRequestFromCart": S.WRITE_ORDERS,
     "quoteUpdate": S.WRITE_ORDERS,
     "quoteLineAdd": S.WRITE_ORDERS,
     "quoteLineUpdate": S.WRITE_ORDERS,
@@ -186,6 +218,9 @@ ROOT_SCOPES: dict[str, S | None] = {
     "jobStatusChanged": ORDERS,
     "incomingOrders": ORDERS,
     "stockLevelChanged": STOCK,
+    "accountChanged": PAYMENTS,
+    "cartChanged": ORDERS,
+    "invoiceIssued": INVOICES,
     "livePrice": CATALOG,
 }
 
@@ -231,6 +266,36 @@ def refused_fields(names: Iterable[str], scopes: frozenset[str]) -> list[str]:
     return refused
 
 
+def _refusals(
+    document: DocumentNode, operation_name: str | None, scopes: frozenset[str]
+) -> list[GraphQLError]:
+    fields = list(root_fields(document, operation_name))
+    refused = set(refused_fields((name for _, name in fields), scopes))
+    return [
+        GraphQLError(
+            f"This API key may not call {name}.", path=[key], extensions={"code": "FORBIDDEN"}
+        )
+        for key, name in fields
+        if name in refused
+    ]
+
+
+def streamed_refusals(
+    query: str | None, operation_name: str | None, context: object
+) -> list[GraphQLError]:
+    """For operations that start over a websocket (subscriptions), where the extension below
+    does not stop execution: the FORBIDDEN errors of root fields outside the key's scopes (none
+    for a user's token, or for a document that does not parse: validation answers that)."""
+    scopes = getattr(getattr(context, "viewer", None), "key_scopes", None)
+    if scopes is None or not query:
+        return []
+    try:
+        document = parse(query)
+    except GraphQLError:
+        return []
+    return _refusals(document, operation_name, scopes)
+
+
 class ApiKeyScopes(SchemaExtension):
     """Refuses an API key's operation that names a root field outside the key's scopes: nothing
     runs, and each such field gets a FORBIDDEN error at its path, as a permission class would
@@ -241,19 +306,7 @@ class ApiKeyScopes(SchemaExtension):
         viewer = getattr(ctx.context, "viewer", None)
         scopes = getattr(viewer, "key_scopes", None)
         if scopes is not None and ctx.graphql_document is not None:
-            fields = list(root_fields(ctx.graphql_document, ctx.operation_name))
-            refused = set(refused_fields((name for _, name in fields), scopes))
-            if refused:
-                ctx.result = GraphQLExecutionResult(
-                    data=None,
-                    errors=[
-                        GraphQLError(
-                            f"This API key may not call {name}.",
-                            path=[key],
-                            extensions={"code": "FORBIDDEN"},
-                        )
-                        for key, name in fields
-                        if name in refused
-                    ],
-                )
+            errors = _refusals(ctx.graphql_document, ctx.operation_name, scopes)
+            if errors:
+                ctx.result = GraphQLExecutionResult(data=None, errors=errors)
         yield

@@ -27,7 +27,7 @@ import contextlib
 import functools
 import logging
 from collections import OrderedDict, deque
-from collections.abc import Awaitable, Callable, Hashable
+from collections.abc import AsyncIterator, Awaitable, Callable, Hashable
 from contextvars import ContextVar
 from typing import Any, TypeVar, cast
 
@@ -38,6 +38,7 @@ from strawberry.types.execution import ExecutionResult, PreExecutionError
 
 from schema.context import Context
 from schema.input_errors import QuietInputErrors
+from schema.key_scopes import streamed_refusals
 
 logger = logging.getLogger("pressroom.subscriptions")
 
@@ -365,6 +366,11 @@ class SharedSubscriptionSchema(QuietInputErrors, strawberry.Schema):
         operation_extensions: dict[str, Any] | None = None,
         allowed_operation_types: Any = None,
     ) -> Any:
+        refused = streamed_refusals(query, operation_name, context_value)
+        if refused:
+            # An API key's operation outside its scopes: refused before anything runs.
+            return _refusal(PreExecutionError(data=None, errors=refused))
+
         def upstream(context: Any) -> Awaitable[Any]:
             return super(SharedSubscriptionSchema, self).stream(
                 query,
@@ -412,6 +418,10 @@ class SharedSubscriptionSchema(QuietInputErrors, strawberry.Schema):
         member = group.add_member()
         group.start(source)
         return member
+
+
+async def _refusal(result: PreExecutionError) -> AsyncIterator[PreExecutionError]:
+    yield result
 
 
 _FAILED = _Sentinel("FAILED")

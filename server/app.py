@@ -9,6 +9,7 @@ import gc
 import hashlib
 import logging
 from collections.abc import AsyncIterator
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -31,15 +32,19 @@ from adapters.webhook_http import TargetGuard
 from adapters.webhook_worker import WebhookWorker
 from domain.accounts.auth import ThrottleConfig
 from domain.accounts.tokens import TokenConfig
+from domain.billing.profile import SellerProfile, configure_billing
 from domain.fulfilment.carriers import Carrier
 from domain.fulfilment.delivery_dates import ShopCalendar
 from domain.fulfilment.terms import ShopTerms
 from domain.fulfilment.turnaround import TurnaroundCatalogue
+from domain.orders.state import OrderStatus
+from domain.payments.ports import register_card_gateway
 from domain.pricing.tokens import PriceTokenConfig
 from domain.quotes.links import LinkSigner
 from domain.quotes.sending import SendingTools
 from domain.shared.read_cache import CACHES
 from resolvers.context import AppServices
+from server.billing_routes import billing_routes
 from server.dev_mail import dev_mail_routes
 from server.domain_wiring import wire_domain
 from server.file_routes import (
@@ -125,6 +130,23 @@ def shop_terms(settings: Settings) -> ShopTerms:
     return ShopTerms(services.calendar, services.turnarounds, dict(settings.shop_sender))
 
 
+def seller_profile(settings: Settings) -> SellerProfile:
+    """The shop as seller on invoices: its name and address as on labels (`shop_sender`)
+    unless PRESSROOM_SELLER_* say otherwise, and when a per-order invoice is issued."""
+    sender = settings.shop_sender
+    seller = replace(
+        SellerProfile(),
+        name=sender["name"],
+        street=sender["street"],
+        postal_code=sender["postalCode"],
+        city=sender["city"],
+        country=sender["country"],
+    )
+    # settings.seller holds only SellerProfile's text fields (SELLER_FIELDS).
+    seller = replace(seller, **settings.seller)  # type: ignore[arg-type]
+    return replace(seller, invoice_on=OrderStatus(settings.invoice_on))
+
+
 def carriers(settings: Settings) -> list[Carrier]:
     """The carrier adapters configured besides the built-in one."""
     found: list[Carrier] = []
@@ -166,6 +188,8 @@ def create_app(
     in-memory exporter); otherwise traces go over OTLP where `settings.tracing` says so."""
     settings = settings or Settings.from_env()
     wire_domain(shop_terms(settings), carriers(settings))
+    register_card_gateway(_card_gateway(settings))
+    configure_billing(seller_profile(settings))
     if not settings.database_url:
         raise RuntimeError("DATABASE_URL is not set (the CLI starts the embedded server for you)")
     engine = create_engine(settings.database_url)
@@ -306,6 +330,7 @@ def create_app(
             sendcloud_webhook(settings.sendcloud_secret_key, sessions),
             methods=["POST"],
         ),
+        *billing_routes(services, sessions),
         Route("/graphql", graphql, methods=["GET", "POST"]),
         Route(
             "/files/quotes/{quote_id}/{revision}.pdf",
@@ -318,6 +343,7 @@ def create_app(
         # Development only: the mail catcher's messages (no SMTP server configured).
         *(dev_mail_routes(mail_folder(settings)) if uses_mail_catcher(settings) else []),
     ]
+    routes.extend(_stripe_routes(settings, sessions))
     if settings.metrics_enabled:
         routes.append(Route("/metrics", metrics_endpoint(sampler, settings.metrics_token)))
     if settings.debug:
@@ -331,6 +357,26 @@ def create_app(
     app.state.sessions = sessions
     app.state.metrics = sampler
     return app
+
+
+def _card_gateway(settings: Settings) -> Any:
+    """Stripe, when a secret key is set. The SDK is imported only then (a large package that a
+    shop without online payments never needs: tests/unit/test_start_up_imports.py)."""
+    if not settings.stripe_secret_key:
+        return None
+    from adapters.stripe_gateway import StripeGateway
+
+    return StripeGateway(settings.stripe_secret_key, settings.stripe_api_base)
+
+
+def _stripe_routes(settings: Settings, sessions: Any) -> list[Route]:
+    """POST /webhooks/stripe, when a webhook secret is set (the SDK imported only then)."""
+    if not settings.stripe_webhook_secret:
+        return []
+    from server.stripe_webhook import stripe_webhook
+
+    endpoint = stripe_webhook(sessions, settings.stripe_webhook_secret)
+    return [Route("/webhooks/stripe", endpoint, methods=["POST"])]
 
 
 def _tracing(settings: Settings, provider: Any) -> Any:

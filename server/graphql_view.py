@@ -269,13 +269,20 @@ class PressroomGraphQL(GraphQL[RequestContext, None]):
         return HTMLResponse(offline_page(self.graphql_ide_html))
 
     async def on_ws_connect(self, context: RequestContext) -> Any:
-        """The token comes in the connection_init payload (`authorization` or `token`)."""
+        """The token or API key comes in the connection_init payload (`authorization` or
+        `token`), or else in the upgrade request's `Authorization: Bearer` header (machine
+        clients that set headers). An API key subscribes with its rights, scopes and tenant,
+        exactly as over HTTP."""
         params = context.connection_params or {}
         raw = params.get("authorization") or params.get("Authorization") or params.get("token")
+        if raw is None:
+            raw = context.request.headers.get("authorization")
         token = bearer(raw) if isinstance(raw, str) and " " in raw else raw
         if isinstance(token, str) and is_supplier_key(token):
             # A supplier system follows its own jobs (supplierJobStatusChanged).
             viewer = await supplier_viewer(context.uow, token)
+        elif isinstance(token, str) and is_api_key(token):
+            viewer = await viewer_from_api_key(context.uow, token)
         else:
             viewer = await viewer_from_token(
                 context.uow, self.services.tokens, token if isinstance(token, str) else None

@@ -8,11 +8,13 @@ worker here, so they run the same tasks.
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 from collections.abc import AsyncIterator
 from pathlib import Path
 
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
+from adapters.billing_jobs import billing_tasks
 from adapters.db import SqlUnitOfWork
 from adapters.files import LocalFileStorage
 from adapters.jobs import JobWorker
@@ -22,6 +24,7 @@ from adapters.sms import CatcherSmsSender, HttpSmsSender
 from adapters.supplier_channels import SupplierChannels
 from adapters.webhook_http import TargetGuard, WebhookSender
 from adapters.webhook_worker import webhook_task
+from domain.changes.retention import RETENTION_TASK, prune_change_log
 from domain.integrations.delivery import DeliveryPolicy
 from domain.notifications.delivery import (
     DELIVER_TASK,
@@ -34,6 +37,7 @@ from domain.routing.handoff import HandoffConfig, SupplierHandoff
 from domain.routing.handoff_schedule import HANDOFF_TASK
 from domain.routing.tickets import TicketConfig
 from domain.shared.jobs import JobHandler, JobRun, JobTask
+from domain.shared.models import utcnow
 from domain.shared.uow import UnitOfWork
 from server.quote_routes import quote_expiry_task
 from server.settings import Settings
@@ -149,9 +153,27 @@ def supplier_handoff_task(
     )
 
 
+def change_log_retention_task(
+    settings: Settings, sessions: async_sessionmaker[AsyncSession]
+) -> JobTask:
+    """Every hour, one worker deletes change feed entries older than the retention, in
+    batches (domain/changes/retention.py)."""
+    retention = dt.timedelta(days=settings.change_log_retention_days)
+
+    async def run(job: JobRun, payload: dict[str, object]) -> None:
+        uow = SqlUnitOfWork(sessions)
+        try:
+            await prune_change_log(uow, utcnow(), retention)
+        finally:
+            await uow.close()
+
+    return JobTask(RETENTION_TASK, run, max_attempts=1, cron="17 * * * *")
+
+
 def job_tasks(settings: Settings, sessions: async_sessionmaker[AsyncSession]) -> list[JobTask]:
     return [
         quote_expiry_task(sessions),
+        change_log_retention_task(settings, sessions),
         mail_task(
             sessions,
             mail_sender(settings),
@@ -172,6 +194,7 @@ def job_tasks(settings: Settings, sessions: async_sessionmaker[AsyncSession]) ->
         ),
         *notification_tasks(settings, sessions),
         supplier_handoff_task(settings, sessions),
+        *billing_tasks(sessions),
     ]
 
 

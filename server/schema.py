@@ -12,6 +12,9 @@ from strawberry.schema.config import StrawberryConfig
 
 from resolvers.accounts.mutation_root import AccountsMutation
 from resolvers.accounts.queries import AccountsQuery
+from resolvers.billing.mutation_root import BillingMutation
+from resolvers.billing.queries import BillingQuery
+from resolvers.billing.subscriptions import BillingSubscription
 from resolvers.catalog.mutation_root import CatalogMutation
 from resolvers.catalog.queries import CatalogQuery
 from resolvers.catalog.subscriptions import CatalogSubscription
@@ -32,6 +35,9 @@ from resolvers.notifications.queries import NotificationsQuery
 from resolvers.orders.mutation_root import OrdersMutation
 from resolvers.orders.queries import OrdersQuery
 from resolvers.orders.subscriptions import OrdersSubscription
+from resolvers.payments.mutation_root import PaymentsMutation
+from resolvers.payments.queries import PaymentsQuery
+from resolvers.payments.subscriptions import PaymentsSubscription
 from resolvers.quotes.mutation_root import QuotesMutation
 from resolvers.quotes.queries import QuotesQuery
 from resolvers.quotes.subscriptions import QuotesSubscription
@@ -85,6 +91,8 @@ class Query(
     NotificationsQuery,
     FulfilmentQuery,
     RoutingQuery,
+    PaymentsQuery,
+    BillingQuery,
 ):
     pass
 
@@ -102,6 +110,8 @@ class Mutation(
     NotificationsMutation,
     FulfilmentMutation,
     RoutingMutation,
+    PaymentsMutation,
+    BillingMutation,
 ):
     pass
 
@@ -114,6 +124,8 @@ class Subscription(
     QuotesSubscription,
     FulfilmentSubscription,
     RoutingSubscription,
+    PaymentsSubscription,
+    BillingSubscription,
 ):
     pass
 

@@ -65,6 +65,9 @@ class Settings:
     job_poll_interval_s: float = 1.0
     # Succeeded jobs are forgotten after this many days (failed ones stay for staff).
     job_retention_days: float = 14.0
+    # Change feed entries (domain/changes) are deleted after this many days by the hourly
+    # `changes.prune` job; a reader whose cursor is older gets CURSOR_EXPIRED and resyncs.
+    change_log_retention_days: float = 90.0
     # Delivery dates (domain/fulfilment): the shop's time zone, daily order cut-off, holidays,
     # and the working days of production per turnaround option ("standard" is the default).
     shop_timezone: str = "Europe/Berlin"
@@ -92,6 +95,11 @@ class Settings:
     channel_senders: dict[str, dict[str, str]] = field(default_factory=dict)
     supplier_max_attempts: int = 6
     supplier_backoff_s: float = 60.0
+    # Billing (domain/billing): the shop as seller on invoices (PRESSROOM_SELLER_NAME, _STREET,
+    # _POSTAL_CODE, _CITY, _COUNTRY, _VAT_ID, _EMAIL, _IBAN, _BIC) and when a per-order invoice
+    # is issued (PRESSROOM_INVOICE_ON: DELIVERED or COMPLETED).
+    seller: dict[str, str] = field(default_factory=dict)
+    invoice_on: str = "DELIVERED"
     # GraphQL hardening (OWASP GraphQL cheat sheet)
     max_depth: int = 12
     max_aliases: int = 30
@@ -134,6 +142,11 @@ class Settings:
     webhook_backoff_base_s: float = 5.0
     webhook_disable_after: int = 50
     webhook_timeout_s: float = 10.0
+    # Online payments through Stripe (adapters/stripe_gateway.py): off without a secret key.
+    # `stripe_api_base` points the SDK elsewhere (tests: a local Stripe emulator).
+    stripe_secret_key: str | None = None
+    stripe_webhook_secret: str | None = None
+    stripe_api_base: str | None = None
 
     @property
     def link_secret(self) -> bytes:
@@ -153,6 +166,9 @@ class Settings:
             data_dir=data_dir,
             database_url=env.get("DATABASE_URL") or None,
             jwt_secret=env.get("PRESSROOM_JWT_SECRET", ""),
+            stripe_secret_key=env.get("PRESSROOM_STRIPE_SECRET_KEY") or None,
+            stripe_webhook_secret=env.get("PRESSROOM_STRIPE_WEBHOOK_SECRET") or None,
+            stripe_api_base=env.get("PRESSROOM_STRIPE_API_BASE") or None,
             cors_origins=[o for o in env.get("PRESSROOM_CORS_ORIGINS", "").split(",") if o],
             smtp_host=env.get("SMTP_HOST") or None,
             smtp_port=_int(env.get("SMTP_PORT"), 1025),
@@ -171,6 +187,7 @@ class Settings:
             worker_concurrency=_int(env.get("PRESSROOM_WORKER_CONCURRENCY"), 4),
             job_poll_interval_s=float(env.get("PRESSROOM_JOB_POLL_INTERVAL_S") or 1.0),
             job_retention_days=float(env.get("PRESSROOM_JOB_RETENTION_DAYS") or 14.0),
+            change_log_retention_days=float(env.get("PRESSROOM_CHANGE_LOG_RETENTION_DAYS") or 90.0),
             shop_timezone=env.get("PRESSROOM_SHOP_TIMEZONE") or "Europe/Berlin",
             order_cutoff=env.get("PRESSROOM_ORDER_CUTOFF") or "14:00",
             holidays=[d.strip() for d in env.get("PRESSROOM_HOLIDAYS", "").split(",") if d.strip()],
@@ -206,7 +223,15 @@ class Settings:
             webhook_backoff_base_s=float(env.get("PRESSROOM_WEBHOOK_BACKOFF_S") or 5.0),
             webhook_disable_after=_int(env.get("PRESSROOM_WEBHOOK_DISABLE_AFTER"), 50),
             webhook_timeout_s=float(env.get("PRESSROOM_WEBHOOK_TIMEOUT_S") or 10.0),
+            seller={
+                key: env[f"PRESSROOM_SELLER_{key.upper()}"]
+                for key in SELLER_FIELDS
+                if env.get(f"PRESSROOM_SELLER_{key.upper()}")
+            },
+            invoice_on=(env.get("PRESSROOM_INVOICE_ON") or "DELIVERED").upper(),
         )
+        if s.invoice_on not in {"DELIVERED", "COMPLETED"}:
+            raise ValueError("PRESSROOM_INVOICE_ON must be DELIVERED or COMPLETED")
         if s.log_format not in {"json", "console"}:
             raise ValueError("PRESSROOM_LOG_FORMAT must be 'json' or 'console'")
         if s.environment not in {"development", "production"}:
@@ -216,6 +241,19 @@ class Settings:
                 raise ValueError("PRESSROOM_JWT_SECRET must be set in production")
             s.jwt_secret = _local_secret(data_dir, "jwt_secret")
         return s
+
+
+SELLER_FIELDS = (
+    "name",
+    "street",
+    "postal_code",
+    "city",
+    "country",
+    "vat_id",
+    "email",
+    "iban",
+    "bic",
+)
 
 
 def tracing_configured(env: dict[str, str]) -> bool:

@@ -316,12 +316,20 @@ async def load_viewer(uow: UnitOfWork, claims: AccessClaims) -> Viewer:
     )
     if claims.subject_kind == "staff":
         row = await uow.rows(
-            select(StaffUser.id, StaffUser.role).where(
+            select(StaffUser.id, StaffUser.role, StaffUser.supplier_id).where(
                 StaffUser.id == claims.user_id, StaffUser.is_active.is_(True), live_session
             )
         )
         if not row:
             return ANONYMOUS
+        if row[0].supplier_id is not None:
+            # A partner user acts as its supplier, exactly like the supplier's API key.
+            return Viewer(
+                ViewerKind.SUPPLIER,
+                user_id=row[0].id,
+                supplier_id=row[0].supplier_id,
+                session_id=claims.session_id,
+            )
         return Viewer(
             ViewerKind.STAFF,
             user_id=row[0].id,

@@ -343,6 +343,7 @@ class CustomerGroupData:
     name: str
     payment_terms_days: int = 30
     discount_percent: Decimal = Decimal(0)
+    price_change_tolerance_percent: Decimal = Decimal(0)
 
 
 async def customer_group_create(
@@ -363,6 +364,12 @@ async def customer_group_create(
         errors.add(
             AccountErrorCode.INVALID, "A discount lies between 0 % and 100 %.", "discountPercent"
         )
+    if not Decimal(0) <= cmd.price_change_tolerance_percent <= Decimal(100):
+        errors.add(
+            AccountErrorCode.INVALID,
+            "A tolerance lies between 0 % and 100 %.",
+            "priceChangeTolerancePercent",
+        )
     errors.raise_if_any()
     async with uow:
         if await uow.scalar(select(CustomerGroup.id).where(CustomerGroup.name == cmd.name.strip())):
@@ -373,6 +380,7 @@ async def customer_group_create(
             name=cmd.name.strip(),
             payment_terms_days=cmd.payment_terms_days,
             discount_percent=cmd.discount_percent,
+            price_change_tolerance_percent=cmd.price_change_tolerance_percent,
         )
         uow.session.add(group)
         await uow.session.flush()

@@ -26,7 +26,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from domain.accounts.rights import AddressKind, LegalForm, StaffRole
+from domain.accounts.rights import AddressKind, InvoiceSchedule, LegalForm, StaffRole
 from domain.shared.models import Base, Timestamped, str_enum
 
 
@@ -38,6 +38,16 @@ class CustomerGroup(Base, Timestamped):
     name: Mapped[str] = mapped_column(String(120), unique=True)
     payment_terms_days: Mapped[int] = mapped_column(Integer, default=30)
     discount_percent: Mapped[Decimal] = mapped_column(Numeric(5, 2), default=Decimal(0))
+    # How far (in % of the gross) the final price after execution may differ from the price
+    # at placement before the customer must approve it (domain/orders/adjustments.py).
+    price_change_tolerance_percent: Mapped[Decimal] = mapped_column(
+        Numeric(5, 2), default=Decimal(0), server_default="0"
+    )
+    invoice_schedule: Mapped[InvoiceSchedule] = mapped_column(
+        str_enum(InvoiceSchedule, "invoice_schedule"),
+        default=InvoiceSchedule.PER_ORDER,
+        server_default=InvoiceSchedule.PER_ORDER.value,
+    )
 
 
 class Company(Base, Timestamped):
@@ -66,6 +76,11 @@ class Company(Base, Timestamped):
     bank_account_holder: Mapped[str | None] = mapped_column(String(200))
     bank_iban: Mapped[str | None] = mapped_column(String(34))
     bank_bic: Mapped[str | None] = mapped_column(String(11))
+    # Billing: the company's own schedule (None: its group's), where invoices are mailed.
+    invoice_schedule: Mapped[InvoiceSchedule | None] = mapped_column(
+        str_enum(InvoiceSchedule, "invoice_schedule")
+    )
+    invoice_email: Mapped[str | None] = mapped_column(String(254))
 
     customer_group: Mapped[CustomerGroup | None] = relationship(lazy="raise")
     addresses: Mapped[list[Address]] = relationship(
@@ -137,15 +152,25 @@ class PortalUser(Base, Timestamped):
 
 
 class StaffUser(Base, Timestamped):
-    """An employee of the shop; logs in with the e-mail address."""
+    """An employee of the shop, or (role PARTNER, with ``supplier_id``) a person of a partner
+    supplier; logs in with the e-mail address."""
 
     __tablename__ = "staff_user"
+    __table_args__ = (
+        CheckConstraint(
+            "(role = 'PARTNER') = (supplier_id IS NOT NULL)", name="partner_has_supplier"
+        ),
+    )
     id: Mapped[int] = mapped_column(BigInteger, Identity(), primary_key=True)
     email: Mapped[str] = mapped_column(String(254), unique=True)
     full_name: Mapped[str] = mapped_column(String(200))
     role: Mapped[StaffRole] = mapped_column(str_enum(StaffRole, "staff_role"))
     password_hash: Mapped[str] = mapped_column(Text)
     is_active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # The partner supplier a PARTNER user acts for (the table is the stock area's).
+    supplier_id: Mapped[int | None] = mapped_column(
+        ForeignKey("supplier.id", ondelete="CASCADE"), index=True
+    )
 
 
 class AuthSession(Base, Timestamped):

@@ -24,8 +24,9 @@ _CURRENT_USER = CACHES.cache("current_user", tables=("portal_user", "staff_user"
 
 
 async def current_user(uow: UnitOfWork, viewer: Viewer) -> PortalUser | StaffUser | None:
-    """The viewer's own account (None for anonymous visitors and systems)."""
-    if viewer.user_id is None or not (viewer.is_portal or viewer.is_staff):
+    """The viewer's own account (None for anonymous visitors and systems); a partner user's
+    is its staff_user row (role PARTNER)."""
+    if viewer.user_id is None or not (viewer.is_portal or viewer.is_staff or viewer.is_supplier):
         return None
     model = PortalUser if viewer.is_portal else StaffUser
     stmt = select(model).where(model.id == viewer.user_id)

@@ -270,15 +270,32 @@ class StaffUserData:
     full_name: str
     role: StaffRole
     password: str
+    supplier_id: int | None = None  # role PARTNER: the partner supplier it acts for
 
 
 async def staff_user_create(
     uow: UnitOfWork, viewer: Viewer | None, data: StaffUserData
 ) -> StaffUser:
-    """ADMIN staff only; ``viewer=None`` is the operator's CLI on the server itself."""
+    """ADMIN staff only; ``viewer=None`` is the operator's CLI on the server itself. A PARTNER
+    user names its supplier (domain/quotes/partner_users.py); no other role has one."""
+    check_staff_user(viewer, data)
+    async with uow:
+        user = await add_staff_user(uow, data)
+        await uow.commit()
+        return user
+
+
+def check_staff_user(viewer: Viewer | None, data: StaffUserData) -> None:
+    """Who may make the account and whether its data will do (no database needed)."""
     if viewer is not None:
         require_staff_role(viewer, frozenset({StaffRole.ADMIN}))
     errors = ErrorCollector()
+    if (data.role is StaffRole.PARTNER) != (data.supplier_id is not None):
+        errors.add(
+            AccountErrorCode.INVALID,
+            "Partner users are made for a supplier (partnerUserCreate); staff have none.",
+            "role",
+        )
     check_email(errors, data.email)
     check_required(errors, data.full_name, "fullName", "The full name")
     check_max_length(errors, data.full_name, StaffUser.full_name, "fullName")
@@ -287,19 +304,22 @@ async def staff_user_create(
     except DomainError as exc:
         errors.details.extend(exc.details)
     errors.raise_if_any()
+
+
+async def add_staff_user(uow: UnitOfWork, data: StaffUserData) -> StaffUser:
+    """Inside a command, after ``check_staff_user``: the account (e-mail unique)."""
     email = data.email.strip().lower()
-    async with uow:
-        if await uow.scalar(select(StaffUser.id).where(func.lower(StaffUser.email) == email)):
-            raise DomainError.single(
-                AccountErrorCode.DUPLICATE_EMAIL, "A staff user with this e-mail exists.", "email"
-            )
-        user = StaffUser(
-            email=email,
-            full_name=data.full_name.strip(),
-            role=data.role,
-            password_hash=await hash_password_async(data.password),
+    if await uow.scalar(select(StaffUser.id).where(func.lower(StaffUser.email) == email)):
+        raise DomainError.single(
+            AccountErrorCode.DUPLICATE_EMAIL, "A staff user with this e-mail exists.", "email"
         )
-        uow.session.add(user)
-        await uow.session.flush()
-        await uow.commit()
-        return user
+    user = StaffUser(
+        email=email,
+        full_name=data.full_name.strip(),
+        role=data.role,
+        password_hash=await hash_password_async(data.password),
+        supplier_id=data.supplier_id,
+    )
+    uow.session.add(user)
+    await uow.session.flush()
+    return user

@@ -24,6 +24,9 @@ class StaffRole(StrEnum):
     SALES = "SALES"
     PRODUCTION = "PRODUCTION"
     ACCOUNTING = "ACCOUNTING"
+    # A person of a partner supplier (staff_user.supplier_id): logs in like staff but acts as
+    # that partner only (viewer kind SUPPLIER): sees and answers the RFQs addressed to it.
+    PARTNER = "PARTNER"
 
 
 class LegalForm(StrEnum):
@@ -34,3 +37,12 @@ class LegalForm(StrEnum):
 class AddressKind(StrEnum):
     BILLING = "BILLING"
     SHIPPING = "SHIPPING"
+
+
+class InvoiceSchedule(StrEnum):
+    """When a customer is invoiced (set on the customer group, overridden per company)."""
+
+    PER_ORDER = "PER_ORDER"  # one invoice per order, when it is delivered (or completed)
+    WEEKLY = "WEEKLY"  # a collective invoice per ISO week of every delivered order
+    MONTHLY = "MONTHLY"  # a collective invoice per calendar month
+    EXTERNAL = "EXTERNAL"  # billed from the shop's own accounting system: no invoice here

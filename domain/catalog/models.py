@@ -22,7 +22,9 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     Uuid,
+    false,
     func,
+    true,
 )
 from sqlalchemy.dialects.postgresql import ARRAY, JSONB
 from sqlalchemy.orm import Mapped, mapped_column
@@ -70,6 +72,10 @@ class Product(Base, Timestamped):
     description: Mapped[str] = mapped_column(Text, default="")
     image_urls: Mapped[list[str]] = mapped_column(ARRAY(Text), default=list)
     is_active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # Listed but not orderable when False (it cannot be priced for a cart, order or quote).
+    purchasable: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
+    # A hint for synchronising systems (change feeds): leave this product out of the sync.
+    ignore_for_sync: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     current_version_id: Mapped[int | None] = mapped_column(
         ForeignKey("product_version.id", use_alter=True, ondelete="SET NULL")
     )

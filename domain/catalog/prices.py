@@ -142,6 +142,10 @@ async def product_in_channel(
     )
     if product is None or not product.is_active:
         raise DomainError.single(CatalogErrorCode.NOT_FOUND, "Product not found.", "productId")
+    if not product.purchasable:
+        raise DomainError.single(
+            CatalogErrorCode.NOT_PURCHASABLE, "This product cannot be ordered now.", "productId"
+        )
     vid = version_id if version_id is not None else product.current_version_id
     version: ProductVersion | None = await uow.scalar(
         select(ProductVersion).where(

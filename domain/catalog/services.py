@@ -177,6 +177,8 @@ class ProductUpdate:
     description: str | Unset = UNSET
     image_urls: Sequence[str] | Unset = UNSET
     is_active: bool | Unset = UNSET
+    purchasable: bool | Unset = UNSET
+    ignore_for_sync: bool | Unset = UNSET
     channel_ids: Sequence[int] | Unset = UNSET
     spec: Mapping[str, Any] | Unset = UNSET
     rules: Mapping[str, Any] | Unset = UNSET
@@ -202,6 +204,10 @@ async def product_update(
             product.image_urls = list(cmd.image_urls)
         if cmd.is_active is not UNSET:
             product.is_active = cmd.is_active
+        if cmd.purchasable is not UNSET:
+            product.purchasable = cmd.purchasable
+        if cmd.ignore_for_sync is not UNSET:
+            product.ignore_for_sync = cmd.ignore_for_sync
         if cmd.channel_ids is not UNSET:
             await _check_channels(uow, cmd.channel_ids)
             await _set_channels(uow, product.id, cmd.channel_ids)

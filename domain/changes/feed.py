@@ -109,7 +109,7 @@ def _scope(viewer: Viewer, kinds: Iterable[ChangeKind]) -> ColumnElement[bool]:
 
 
 # Transactions older than this have all ended: their rows are final.
-_HORIZON: ColumnElement[int] = literal_column(
+HORIZON: ColumnElement[int] = literal_column(
     "pg_snapshot_xmin(pg_current_snapshot())::text::bigint", BigInteger
 )
 
@@ -127,7 +127,7 @@ async def read_changes(
         select(ChangeLogEntry)
         .where(
             tuple_(ChangeLogEntry.xid, ChangeLogEntry.id) > tuple_(after.xid, after.id),
-            ChangeLogEntry.xid < _HORIZON,
+            ChangeLogEntry.xid < HORIZON,
             _scope(viewer, kinds),
         )
         .order_by(ChangeLogEntry.xid, ChangeLogEntry.id)

@@ -5,7 +5,16 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import BigInteger, DateTime, Identity, Index, String, func
+from sqlalchemy import (
+    BigInteger,
+    CheckConstraint,
+    DateTime,
+    Identity,
+    Index,
+    Integer,
+    String,
+    func,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from domain.shared.models import Base
@@ -17,7 +26,10 @@ class ChangeLogEntry(Base):
     commits later can never sort before what a reader has already passed."""
 
     __tablename__ = "change_log"
-    __table_args__ = (Index("ix_change_log_xid_id", "xid", "id"),)
+    __table_args__ = (
+        Index("ix_change_log_xid_id", "xid", "id"),
+        Index("ix_change_log_created_at", "created_at"),
+    )
     id: Mapped[int] = mapped_column(BigInteger, Identity(), primary_key=True)
     xid: Mapped[int] = mapped_column(BigInteger)
     kind: Mapped[str] = mapped_column(String(32))
@@ -25,5 +37,19 @@ class ChangeLogEntry(Base):
     company_id: Mapped[int | None] = mapped_column(BigInteger, index=True)
     operation: Mapped[str] = mapped_column(String(8))
     created_at: Mapped[dt.datetime] = mapped_column(
+        DateTime(timezone=True), server_default=func.now()
+    )
+
+
+class ChangeLogPruned(Base):
+    """One row: the last position (xid, entry id) retention deleted up to. A reader whose
+    cursor lies before it may have missed deleted rows and must resync."""
+
+    __tablename__ = "change_log_pruned"
+    __table_args__ = (CheckConstraint("id = 1", name="one_row"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    xid: Mapped[int] = mapped_column(BigInteger)
+    entry_id: Mapped[int] = mapped_column(BigInteger)
+    pruned_at: Mapped[dt.datetime] = mapped_column(
         DateTime(timezone=True), server_default=func.now()
     )

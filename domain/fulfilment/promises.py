@@ -1,9 +1,10 @@
 """The promise stored on an order: when it leaves the shop and when it arrives.
 
-Computed when the order is placed, and again when a proposal is approved (production counts
-from the release), from its lines' turnaround options and its shipping line's transit days,
-with the shop's calendar (domain/fulfilment/terms.py). Subscribed before production, so the
-jobs made on release carry the promised dispatch date as their due date."""
+Computed when the order is placed, and again when a proposal is approved or a prepaid order
+is paid (production counts from the release), from its lines' turnaround options and its
+shipping line's transit days, with the shop's calendar (domain/fulfilment/terms.py).
+Subscribed before production, so the jobs made on release carry the promised dispatch date as
+their due date."""
 
 from __future__ import annotations
 
@@ -49,10 +50,14 @@ async def promise_order(uow: UnitOfWork, order: Order) -> None:
     order.promised_delivery_on = promised.delivery_on
 
 
+# Statuses an order waits in before its release: the promise counts again from the release.
+WAITING = frozenset({OrderStatus.PENDING_APPROVAL, OrderStatus.AWAITING_PAYMENT})
+
+
 async def on_order_status(uow: UnitOfWork, event: OrderStatusChanged) -> None:
     placed = event.previous is None
-    approved = event.previous is OrderStatus.PENDING_APPROVAL and event.released
-    if placed or approved:
+    waited = event.previous in WAITING and event.released
+    if placed or waited:
         await promise_order(uow, event.order)
 
 

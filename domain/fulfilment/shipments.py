@@ -223,7 +223,7 @@ async def create_shipment(
     if order.status is not target:
         await transition(uow, viewer, order, target, f"shipment {number}", system=True)
     await announce(uow, viewer, order, shipment, None)
-    await _mail_shipped(uow, order, shipment, registration)
+    _tell_shipped(uow, order, shipment, registration)
     return shipment
 
 
@@ -278,6 +278,38 @@ async def _store(
     return shipment
 
 
+def _tell_shipped(
+    uow: UnitOfWork, order: Order, shipment: Shipment, registration: Registration
+) -> None:
+    """`shipment.shipped`, for the orderer's notification (domain/notifications/kinds.py:
+    its template, language and preferences) with every parcel's tracking."""
+    parcels = [
+        {"trackingNumber": p.tracking_number, "trackingUrl": p.tracking_url or ""}
+        for p in registration.parcels
+        if p.tracking_number
+    ]
+    if not parcels and shipment.tracking_number:
+        parcels = [
+            {"trackingNumber": shipment.tracking_number, "trackingUrl": shipment.tracking_url}
+        ]
+    uow.record_event(
+        "shipment.shipped",
+        order.company_id,
+        {
+            "orderId": order.id,
+            "number": order.number,
+            "ordererId": order.orderer_id,
+            "shipmentId": shipment.id,
+            "shipmentNumber": shipment.number,
+            "partial": order.status is OrderStatus.PARTIALLY_SHIPPED,
+            "carrier": shipment.carrier,
+            "trackingNumber": shipment.tracking_number,
+            "trackingUrl": shipment.tracking_url,
+            "parcels": parcels,
+        },
+    )
+
+
 async def announce(
     uow: UnitOfWork,
     viewer: Viewer,
@@ -299,31 +331,22 @@ async def announce(
             "trackingUrl": shipment.tracking_url,
         },
     )
+    if shipment.status is ShipmentStatus.DELIVERED:
+        uow.record_event(
+            "shipment.delivered",
+            order.company_id,
+            {
+                "orderId": order.id,
+                "number": order.number,
+                "ordererId": order.orderer_id,
+                "shipmentId": shipment.id,
+                "shipmentNumber": shipment.number,
+                "trackingNumber": shipment.tracking_number,
+            },
+        )
     await domain_events.publish(
         uow, ShipmentStatusChanged(shipment, order, previous, shipment.status, viewer)
     )
-
-
-async def _mail_shipped(
-    uow: UnitOfWork, order: Order, shipment: Shipment, registration: Registration
-) -> None:
-    email, name = await _recipient_email(uow, order)
-    if not email:
-        return
-    tracking = [
-        f"- parcel {i}: {p.tracking_number}" + (f" {p.tracking_url}" if p.tracking_url else "")
-        for i, p in enumerate(registration.parcels, start=1)
-        if p.tracking_number
-    ]
-    if not tracking and shipment.tracking_number:
-        tracking = [f"- {shipment.tracking_number} {shipment.tracking_url}".rstrip()]
-    body = (
-        f"Hello {name},\n\nyour order {order.number} has shipped"
-        + (" in part" if order.status is OrderStatus.PARTIALLY_SHIPPED else "")
-        + f" (shipment {shipment.number}).\n"
-        + ("\nTrack it here:\n" + "\n".join(tracking) + "\n" if tracking else "")
-    )
-    uow.send_mail(email, f"Order {order.number} shipped", body)
 
 
 async def shipment_create(

@@ -4,7 +4,8 @@ Deliveries are rows; sending them is the job queue's `webhook.deliver` job for a
 (`schedule_delivery`, the one place deliveries are handed to the queue, in the transaction
 that made them due). At least once, in order per webhook: only the oldest PENDING delivery of
 a webhook may be attempted (it is claimed with its row locked, so no other job takes it or
-anything after it), and it stays the oldest until it succeeds or is given up. A failed attempt
+anything after it: domain/integrations/delivery_rounds.py), and it stays the oldest until it
+succeeds or is given up. A failed attempt
 is retried with exponential backoff (a job deferred to its time); after `max_attempts` the
 delivery is FAILED (replay sends it again). A webhook whose attempts fail `disable_after` times
 in a row is turned off and its owner told by mail.
@@ -16,7 +17,7 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import select, text
+from sqlalchemy import select
 
 from domain.accounts.models import PortalUser, StaffUser
 from domain.integrations.models import (
@@ -73,46 +74,6 @@ async def schedule_delivery(
     ids = [webhook_ids] if isinstance(webhook_ids, int) else sorted(webhook_ids)
     if ids:
         await uow.jobs.defer(DELIVER_TASK, {"webhookIds": ids}, run_at=run_at)
-
-
-# The head (oldest pending) delivery of a webhook, if it may be sent now (never for a revoked
-# key). A head locked by another job is skipped, and so is everything behind it.
-_NEXT = text(
-    """
-    SELECT d.id FROM webhook_delivery d JOIN webhook w ON w.id = d.webhook_id
-    JOIN api_key k ON k.id = w.api_key_id AND k.revoked_at IS NULL
-    WHERE d.webhook_id = :webhook AND d.status = 'PENDING' AND d.next_attempt_at <= now()
-      AND (w.is_active OR d.kind = 'PING')
-      AND d.id = (SELECT min(p.id) FROM webhook_delivery p
-                  WHERE p.webhook_id = :webhook AND p.status = 'PENDING')
-    FOR UPDATE OF d SKIP LOCKED
-    """
-)
-
-
-async def claim_next(uow: UnitOfWork, webhook_id: int) -> tuple[WebhookDelivery, Webhook] | None:
-    """Inside the caller's unit of work: locks and returns the webhook's next delivery to
-    attempt now, if any."""
-    delivery_id = (await uow.session.execute(_NEXT, {"webhook": webhook_id})).scalar()
-    if delivery_id is None:
-        return None
-    delivery = await uow.session.get(WebhookDelivery, delivery_id)
-    hook = await uow.session.get(Webhook, delivery.webhook_id) if delivery else None
-    if delivery is None or hook is None:
-        return None
-    return delivery, hook
-
-
-def signing_secrets(hook: Webhook) -> list[str]:
-    """The current secret, and the previous one while its overlap lasts."""
-    secrets = [hook.secret]
-    if (
-        hook.previous_secret
-        and hook.previous_secret_until
-        and hook.previous_secret_until > utcnow()
-    ):
-        secrets.append(hook.previous_secret)
-    return secrets
 
 
 async def record_attempt(

@@ -16,6 +16,10 @@ class ApiKeyScope(StrEnum):
     READ_STOCK = "READ_STOCK"
     WRITE_STOCK = "WRITE_STOCK"
     READ_CUSTOMERS = "READ_CUSTOMERS"
+    READ_PAYMENTS = "READ_PAYMENTS"  # balances, statements, payments (a company's: VIEW_FINANCES)
+    WRITE_PAYMENTS = "WRITE_PAYMENTS"  # recording, importing and refunding payments (staff)
+    READ_INVOICES = "READ_INVOICES"  # invoices and credit notes (a company's: VIEW_FINANCES)
+    WRITE_INVOICES = "WRITE_INVOICES"  # issuing invoices and credit notes (staff)
     MANAGE_WEBHOOKS = "MANAGE_WEBHOOKS"
     READ_CHANGES = "READ_CHANGES"  # the change feed, of the kinds the other scopes reach
     READ_NODES = "READ_NODES"  # node/nodes: any object by ID (for a shop key: anything staff see)
@@ -29,6 +33,8 @@ PORTAL_KEY_SCOPES: frozenset[ApiKeyScope] = frozenset(
         ApiKeyScope.WRITE_ORDERS,
         ApiKeyScope.READ_STOCK,
         ApiKeyScope.WRITE_STOCK,
+        ApiKeyScope.READ_PAYMENTS,
+        ApiKeyScope.READ_INVOICES,
         ApiKeyScope.MANAGE_WEBHOOKS,
         ApiKeyScope.READ_NODES,
         ApiKeyScope.READ_CHANGES,

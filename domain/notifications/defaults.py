@@ -30,6 +30,13 @@ def _t(subject: str, greeting: str, body: str, sms: str) -> TemplateText:
 
 EN, NL, DE = "Hello", "Beste", "Hallo"
 N = "{{ event.number }}"
+AMOUNT = "{{ event.amountText }}"
+TOTAL, DUE = "{{ event.total }}", "{{ event.dueDate }}"
+# One line per parcel with its tracking number and link.
+_PARCELS = (
+    "{% for p in event.parcels %}\n- {{ loop.index }}: {{ p.trackingNumber }} "
+    "{{ p.trackingUrl }}{% endfor %}"
+)
 
 DEFAULTS: dict[E, dict[str, TemplateText]] = {
     E.ORDER_RECEIVED: {
@@ -199,25 +206,24 @@ DEFAULTS: dict[E, dict[str, TemplateText]] = {
         "en": _t(
             f"Order {N} shipped",
             EN,
-            f"your order {N} was shipped with "
-            "{{ event.carrier }}.\nTracking: {{ event.trackingNumber }} "
-            "{{ event.trackingUrl }}",
+            f"your order {N} was shipped{{% if event.partial %}} in part{{% endif %}} with "
+            "{{ event.carrier }} (shipment {{ event.shipmentNumber }}).\nTracking:" + _PARCELS,
             f"Order {N} shipped: {{{{ event.trackingUrl }}}}",
         ),
         "nl": _t(
             f"Bestelling {N} verzonden",
             NL,
-            f"uw bestelling {N} is verzonden met "
-            "{{ event.carrier }}.\nTrack & trace: {{ event.trackingNumber }} "
-            "{{ event.trackingUrl }}",
+            f"uw bestelling {N} is{{% if event.partial %}} gedeeltelijk{{% endif %}} verzonden "
+            "met {{ event.carrier }} (zending {{ event.shipmentNumber }}).\nTrack & trace:"
+            + _PARCELS,
             f"Bestelling {N} verzonden: {{{{ event.trackingUrl }}}}",
         ),
         "de": _t(
             f"Bestellung {N} versandt",
             DE,
-            f"Ihre Bestellung {N} wurde mit "
-            "{{ event.carrier }} versandt.\nSendungsverfolgung: {{ event.trackingNumber }} "
-            "{{ event.trackingUrl }}",
+            f"Ihre Bestellung {N} wurde{{% if event.partial %}} teilweise{{% endif %}} mit "
+            "{{ event.carrier }} versandt (Sendung {{ event.shipmentNumber }})."
+            "\nSendungsverfolgung:" + _PARCELS,
             f"Bestellung {N} versandt: {{{{ event.trackingUrl }}}}",
         ),
     },
@@ -234,30 +240,46 @@ DEFAULTS: dict[E, dict[str, TemplateText]] = {
         ),
     },
     E.INVOICE_ISSUED: {
-        "en": _t(f"Invoice {N}", EN, f"invoice {N} was issued.", f"Invoice {N} issued."),
-        "nl": _t(f"Factuur {N}", NL, f"factuur {N} is opgemaakt.", f"Factuur {N} opgemaakt."),
+        "en": _t(
+            f"Invoice {N}",
+            EN,
+            f"invoice {N} over {TOTAL} was issued; it is due on {DUE}.",
+            f"Invoice {N} issued.",
+        ),
+        "nl": _t(
+            f"Factuur {N}",
+            NL,
+            f"factuur {N} over {TOTAL} is opgemaakt; de vervaldatum is {DUE}.",
+            f"Factuur {N} opgemaakt.",
+        ),
         "de": _t(
-            f"Rechnung {N}", DE, f"Rechnung {N} wurde ausgestellt.", f"Rechnung {N} ausgestellt."
+            f"Rechnung {N}",
+            DE,
+            f"Rechnung {N} über {TOTAL} wurde ausgestellt; sie ist am {DUE} fällig.",
+            f"Rechnung {N} ausgestellt.",
         ),
     },
     E.PAYMENT_RECEIVED: {
         "en": _t(
             "Payment received",
             EN,
-            "we received your payment for invoice {{ event.invoiceNumber }}. Thank you.",
-            "Payment received, thank you.",
+            f"we received your payment of {AMOUNT}{{% if event.number %}} for order {N}"
+            "{% endif %}. Thank you.",
+            f"Payment of {AMOUNT} received, thank you.",
         ),
         "nl": _t(
             "Betaling ontvangen",
             NL,
-            "we hebben uw betaling voor factuur {{ event.invoiceNumber }} ontvangen. Dank u.",
-            "Betaling ontvangen, dank u.",
+            f"we hebben uw betaling van {AMOUNT}{{% if event.number %}} voor bestelling {N}"
+            "{% endif %} ontvangen. Dank u.",
+            f"Betaling van {AMOUNT} ontvangen, dank u.",
         ),
         "de": _t(
             "Zahlung erhalten",
             DE,
-            "wir haben Ihre Zahlung für Rechnung {{ event.invoiceNumber }} erhalten. Vielen Dank.",
-            "Zahlung erhalten, danke.",
+            f"wir haben Ihre Zahlung von {AMOUNT}{{% if event.number %}} für Bestellung {N}"
+            "{% endif %} erhalten. Vielen Dank.",
+            f"Zahlung von {AMOUNT} erhalten, danke.",
         ),
     },
     E.STAFF_NEW_ORDER: {
@@ -331,10 +353,13 @@ SAMPLES: dict[E, dict[str, Any]] = {
     E.ORDER_DELIVERED: {
         "orderId": 1,
         "number": "i-1001",
-        "from": "COMPLETED",
+        "from": "SHIPPED",
         "status": "DELIVERED",
         "ordererId": 1,
         "reason": "",
+        "shipmentId": 1,
+        "shipmentNumber": "S-1001",
+        "trackingNumber": "JD014600003828",
     },
     E.FILE_PROBLEM: {
         "orderId": 1,
@@ -348,13 +373,40 @@ SAMPLES: dict[E, dict[str, Any]] = {
         "orderId": 1,
         "number": "i-1001",
         "ordererId": 1,
+        "shipmentId": 1,
+        "shipmentNumber": "S-1001",
+        "partial": False,
         "carrier": "DHL",
         "trackingNumber": "JD014600003828",
         "trackingUrl": "https://track.example/JD014600003828",
+        "parcels": [
+            {
+                "trackingNumber": "JD014600003828",
+                "trackingUrl": "https://track.example/JD014600003828",
+            }
+        ],
     },
     E.QUOTE_SENT: {"quoteId": 1, "number": "q-1001", "status": "SENT", "customerUserId": 1},
-    E.INVOICE_ISSUED: {"invoiceId": 1, "number": "2026-0001", "orderId": 1, "total": "€ 119.00"},
-    E.PAYMENT_RECEIVED: {"paymentId": 1, "invoiceNumber": "2026-0001", "amount": "€ 119.00"},
+    E.INVOICE_ISSUED: {
+        "invoiceId": 1,
+        "number": "RE-2026-00001",
+        "grossAmount": 11900,
+        "currency": "EUR",
+        "total": "119.00 EUR",
+        "dueDate": "2026-12-31",
+        "orderIds": [1],
+        "orderId": 1,
+    },
+    E.PAYMENT_RECEIVED: {
+        "paymentId": 1,
+        "orderId": 1,
+        "number": "i-1001",
+        "ordererId": 1,
+        "amount": 11900,
+        "currency": "EUR",
+        "amountText": "EUR 119.00",
+        "method": "CARD",
+    },
     E.STAFF_NEW_ORDER: {"orderId": 1, "number": "i-1001", "status": "RELEASED", "ordererId": 1},
     E.STAFF_SUPPLIER_FAILURE: {
         "purchaseOrderId": 1,

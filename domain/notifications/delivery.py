@@ -42,9 +42,12 @@ EMAIL, SMS = "EMAIL", "SMS"
 
 
 async def _channel_of(uow: UnitOfWork, payload: dict[str, Any]) -> int | None:
+    """The sales channel (brand) the event happened in: an order's, or one the event names
+    (quotes carry their ``channelId``)."""
     order_id = payload.get("orderId")
     if not isinstance(order_id, int):
-        return None
+        named = payload.get("channelId")
+        return named if isinstance(named, int) else None
     channel_id: int | None = await uow.scalar(select(Order.channel_id).where(Order.id == order_id))
     return channel_id
 

@@ -7,17 +7,22 @@ here (and its default texts in `defaults.py`); `live=False` entries wait for the
 follow nothing until switched on with `switch_on` (or ``live=True`` once the area that records
 the topic has landed).
 
-Topics and the payload fields the entries read (all but ``order.*`` and ``supplier.*`` are
-recorded by areas that are not on this branch yet):
+Topics and the payload fields the entries read (``payment.failed`` and ``supplier.*``
+entries still wait for their switch):
 
 - ``order.placed`` {orderId, number, status, ordererId}
-- ``order.status_changed`` {orderId, number, from, status, ordererId, reason}
+- ``order.status_changed`` {orderId, number, from, status, ordererId, reason, system}
 - ``order.file_problem`` {orderId, number, ordererId, jobId, jobTitle, problem}
-- ``shipment.shipped`` {orderId, number, ordererId, carrier, trackingNumber, trackingUrl}
-- ``shipment.delivered`` {orderId, number, ordererId}
-- ``quote.status_changed`` {quoteId, number, status, customerUserId}
-- ``invoice.issued`` {invoiceId, number, orderId, total}
-- ``payment.received`` {paymentId, invoiceNumber, amount}
+- ``shipment.shipped`` {orderId, number, ordererId, shipmentId, shipmentNumber, partial, carrier,
+  trackingNumber, trackingUrl, parcels: [{trackingNumber, trackingUrl}]}
+- ``shipment.delivered`` {orderId, number, ordererId, shipmentId, shipmentNumber,
+  trackingNumber}
+- ``quote.status`` {quoteId, number, status, action, channelId, customerUserId}
+  (domain/quotes/history.py; a sending has action ``sent``)
+- ``invoice.issued`` {invoiceId, number, total, dueDate, orderIds; orderId for an invoice of
+  one order} (domain/billing/issuing.py)
+- ``payment.received`` {paymentId, orderId, number, ordererId, amount, currency, amountText,
+  method} (number and ordererId null for a top-up of the prepaid balance)
 - ``payment.failed`` {paymentId, invoiceNumber, amount, error}
 - ``supplier.order_failed`` {purchaseOrderId, supplier, error}
 """
@@ -56,6 +61,7 @@ class Recipients(enum.StrEnum):
     ORDERER = "ORDERER"  # the user who placed the order (payload ordererId)
     APPROVERS = "APPROVERS"  # the company's active users with APPROVE_ORDERS
     CUSTOMER = "CUSTOMER"  # payload customerUserId or ordererId, else the company contact
+    FINANCE = "FINANCE"  # the company's active users with VIEW_FINANCES (recipients.py)
     STAFF = "STAFF"  # the shop's configured alert address
 
 
@@ -91,25 +97,39 @@ def _moved(to: str, *, came_from: str | None = None) -> Condition:
     return lambda p: p.get("status") == to and (came_from is None or p.get("from") == came_from)
 
 
-_KINDS: dict[NotificationEvent, NotificationKind] = {}
+def _sent(payload: dict[str, Any]) -> bool:
+    return (
+        payload.get("status") == "SENT"
+        and payload.get("action") == "sent"
+        and bool(payload.get("customerUserId"))
+    )
+
+
+# One entry per kind and topic: a kind may follow more than one topic (delivered: a shipment
+# that arrived, or an order delivered by hand), each with its own condition.
+_KINDS: dict[tuple[NotificationEvent, str], NotificationKind] = {}
 
 
 def register(kind: NotificationKind) -> None:
-    """Add or replace the entry for ``kind.event``."""
-    _KINDS[kind.event] = kind
+    """Add or replace the entry for ``kind.event`` on ``kind.topic``."""
+    _KINDS[(kind.event, kind.topic)] = kind
 
 
 def switch_on(event: NotificationEvent) -> None:
-    """Make a waiting entry follow its topic (its area has landed)."""
-    _KINDS[event] = replace(_KINDS[event], live=True)
+    """Make a waiting kind follow its topics (its area has landed)."""
+    for key, kind in list(_KINDS.items()):
+        if kind.event is event:
+            _KINDS[key] = replace(kind, live=True)
 
 
 def kind_of(event: NotificationEvent) -> NotificationKind:
-    return _KINDS[event]
+    """The kind's first entry (its template key and recipients are the same on every topic)."""
+    return next(k for k in _KINDS.values() if k.event is event)
 
 
 def all_kinds() -> list[NotificationKind]:
-    return list(_KINDS.values())
+    """One entry per kind."""
+    return list({k.event: k for k in reversed(_KINDS.values())}.values())[::-1]
 
 
 def kinds_for(topic: str, payload: dict[str, Any]) -> list[NotificationKind]:
@@ -148,29 +168,30 @@ for _kind in (
     NotificationKind(
         NotificationEvent.ORDER_COMPLETED, STATUS, Recipients.ORDERER, _moved("COMPLETED")
     ),
+    # Delivered: each shipment that arrived (domain/fulfilment), and an order staff delivered
+    # by hand; the order status a delivered shipment moves on is the system's, not told twice.
+    NotificationKind(NotificationEvent.ORDER_DELIVERED, "shipment.delivered", Recipients.ORDERER),
     NotificationKind(
-        NotificationEvent.ORDER_DELIVERED, STATUS, Recipients.ORDERER, _moved("DELIVERED")
+        NotificationEvent.ORDER_DELIVERED,
+        STATUS,
+        Recipients.ORDERER,
+        lambda p: p.get("status") == "DELIVERED" and not p.get("system"),
     ),
     NotificationKind(NotificationEvent.FILE_PROBLEM, "order.file_problem", Recipients.ORDERER),
     NotificationKind(NotificationEvent.STAFF_NEW_ORDER, "order.placed", Recipients.STAFF),
-    # Waiting for their areas (shipping, quotes, billing, supplier routing): switch on as the
-    # topics land.
-    NotificationKind(
-        NotificationEvent.ORDER_SHIPPED, "shipment.shipped", Recipients.ORDERER, live=False
-    ),
-    NotificationKind(
-        NotificationEvent.QUOTE_SENT,
-        "quote.status_changed",
-        Recipients.CUSTOMER,
-        _placed("SENT"),
-        live=False,
-    ),
-    NotificationKind(
-        NotificationEvent.INVOICE_ISSUED, "invoice.issued", Recipients.CUSTOMER, live=False
-    ),
-    NotificationKind(
-        NotificationEvent.PAYMENT_RECEIVED, "payment.received", Recipients.CUSTOMER, live=False
-    ),
+    # The invoice itself (PDF with the e-invoice inside) is mailed by billing to the company's
+    # invoice address; this tells the people who see the company's finances.
+    NotificationKind(NotificationEvent.INVOICE_ISSUED, "invoice.issued", Recipients.FINANCE),
+    # Payments (domain/payments/recording.py): the orderer of a paid order, else (a top-up of
+    # the prepaid balance) the company's contact.
+    NotificationKind(NotificationEvent.PAYMENT_RECEIVED, "payment.received", Recipients.CUSTOMER),
+    # The quote's PDF is mailed to its contact by the sending itself; this tells the portal
+    # user who asked for it, when that is someone else (sending names them as customerUserId).
+    NotificationKind(NotificationEvent.QUOTE_SENT, "quote.status", Recipients.CUSTOMER, _sent),
+    # Shipped with tracking: each shipment made (domain/fulfilment/shipments.py).
+    NotificationKind(NotificationEvent.ORDER_SHIPPED, "shipment.shipped", Recipients.ORDERER),
+    # Waiting for their areas (supplier routing, payment failures): switch on as the topics
+    # land.
     NotificationKind(
         NotificationEvent.STAFF_SUPPLIER_FAILURE,
         "supplier.order_failed",

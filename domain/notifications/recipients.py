@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from sqlalchemy import select
 
 from domain.accounts.models import Company, PermissionGroup, PortalUser, portal_user_group
 from domain.accounts.rights import Right
+from domain.billing.models import Invoice
 from domain.notifications.defaults import FALLBACK_LANGUAGE
 from domain.notifications.kinds import NotificationKind, Recipients
 from domain.shared.uow import UnitOfWork
@@ -46,7 +47,8 @@ async def _users(uow: UnitOfWork, company_id: int | None, ids: list[int]) -> lis
     return [_user(u, c) for u, c in rows if company_id is None or u.company_id == company_id]
 
 
-async def _approvers(uow: UnitOfWork, company_id: int, orderer_id: Any) -> list[Recipient]:
+async def _holders(uow: UnitOfWork, company_id: int, right: Right) -> list[Recipient]:
+    """The company's active users holding ``right`` through one of their groups."""
     rows = await uow.rows(
         select(PortalUser, Company)
         .join(Company, Company.id == PortalUser.company_id)
@@ -55,13 +57,35 @@ async def _approvers(uow: UnitOfWork, company_id: int, orderer_id: Any) -> list[
         .where(
             PortalUser.company_id == company_id,
             PortalUser.is_active.is_(True),
-            PermissionGroup.rights.contains([Right.APPROVE_ORDERS.value]),
+            PermissionGroup.rights.contains([right.value]),
         )
         .distinct()
         .order_by(PortalUser.id)
     )
+    return [_user(u, c) for u, c in rows]
+
+
+async def _approvers(uow: UnitOfWork, company_id: int, orderer_id: Any) -> list[Recipient]:
     # The proposer cannot approve their own proposal: nobody asks them to.
-    return [_user(u, c) for u, c in rows if u.id != orderer_id]
+    return [
+        r for r in await _holders(uow, company_id, Right.APPROVE_ORDERS) if r.user_id != orderer_id
+    ]
+
+
+async def _finance(uow: UnitOfWork, company_id: int, payload: dict[str, Any]) -> list[Recipient]:
+    """The users who see the company's finances. One whose e-mail is the address the invoice
+    itself was mailed to (domain/billing/mailing.py) gets no second e-mail about it (an SMS
+    they chose still goes)."""
+    people = await _holders(uow, company_id, Right.VIEW_FINANCES)
+    invoice_id = payload.get("invoiceId")
+    if not isinstance(invoice_id, int):
+        return people
+    buyer = await uow.scalar(select(Invoice.buyer).where(Invoice.id == invoice_id))
+    mailed = str((buyer or {}).get("email") or "").strip().lower()
+    return [
+        replace(r, email=None) if mailed and (r.email or "").strip().lower() == mailed else r
+        for r in people
+    ]
 
 
 async def _company_contact(uow: UnitOfWork, company_id: int) -> list[Recipient]:
@@ -97,6 +121,8 @@ async def recipients_of(
     orderer = payload.get("ordererId")
     if rule is Recipients.APPROVERS:
         return await _approvers(uow, company_id, orderer)
+    if rule is Recipients.FINANCE:
+        return await _finance(uow, company_id, payload)
     if rule is Recipients.ORDERER:
         return await _users(uow, company_id, [int(orderer)] if orderer else [])
     # CUSTOMER: the user the document is for, else the company's contact.

@@ -119,6 +119,7 @@ async def cart_line_add(uow: UnitOfWork, viewer: Viewer, cmd: CartLineAdd) -> Ca
         if priced.result is not None and priced.result.valid and priced.result.net is not None:
             line.quoted_net = priced.result.net.amount
             line.quoted_version_id = priced.version_id
+        cart_changed(uow, viewer)
         await uow.commit()
         return line
 
@@ -148,6 +149,7 @@ async def cart_line_update(
         if priced.result is not None and priced.result.valid and priced.result.net is not None:
             line.quoted_net = priced.result.net.amount
             line.quoted_version_id = priced.version_id
+        cart_changed(uow, viewer)
         await uow.commit()
         return line
 
@@ -157,6 +159,7 @@ async def cart_line_remove(uow: UnitOfWork, viewer: Viewer, line_id: int) -> int
     async with uow:
         line = await _line_owned(uow, viewer, line_id)
         await uow.session.delete(line)
+        cart_changed(uow, viewer)
         await uow.commit()
         return line_id
 
@@ -169,7 +172,14 @@ async def cart_lines(uow: UnitOfWork, viewer: Viewer) -> Sequence[CartLine]:
     )
 
 
+def cart_changed(uow: UnitOfWork, viewer: Viewer) -> None:
+    """Inside a command that changed the viewer's cart: the event other tabs and devices of
+    the same user refetch on (the `cartChanged` subscription)."""
+    uow.record_event("cart.changed", viewer.company_id, {"portalUserId": viewer.user_id})
+
+
 async def clear_cart(uow: UnitOfWork, viewer: Viewer, line_ids: Sequence[int]) -> None:
+    cart_changed(uow, viewer)
     await uow.session.execute(
         delete(CartLine).where(CartLine.portal_user_id == viewer.user_id, CartLine.id.in_(line_ids))
     )

@@ -25,6 +25,7 @@ from domain.orders.cart import (
 from domain.orders.delivery import DeliveryAddress, check_delivery_address, delivery_address
 from domain.orders.errors import OrderErrorCode
 from domain.orders.models import CartLine, Order
+from domain.orders.payment_methods import OrderPaymentMethod, method_or_default
 from domain.orders.placing import (
     LineToPlace,
     OrderDraft,
@@ -34,16 +35,15 @@ from domain.orders.placing import (
     record_placed,
 )
 from domain.orders.policies import places_binding
+from domain.orders.shipping_line import shipping_line
 from domain.orders.state import OrderKind, OrderStatus
 from domain.pricing.errors import PricingErrorCode
-from domain.pricing.lines import LineKind, LineRequest, PricedLine, price_line
+from domain.pricing.lines import PricedLine
 from domain.pricing.tokens import PriceTokenConfig, verify_price_token
 from domain.shared.errors import DomainError, ErrorCollector
 from domain.shared.idempotency import request_fingerprint
 from domain.shared.models import utcnow
 from domain.shared.uow import UnitOfWork
-
-PAYMENT_METHODS = frozenset({"ON_ACCOUNT"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,12 +65,6 @@ def _validate(cmd: OrderPlace, today: dt.date) -> None:
     errors = ErrorCollector()
     check_idempotency_key(errors, cmd.idempotency_key, OrderErrorCode.REQUIRED)
     check_delivery_date(errors, cmd.desired_delivery_date, today, OrderErrorCode.INVALID_DATE)
-    if cmd.payment_method not in PAYMENT_METHODS:
-        errors.add(
-            OrderErrorCode.UNSUPPORTED_PAYMENT_METHOD,
-            "Only payment on account is available.",
-            "paymentMethod",
-        )
     if len(cmd.customer_reference) > 100:
         errors.add(OrderErrorCode.INVALID, "At most 100 characters.", "customerReference")
     check_delivery_address(errors, cmd.delivery_address, OrderErrorCode.INVALID_ADDRESS)
@@ -159,15 +153,43 @@ async def order_place(
                 )
             return existing
         lines = await _chosen_lines(uow, viewer, cmd.cart_line_ids)
+        method = await _offered_method(uow, viewer, cmd.payment_method, lines[0].channel_id)
         to_place = await _checked_lines(uow, viewer, tokens, cmd, lines)
         binding = places_binding(viewer)
         draft = await _draft(uow, viewer, cmd, lines, to_place)
         if cmd.shipping_method_id is not None:
-            to_place.append(await _shipping_line(uow, viewer, cmd, draft, to_place))
+            country = str(draft.delivery_address.get("country", ""))
+            to_place.append(
+                await shipping_line(
+                    uow, viewer, draft.channel_id, cmd.shipping_method_id, country, to_place
+                )
+            )
         order = await add_order(uow, draft, to_place)
-        await record_placed(uow, viewer, order, "placed" if binding else "proposed")
+        reason = "proposed"
+        if binding:
+            # after the shipping line: the method sees the order's full gross (credit limit,
+            # payment intent amount).
+            decision = await method.on_place(uow, viewer, order)
+            order.status = decision.status
+            order.staff_review_reason = decision.staff_review_reason
+            reason = decision.reason
+        await record_placed(uow, viewer, order, reason)
         await clear_cart(uow, viewer, [line.id for line in lines])
         return await _commit_or_winner(uow, viewer.company_id, cmd.idempotency_key, order)
+
+
+async def _offered_method(
+    uow: UnitOfWork, viewer: Viewer, code: str, channel_id: int | None
+) -> OrderPaymentMethod:
+    """The payment method chosen, if it is offered to this viewer in this channel."""
+    method = method_or_default(code)
+    if method is None or not await method.offered(uow, viewer, channel_id):
+        raise DomainError.single(
+            OrderErrorCode.UNSUPPORTED_PAYMENT_METHOD,
+            f"The payment method {code!r} is not available to you here.",
+            "paymentMethod",
+        )
+    return method
 
 
 async def _lock_key(uow: UnitOfWork, company_id: int, key: str) -> None:
@@ -249,34 +271,6 @@ def _charged_net(
             ("lines", str(index)),
         )
     return net
-
-
-async def _shipping_line(
-    uow: UnitOfWork,
-    viewer: Viewer,
-    cmd: OrderPlace,
-    draft: OrderDraft,
-    goods: Sequence[LineToPlace],
-) -> LineToPlace:
-    """The chosen shipping method as a line, priced on the goods (their weight, and the net
-    actually charged for the free-shipping threshold) to the delivery address's country."""
-    request = LineRequest(
-        LineKind.SHIPPING,
-        draft.channel_id,
-        None,
-        1,
-        {
-            "country": str(draft.delivery_address.get("country", "")),
-            "goodsNet": sum(line.net for line in goods),
-        },
-        cmd.shipping_method_id,
-        basket=tuple(line.priced for line in goods),
-    )
-    priced = await price_line(uow, viewer, request)
-    if not priced.orderable or priced.result is None or priced.result.net is None:
-        reason = priced.problems[0].message if priced.problems else "No such shipping method."
-        raise DomainError.single(OrderErrorCode.SHIPPING_UNAVAILABLE, reason, "shippingMethodId")
-    return LineToPlace(priced, priced.result.net.amount)
 
 
 async def _draft(

@@ -17,7 +17,13 @@ from domain.catalog.line_pricing import version_line
 from domain.catalog.models import Channel
 from domain.catalog.prices import price_context, product_in_channel
 from domain.catalog.services import channel_for
-from domain.orders.cart import check_quantity, line_errors, price_cart_line, require_ordering
+from domain.orders.cart import (
+    cart_changed,
+    check_quantity,
+    line_errors,
+    price_cart_line,
+    require_ordering,
+)
 from domain.orders.errors import OrderErrorCode
 from domain.orders.models import CartLine, Order, OrderLine
 from domain.orders.placing import LineToPlace, OrderDraft, add_order, record_placed
@@ -149,5 +155,6 @@ async def order_reorder(uow: UnitOfWork, viewer: Viewer, order_id: int) -> list[
                 "Nothing of this order can be ordered again.",
                 "id",
             )
+        cart_changed(uow, viewer)
         await uow.commit()
         return added

@@ -71,6 +71,8 @@ async def transition(
             "status": target.value,
             "ordererId": order.orderer_id,
             "reason": reason,
+            # Moved by the system (a shipment made or delivered), not by a person.
+            "system": system,
         },
     )
     await domain_events.publish(
@@ -103,6 +105,12 @@ async def approve(uow: UnitOfWork, viewer: Viewer, order: Order) -> None:
     if not may_approve(viewer, order.company_id):
         raise DomainError.single(
             OrderErrorCode.PERMISSION_DENIED, "You need APPROVE_ORDERS for this."
+        )
+    if order.staff_review_reason is not None:
+        raise DomainError.single(
+            OrderErrorCode.STAFF_DECISION,
+            f"The shop decides on this order ({order.staff_review_reason}).",
+            "id",
         )
     if order.orderer_id == viewer.user_id:
         raise DomainError.single(

@@ -21,6 +21,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
@@ -105,6 +106,14 @@ class Order(Base, Timestamped):
     vat_amount: Mapped[int] = mapped_column(BigInteger)
     gross_amount: Mapped[int] = mapped_column(BigInteger)
     on_hold_reason: Mapped[str | None] = mapped_column(Text)
+    # Set when the payment method turned the order into a proposal only staff may decide
+    # (e.g. CREDIT_LIMIT_EXCEEDED): a code of the payments area, see
+    # domain/orders/payment_methods.py.
+    staff_review_reason: Mapped[str | None] = mapped_column(String(40))
+    # Billed from the shop's own accounting system: no invoice is issued here (billing).
+    invoiced_externally: Mapped[bool] = mapped_column(
+        Boolean, default=False, server_default=false()
+    )
     updated_at: Mapped[dt.datetime] = mapped_column(
         DateTime(timezone=True), default=utcnow, onupdate=utcnow
     )
@@ -186,3 +195,34 @@ class OrderFile(Base, Timestamped):
     uploaded_by_id: Mapped[int | None] = mapped_column(
         ForeignKey("portal_user.id", ondelete="SET NULL")
     )
+
+
+class OrderAdjustment(Base, Timestamped):
+    """Staff's change of an order's lines after production (quantity delivered, extra lines,
+    prices), each change with its reason: applied at once within the customer group's
+    tolerance, else waiting for the customer's approval. The history of the final price."""
+
+    __tablename__ = "order_adjustment"
+    id: Mapped[int] = mapped_column(BigInteger, Identity(), primary_key=True)
+    order_id: Mapped[int] = mapped_column(
+        ForeignKey("customer_order.id", ondelete="CASCADE"), index=True
+    )
+    company_id: Mapped[int] = mapped_column(
+        ForeignKey("company.id", ondelete="CASCADE"), index=True
+    )
+    status: Mapped[str] = mapped_column(String(20))  # APPLIED, PENDING_CUSTOMER, REJECTED
+    staff_user_id: Mapped[int | None] = mapped_column(
+        ForeignKey("staff_user.id", ondelete="SET NULL")
+    )
+    decided_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("portal_user.id", ondelete="SET NULL")
+    )
+    decided_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    original_net: Mapped[int] = mapped_column(BigInteger)
+    original_gross: Mapped[int] = mapped_column(BigInteger)
+    final_net: Mapped[int] = mapped_column(BigInteger)
+    final_vat: Mapped[int] = mapped_column(BigInteger)
+    final_gross: Mapped[int] = mapped_column(BigInteger)
+    # [{position, title, quantityBefore, quantityAfter, netBefore, netAfter, vat,
+    #   vatRatePercent, repriced, reason}]; position None before applying an extra line.
+    changes: Mapped[list[dict[str, Any]]] = mapped_column(JSONB, default=list)

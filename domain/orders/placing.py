@@ -84,11 +84,20 @@ class LineToPlace:
     net: int
     remarks: str = ""
     personalisation: Mapping[str, Any] = field(default_factory=dict)
+    # Where the line is made when the placing command already knows (an accepted quote's line
+    # sourced from a partner); None: routing decides by its rules (domain/routing).
+    route_supplier_id: int | None = None
+
+
+def line_charge(priced: PricedLine, net: int, currency: str) -> tuple[int, int]:
+    """What a line is charged: its net and the VAT on that net (the cart's totals use it too,
+    domain/orders/cart_totals.py)."""
+    return net, priced.vat(Money(net, currency)).amount
 
 
 def _order_line(order: Order, position: int, line: LineToPlace) -> OrderLine:
     priced, request = line.priced, line.priced.request
-    vat = priced.vat(Money(line.net, order.currency)).amount
+    _, vat = line_charge(priced, line.net, order.currency)
     return OrderLine(
         order_id=order.id,
         position=position,
@@ -106,6 +115,7 @@ def _order_line(order: Order, position: int, line: LineToPlace) -> OrderLine:
         vat_amount=vat,
         vat_rate_percent=priced.vat_rate_percent,
         price_lines=price_lines_json(priced.result) if priced.result is not None else [],
+        route_supplier_id=line.route_supplier_id,
     )
 
 

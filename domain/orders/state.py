@@ -13,6 +13,7 @@ from enum import StrEnum
 
 class OrderStatus(StrEnum):
     PENDING_APPROVAL = "PENDING_APPROVAL"  # a proposal waiting for a colleague with APPROVE_ORDERS
+    AWAITING_PAYMENT = "AWAITING_PAYMENT"  # binding, released once paid (prepayment, card)
     RELEASED = "RELEASED"  # binding; jobs exist, production has not started
     IN_PRODUCTION = "IN_PRODUCTION"
     COMPLETED = "COMPLETED"  # every job done, ready to ship
@@ -41,6 +42,9 @@ TRANSITIONS: dict[tuple[OrderStatus, OrderStatus], frozenset[Actor]] = {
     (OrderStatus.PENDING_APPROVAL, OrderStatus.RELEASED): frozenset({Actor.CUSTOMER, Actor.STAFF}),
     (OrderStatus.PENDING_APPROVAL, OrderStatus.REJECTED): frozenset({Actor.CUSTOMER, Actor.STAFF}),
     (OrderStatus.PENDING_APPROVAL, OrderStatus.CANCELLED): frozenset({Actor.CUSTOMER, Actor.STAFF}),
+    # A prepaid order is released when its payment is recorded (webhook, bank import, staff).
+    (OrderStatus.AWAITING_PAYMENT, OrderStatus.RELEASED): frozenset({Actor.SYSTEM, Actor.STAFF}),
+    (OrderStatus.AWAITING_PAYMENT, OrderStatus.CANCELLED): frozenset({Actor.CUSTOMER, Actor.STAFF}),
     (OrderStatus.RELEASED, OrderStatus.IN_PRODUCTION): frozenset({Actor.SYSTEM, Actor.STAFF}),
     # A customer may still cancel while nothing has been produced.
     (OrderStatus.RELEASED, OrderStatus.CANCELLED): frozenset({Actor.CUSTOMER, Actor.STAFF}),
@@ -65,8 +69,11 @@ TRANSITIONS: dict[tuple[OrderStatus, OrderStatus], frozenset[Actor]] = {
     (OrderStatus.SHIPPED, OrderStatus.DELIVERED): frozenset({Actor.SYSTEM, Actor.STAFF}),
 }
 
-# An order is created binding (RELEASED) or as a proposal (PENDING_APPROVAL).
-INITIAL = frozenset({OrderStatus.RELEASED, OrderStatus.PENDING_APPROVAL})
+# An order is created binding (RELEASED), binding but waiting for its payment
+# (AWAITING_PAYMENT, decided by the payment method) or as a proposal (PENDING_APPROVAL).
+INITIAL = frozenset(
+    {OrderStatus.RELEASED, OrderStatus.AWAITING_PAYMENT, OrderStatus.PENDING_APPROVAL}
+)
 
 TERMINAL = frozenset({OrderStatus.DELIVERED, OrderStatus.REJECTED, OrderStatus.CANCELLED})
 

@@ -35,6 +35,8 @@ class CatalogErrorCode(Enum):
     OUT_OF_RANGE = "OUT_OF_RANGE"
     # Catalog records and staff commands.
     NOT_FOUND = "NOT_FOUND"
+    # Listed, but staff turned ordering it off (Product.purchasable).
+    NOT_PURCHASABLE = "NOT_PURCHASABLE"
     # A product priced by another query (a laser part: partQuote, with its drawing).
     PRICED_BY_PART_QUOTE = "PRICED_BY_PART_QUOTE"
     INVALID_CODE = "INVALID_CODE"

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from domain.accounts.viewer import Viewer
 from domain.orders.models import Order
-from domain.quotes.acceptance import order_lines_from_quote, place_quote_order, require_ordering
+from domain.quotes.acceptance import place_quote_order, require_ordering
 from domain.quotes.errors import QuoteErrorCode
 from domain.quotes.expiry import expire, is_due
 from domain.quotes.history import record
@@ -67,7 +67,7 @@ async def quote_accept(uow: UnitOfWork, viewer: Viewer, cmd: QuoteAccept) -> tup
                 "revision",
             )
         lines = await quote_lines(uow, quote.id)
-        order = await place_quote_order(uow, viewer, quote, order_lines_from_quote(quote, lines))
+        order = await place_quote_order(uow, viewer, quote, lines)
         quote.status = QuoteStatus.ACCEPTED
         quote.order_id = order.id
         quote.accepted_by_id = viewer.user_id

@@ -30,10 +30,12 @@ def record(
     *,
     from_status: QuoteStatus | None = None,
     new: bool = False,
+    extra: dict[str, object] | None = None,
 ) -> None:
     """One history entry and one event. A status change (``from_status`` given, or the same
     status re-entered by a new sending) is published on ``quote.status``; other edits on
-    ``quote.changed``. ``new``: the quote's first status (a request or a draft)."""
+    ``quote.changed``. ``new``: the quote's first status (a request or a draft). ``extra``:
+    more payload fields for the event's followers (notifications read ``customerUserId``)."""
     actor = actor_of(viewer)
     status_change = from_status is not None or new
     uow.session.add(
@@ -64,5 +66,7 @@ def record(
             "requested": quote.requested_by_id is not None,
             "action": action,
             "actor": actor.value,
+            "channelId": quote.channel_id,
+            **(extra or {}),
         },
     )

@@ -3,14 +3,16 @@ with the breakdown kept; stock items and free lines carry a hand-set price."""
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import select
 
 from domain.accounts.viewer import Viewer
+from domain.catalog.configurations import get_configuration
 from domain.catalog.models import Channel
 from domain.catalog.prices import price_context, price_version, product_in_channel
 from domain.catalog.services import spec_for
@@ -33,10 +35,12 @@ DEFAULT_VAT = Decimal(19)
 
 @dataclass(frozen=True, slots=True)
 class LineInput:
-    """One line to add: exactly one of product (with values), part, stock item, or none (a
-    free line with a title and a hand-set net)."""
+    """One line to add: exactly one of product (with values), a saved configuration (its
+    product and values), part, stock item, or none (a free line with a title and a hand-set
+    net)."""
 
     quantity: int
+    configuration_id: uuid.UUID | None = None
     product_id: int | None = None
     values: Mapping[str, Any] = field(default_factory=dict)
     part_id: int | None = None
@@ -48,10 +52,12 @@ class LineInput:
 
 
 def kind_of(cmd: LineInput, at: tuple[str, ...]) -> QuoteLineKind:
-    given = [x is not None for x in (cmd.product_id, cmd.part_id, cmd.stock_item_id)]
-    if sum(given) > 1:
+    things = (cmd.product_id, cmd.configuration_id, cmd.part_id, cmd.stock_item_id)
+    if sum(x is not None for x in things) > 1:
         raise DomainError.single(
-            QuoteErrorCode.INVALID, "Give a product, a part or a stock item, not several.", at
+            QuoteErrorCode.INVALID,
+            "Give a product, a configuration, a part or a stock item, not several.",
+            at,
         )
     if not 1 <= cmd.quantity <= MAX_QUANTITY:
         raise DomainError.single(
@@ -66,7 +72,7 @@ def kind_of(cmd: LineInput, at: tuple[str, ...]) -> QuoteLineKind:
         raise DomainError.single(
             QuoteErrorCode.INVALID, "A VAT rate from 0 to 100 %.", (*at, "vatRatePercent")
         )
-    if cmd.product_id is not None:
+    if cmd.product_id is not None or cmd.configuration_id is not None:
         return QuoteLineKind.CONFIGURATION
     if cmd.part_id is not None:
         return QuoteLineKind.PART
@@ -106,6 +112,8 @@ async def build_line(
 ) -> QuoteLine:
     """A new line of ``quote``, priced now for the quote's company in the quote's channel."""
     kind = kind_of(cmd, at)
+    if cmd.configuration_id is not None:
+        cmd = await _from_configuration(uow, viewer, quote, cmd, at)
     line = QuoteLine(
         quote_id=quote.id,
         company_id=quote.company_id,
@@ -129,6 +137,23 @@ async def build_line(
     if kind in (QuoteLineKind.FREE, QuoteLineKind.STOCK_ITEM):
         line.engine_net = cmd.net  # the hand-set price is the line's own price
     return line
+
+
+async def _from_configuration(
+    uow: UnitOfWork, viewer: Viewer, quote: Quote, cmd: LineInput, at: tuple[str, ...]
+) -> LineInput:
+    """A saved configuration (the viewer's company's, or an anonymous draft) as its product
+    and values, priced in the quote's channel at the line's quantity."""
+    assert cmd.configuration_id is not None
+    try:
+        config = await get_configuration(uow, viewer, cmd.configuration_id)
+    except DomainError:
+        config = None
+    if config is None or config.company_id not in (None, quote.company_id):
+        raise DomainError.single(
+            QuoteErrorCode.NOT_FOUND, "Configuration not found.", (*at, "configurationId")
+        )
+    return replace(cmd, configuration_id=None, product_id=config.product_id, values=config.values)
 
 
 async def reprice(

@@ -217,7 +217,10 @@ class Rfq(Base, Timestamped):
     deadline: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
     desired_date: Mapped[dt.date | None] = mapped_column(Date)
     remarks: Mapped[str] = mapped_column(Text, default="")
-    # The specification as sent: [{quoteLineId, title, description, quantity, specification}]
+    # The quote's currency: partners read their prices in it without seeing the quote.
+    currency: Mapped[str] = mapped_column(String(3), server_default="EUR")
+    # The specification as sent: [{quoteLineId, title, description, quantity, quantities,
+    # specification}]
     lines: Mapped[list[dict[str, Any]]] = mapped_column(JSONB, default=list)
     created_by_staff_id: Mapped[int | None] = mapped_column(
         ForeignKey("staff_user.id", ondelete="SET NULL")
@@ -247,3 +250,6 @@ class RfqInvitation(Base, Timestamped):
     alternative: Mapped[str] = mapped_column(Text, default="")
     decline_reason: Mapped[str | None] = mapped_column(Text)
     answered_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    # SHA-256 of the token mailed to the partner: it answers this RFQ through that link
+    # without a login (domain/quotes/rfq_tokens.py).
+    token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)

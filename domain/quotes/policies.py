@@ -57,6 +57,7 @@ def require_partner(viewer: Viewer) -> int:
     """The supplier id of a partner system; anyone else is refused."""
     if not viewer.is_supplier or viewer.supplier_id is None:
         raise DomainError.single(
-            QuoteErrorCode.PERMISSION_DENIED, "Only a partner system with its API key may answer."
+            QuoteErrorCode.PERMISSION_DENIED,
+            "Only a partner may answer: its API key, a partner login or the mailed link.",
         )
     return viewer.supplier_id

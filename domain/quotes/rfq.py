@@ -1,12 +1,13 @@
 """Requests for quotation to partner suppliers: staff ask several partners at once for some
-lines of a quote, with a deadline; partners (their supplier API key) answer with a price per
-line, a delivery date and remarks or an alternative, or decline; staff pick one answer, which
-becomes the lines' cost (sale price by the shop's markup) and the partner they are routed to."""
+lines of a quote (one or more quantities a line), with a deadline; partners (their supplier
+API key) answer with a price per line and quantity, a delivery date and remarks or an
+alternative, or decline; staff compare the answers per quantity and pick one, which becomes
+the line's cost (sale price by the shop's markup) and the partner it is routed to."""
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from sqlalchemy import ColumnElement, false, select, text, true
@@ -16,6 +17,8 @@ from domain.quotes.errors import QuoteErrorCode
 from domain.quotes.history import record
 from domain.quotes.models import Quote, QuoteLine, Rfq, RfqInvitation
 from domain.quotes.policies import require_partner, require_quote_desk
+from domain.quotes.rfq_quantities import PriceGiven, asked_quantities, checked_prices
+from domain.quotes.rfq_tokens import invitation_by_token, new_token, partner_of
 from domain.quotes.services import get_quote
 from domain.quotes.state import CLOSED, RfqInvitationStatus, RfqStatus
 from domain.shared.errors import DomainError, ErrorCollector
@@ -24,7 +27,6 @@ from domain.shared.uow import UnitOfWork
 from domain.stock.models import Supplier
 
 MAX_PARTNERS = 20
-MAX_NET = 10**12
 
 
 def rfq_scope(viewer: Viewer) -> ColumnElement[bool]:
@@ -56,11 +58,16 @@ class RfqCreate:
     deadline: dt.datetime
     desired_date: dt.date | None = None
     remarks: str = ""
+    # Quantities to ask per quote line (default: the line's own quantity).
+    quantities: Mapping[int, Sequence[int]] = field(default_factory=dict)
+    # Where the mailed link points (the API's GraphQL endpoint); the token is appended.
+    answer_url: str = "/graphql"
 
 
 async def rfq_create(uow: UnitOfWork, viewer: Viewer, cmd: RfqCreate) -> Rfq:
-    """Requires staff role ADMIN or SALES. Sends the lines' specification to every partner
-    named (each gets an e-mail) and opens the RFQ for answers until the deadline."""
+    """Requires staff role ADMIN or SALES. Sends the lines' specification and the quantities
+    asked to every partner named (each gets an e-mail) and opens the RFQ for answers until
+    the deadline."""
     require_quote_desk(viewer)
     errors = ErrorCollector()
     if not cmd.quote_line_ids:
@@ -87,6 +94,10 @@ async def rfq_create(uow: UnitOfWork, viewer: Viewer, cmd: RfqCreate) -> Rfq:
             raise DomainError.single(
                 QuoteErrorCode.NOT_FOUND, "Quote line not found.", "quoteLineIds"
             )
+        if set(cmd.quantities) - {x.id for x in lines}:
+            raise DomainError.single(
+                QuoteErrorCode.NOT_FOUND, "Not a line asked for.", "quantities"
+            )
         suppliers = list(
             await uow.scalars(
                 select(Supplier)
@@ -103,6 +114,7 @@ async def rfq_create(uow: UnitOfWork, viewer: Viewer, cmd: RfqCreate) -> Rfq:
             number=f"r-{number}",
             quote_id=quote.id,
             company_id=quote.company_id,
+            currency=quote.currency,
             status=RfqStatus.OPEN,
             deadline=cmd.deadline,
             desired_date=cmd.desired_date,
@@ -114,6 +126,9 @@ async def rfq_create(uow: UnitOfWork, viewer: Viewer, cmd: RfqCreate) -> Rfq:
                     "title": x.title,
                     "description": x.description,
                     "quantity": x.quantity,
+                    "quantities": asked_quantities(
+                        x.quantity, cmd.quantities.get(x.id), ("quantities",)
+                    ),
                     "specification": x.specification,
                 }
                 for x in lines
@@ -123,16 +138,20 @@ async def rfq_create(uow: UnitOfWork, viewer: Viewer, cmd: RfqCreate) -> Rfq:
         uow.session.add(rfq)
         await uow.session.flush()
         for supplier in suppliers:
+            token, token_hash = new_token()
             uow.session.add(
                 RfqInvitation(
-                    rfq_id=rfq.id, supplier_id=supplier.id, status=RfqInvitationStatus.INVITED
+                    rfq_id=rfq.id,
+                    supplier_id=supplier.id,
+                    status=RfqInvitationStatus.INVITED,
+                    token_hash=token_hash,
                 )
             )
             if supplier.email:
                 uow.send_mail(
                     supplier.email,
                     f"Request for quotation {rfq.number}",
-                    _invitation_text(supplier, rfq),
+                    _invitation_text(supplier, rfq, token, cmd.answer_url),
                 )
         record(
             uow,
@@ -147,41 +166,61 @@ async def rfq_create(uow: UnitOfWork, viewer: Viewer, cmd: RfqCreate) -> Rfq:
         return rfq
 
 
-def _invitation_text(supplier: Supplier, rfq: Rfq) -> str:
+def _pieces(line: dict[str, object]) -> str:
+    quantities = line.get("quantities") or [line["quantity"]]
+    assert isinstance(quantities, list)
+    return " / ".join(f"{q} pieces" for q in quantities)
+
+
+def _invitation_text(supplier: Supplier, rfq: Rfq, token: str, answer_url: str) -> str:
     lines = "\n".join(
-        f"- {x['title']}: {x['quantity']} pieces. {x['description']}".rstrip() for x in rfq.lines
+        f"- {x['title']}: {_pieces(x)}. {x['description']}".rstrip() for x in rfq.lines
     )
     desired = f"Desired delivery: {rfq.desired_date.isoformat()}\n" if rfq.desired_date else ""
     return (
         f"Hello {supplier.name},\n\nwe ask for your price for:\n{lines}\n\n{desired}"
-        f"Please answer by {rfq.deadline.isoformat(timespec='minutes')} (UTC) through the "
-        f"partner API with your API key: query `rfqs`, then `rfqAnswer` or `rfqDecline` for "
-        f"{rfq.number}.\n{rfq.remarks}\n"
+        f"Please answer by {rfq.deadline.isoformat(timespec='minutes')} (UTC).\n\n"
+        f"Without a login: your personal link (keep it to yourself)\n"
+        f"{answer_url}?token={token}\n"
+        f"Send the token to that GraphQL endpoint: query `rfqByToken(token: ...)`, then "
+        f"`rfqAnswer` or `rfqDecline` with the token in the input.\n"
+        f"With your partner API key or partner login: query `rfqs`, then `rfqAnswer` or "
+        f"`rfqDecline` for {rfq.number}.\n{rfq.remarks}\n"
     )
 
 
 @dataclass(frozen=True, slots=True)
 class RfqAnswer:
     rfq_id: int
-    prices: Sequence[tuple[int, int]] = field(default_factory=tuple)  # (quote line id, net)
+    prices: Sequence[PriceGiven] = field(default_factory=tuple)
     delivery_date: dt.date | None = None
     remarks: str = ""
     alternative: str = ""
+    token: str | None = None  # the mailed link's token, instead of a partner login or key
 
 
 async def _partner_invitation(
-    uow: UnitOfWork, viewer: Viewer, rfq_id: int
-) -> tuple[Rfq, RfqInvitation]:
-    supplier_id = require_partner(viewer)
-    row = await uow.rows(
-        select(Rfq, RfqInvitation)
-        .join(RfqInvitation, RfqInvitation.rfq_id == Rfq.id)
-        .where(Rfq.id == rfq_id, RfqInvitation.supplier_id == supplier_id)
-        .with_for_update(of=RfqInvitation)
-    )
-    if not row:
-        raise DomainError.single(QuoteErrorCode.NOT_FOUND, "RFQ not found.", "rfqId")
-    rfq, invitation = row[0]
+    uow: UnitOfWork, viewer: Viewer, rfq_id: int, token: str | None
+) -> tuple[Viewer, Rfq, RfqInvitation]:
+    """The invitation the partner answers, locked, with who acts: the partner logged in (its
+    API key or a partner user), or the partner whose mailed token is given."""
+    if token:
+        found = await invitation_by_token(uow, token, for_update=True)
+        if found is None or found[0].id != rfq_id:
+            raise DomainError.single(QuoteErrorCode.NOT_FOUND, "RFQ not found.", "rfqId")
+        rfq, invitation = found
+        viewer = partner_of(invitation)
+    else:
+        supplier_id = require_partner(viewer)
+        row = await uow.rows(
+            select(Rfq, RfqInvitation)
+            .join(RfqInvitation, RfqInvitation.rfq_id == Rfq.id)
+            .where(Rfq.id == rfq_id, RfqInvitation.supplier_id == supplier_id)
+            .with_for_update(of=RfqInvitation)
+        )
+        if not row:
+            raise DomainError.single(QuoteErrorCode.NOT_FOUND, "RFQ not found.", "rfqId")
+        rfq, invitation = row[0]
     if rfq.status is not RfqStatus.OPEN:
         raise DomainError.single(QuoteErrorCode.RFQ_CLOSED, "This RFQ is closed.", "rfqId")
     if utcnow() > rfq.deadline:
@@ -192,38 +231,20 @@ async def _partner_invitation(
         )
     if invitation.status is RfqInvitationStatus.DECLINED:
         raise DomainError.single(QuoteErrorCode.ALREADY_ANSWERED, "You declined this RFQ.", "rfqId")
-    return rfq, invitation
-
-
-def _check_prices(rfq: Rfq, cmd: RfqAnswer) -> list[dict[str, int]]:
-    asked = {int(x["quoteLineId"]): int(x["quantity"]) for x in rfq.lines}
-    given = dict(cmd.prices)
-    errors = ErrorCollector()
-    for index, (line_id, net) in enumerate(cmd.prices):
-        if line_id not in asked:
-            errors.add(
-                QuoteErrorCode.NOT_FOUND,
-                "Not a line of this RFQ.",
-                ("prices", str(index), "quoteLineId"),
-            )
-        if not 0 <= net <= MAX_NET:
-            errors.add(QuoteErrorCode.INVALID_PRICE, "Not a price.", ("prices", str(index), "net"))
-    missing = [line_id for line_id in asked if line_id not in given]
-    if missing:
-        errors.add(QuoteErrorCode.REQUIRED, "Give a price for every line asked for.", "prices")
-    if len(cmd.remarks) > 5000 or len(cmd.alternative) > 5000:
-        errors.add(QuoteErrorCode.INVALID, "At most 5,000 characters.", "remarks")
-    errors.raise_if_any()
-    return [{"quoteLineId": k, "quantity": asked[k], "net": given[k]} for k in asked]
+    return viewer, rfq, invitation
 
 
 async def rfq_answer(uow: UnitOfWork, viewer: Viewer, cmd: RfqAnswer) -> RfqInvitation:
-    """Requires a partner's API key, before the deadline: a net price for each line asked for
-    (for its whole quantity), a delivery date, remarks and an alternative offer if any. A
-    partner may change its answer until the deadline."""
+    """Requires a partner's API key or partner login, or the mailed token (``cmd.token``),
+    before the deadline: a net price for each line asked for
+    at one or more of the quantities asked (each net for that whole quantity), a delivery
+    date, remarks and an alternative offer if any. A partner may change its answer until the
+    deadline."""
+    if len(cmd.remarks) > 5000 or len(cmd.alternative) > 5000:
+        raise DomainError.single(QuoteErrorCode.INVALID, "At most 5,000 characters.", "remarks")
     async with uow:
-        rfq, invitation = await _partner_invitation(uow, viewer, cmd.rfq_id)
-        invitation.prices = _check_prices(rfq, cmd)
+        viewer, rfq, invitation = await _partner_invitation(uow, viewer, cmd.rfq_id, cmd.token)
+        invitation.prices = checked_prices(rfq.lines, cmd.prices)
         invitation.delivery_date = cmd.delivery_date
         invitation.remarks = cmd.remarks.strip()
         invitation.alternative = cmd.alternative.strip()
@@ -234,10 +255,13 @@ async def rfq_answer(uow: UnitOfWork, viewer: Viewer, cmd: RfqAnswer) -> RfqInvi
         return invitation
 
 
-async def rfq_decline(uow: UnitOfWork, viewer: Viewer, rfq_id: int, reason: str) -> RfqInvitation:
-    """Requires a partner's API key, before the deadline: the partner will not bid."""
+async def rfq_decline(
+    uow: UnitOfWork, viewer: Viewer, rfq_id: int, reason: str, token: str | None = None
+) -> RfqInvitation:
+    """Requires a partner's API key or partner login, or the mailed token, before the
+    deadline: the partner will not bid."""
     async with uow:
-        rfq, invitation = await _partner_invitation(uow, viewer, rfq_id)
+        viewer, rfq, invitation = await _partner_invitation(uow, viewer, rfq_id, token)
         invitation.status = RfqInvitationStatus.DECLINED
         invitation.decline_reason = reason.strip()[:2000] or None
         invitation.answered_at = utcnow()

@@ -1,9 +1,11 @@
-"""Staff pick one partner's answer: it becomes the cost of the lines asked for, the sale price
-follows from the shop's markup, the choice is kept for routing, and the other partners are
-told they were not chosen."""
+"""Staff pick one partner's answer, at one of the quantities it prices for each line: it
+becomes the cost of the line (at that quantity), the sale price follows from the shop's
+markup, the choice is kept for routing, and the other partners are told they were not
+chosen."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from decimal import Decimal
 
 from sqlalchemy import select
@@ -12,10 +14,12 @@ from domain.accounts.viewer import Viewer
 from domain.quotes.amounts import settle_quote
 from domain.quotes.errors import QuoteErrorCode
 from domain.quotes.history import record
+from domain.quotes.lines import reprice
 from domain.quotes.models import QuoteLine, QuoteSettings, Rfq, RfqInvitation
 from domain.quotes.policies import require_quote_desk
+from domain.quotes.rfq_quantities import chosen_prices
 from domain.quotes.services import begin_change, get_quote, quote_lines
-from domain.quotes.state import RfqInvitationStatus, RfqStatus
+from domain.quotes.state import QuoteLineKind, RfqInvitationStatus, RfqStatus
 from domain.shared.errors import DomainError
 from domain.shared.models import utcnow
 from domain.shared.uow import UnitOfWork
@@ -24,9 +28,17 @@ from domain.stock.models import Supplier
 DEFAULT_MARKUP = Decimal(25)
 
 
-async def rfq_choose(uow: UnitOfWork, viewer: Viewer, invitation_id: int) -> Rfq:
+async def rfq_choose(
+    uow: UnitOfWork,
+    viewer: Viewer,
+    invitation_id: int,
+    quantities: Mapping[int, int] | None = None,
+) -> Rfq:
     """Requires staff role ADMIN or SALES. The answer must be in (deadline or not: staff may
-    decide early). A sent quote becomes its next revision, as with any change."""
+    decide early). ``quantities`` (quote line id -> quantity) picks which of the answer's
+    quantities each line takes (default: the line's own, or the answer's only one); a line
+    takes that quantity, re-priced by the engine beside the partner's cost. A sent quote
+    becomes its next revision, as with any change."""
     require_quote_desk(viewer)
     async with uow:
         invitation: RfqInvitation | None = await uow.session.get(
@@ -46,24 +58,33 @@ async def rfq_choose(uow: UnitOfWork, viewer: Viewer, invitation_id: int) -> Rfq
         await begin_change(uow, viewer, quote)
         settings = await uow.session.get(QuoteSettings, 1)
         markup = settings.partner_markup_percent if settings else DEFAULT_MARKUP
-        prices = {int(p["quoteLineId"]): int(p["net"]) for p in invitation.prices}
         lines = await quote_lines(uow, quote.id)
+        chosen = chosen_prices(
+            invitation.prices, {x.id: x.quantity for x in lines}, quantities or {}
+        )
         for line in lines:
-            if line.id in prices:
-                _source(line, invitation, prices[line.id], markup)
+            if line.id in chosen:
+                quantity, cost = chosen[line.id]
+                _source(line, invitation, cost, markup)
+                if quantity != line.quantity:
+                    line.quantity = quantity
+                    if line.kind in (QuoteLineKind.CONFIGURATION, QuoteLineKind.PART):
+                        await reprice(uow, viewer, quote, line, ("quantities",))
         settle_quote(quote, lines)
         rfq.status = RfqStatus.DECIDED
         rfq.chosen_invitation_id = invitation.id
         rfq.decided_at = utcnow()
         invitation.status = RfqInvitationStatus.CHOSEN
         await _tell_the_others(uow, rfq, invitation)
-        chosen = await uow.session.get(Supplier, invitation.supplier_id)
+        partner = await uow.session.get(Supplier, invitation.supplier_id)
+        taken = ", ".join(f"{q} pieces at {net}" for q, net in chosen.values())
         record(
             uow,
             viewer,
             quote,
             "rfq decided",
-            f"{rfq.number}: {chosen.name if chosen else invitation.supplier_id}, markup {markup} %",
+            f"{rfq.number}: {partner.name if partner else invitation.supplier_id} ({taken} "
+            f"{quote.currency}), markup {markup} %",
         )
         uow.record_event("rfq.decided", None, {"rfqId": rfq.id, "number": rfq.number})
         await uow.session.flush()

@@ -53,6 +53,18 @@ def snapshot(lines: list[QuoteLine]) -> list[dict[str, object]]:
     ]
 
 
+async def _requester_to_notify(uow: UnitOfWork, quote: Quote, to_address: str) -> int | None:
+    """The portal user who asked for the quote, when the PDF went to someone else: the
+    `quote_sent` notification (domain/notifications) tells them it is there. A requester who
+    got the PDF mail is not told twice."""
+    if quote.requested_by_id is None:
+        return None
+    user = await uow.session.get(PortalUser, quote.requested_by_id)
+    if user is None or (user.email or "").lower() == to_address.lower():
+        return None
+    return user.id
+
+
 async def _contact(uow: UnitOfWork, quote: Quote) -> str:
     if quote.contact_email:
         return quote.contact_email
@@ -141,6 +153,7 @@ async def quote_send(uow: UnitOfWork, viewer: Viewer, tools: SendingTools, quote
             "sent",
             f"revision {quote.revision} to {to_address}",
             from_status=previous,
+            extra={"customerUserId": await _requester_to_notify(uow, quote, to_address)},
         )
         await uow.session.flush()
         await uow.commit()

@@ -78,61 +78,77 @@ def _check_header(title: str, text_: str, reference: str) -> None:
         )
 
 
-async def quote_create(uow: UnitOfWork, viewer: Viewer, cmd: QuoteCreate) -> Quote:
-    """Staff (role ADMIN or SALES) start a draft for a customer company; a portal user with
-    PLACE_ORDERS or REQUEST_ORDERS asks for an offer (a REQUESTED quote of their company).
-    Lines are priced by the engine where they can be."""
+def check_request(viewer: Viewer, cmd: QuoteCreate) -> int:
+    """The customer company of a new quote, after the checks that need no database."""
     if viewer.is_portal:
         require_quote_requester(viewer)
         if cmd.company_id not in (None, viewer.company_id):
             raise DomainError.single(QuoteErrorCode.NOT_FOUND, "Company not found.", "companyId")
+        assert viewer.company_id is not None
         company_id = viewer.company_id
     else:
         require_quote_desk(viewer)
-        company_id = cmd.company_id
-        if company_id is None:
+        if cmd.company_id is None:
             raise DomainError.single(
                 QuoteErrorCode.REQUIRED, "Name the customer company.", "companyId"
             )
+        company_id = cmd.company_id
     _check_header(cmd.title, cmd.request_text, cmd.customer_reference)
     if len(cmd.lines) > MAX_LINES:
         raise DomainError.single(QuoteErrorCode.INVALID, "Too many lines.", "lines")
     if cmd.valid_until is not None and cmd.valid_until < utcnow().date():
         raise DomainError.single(QuoteErrorCode.INVALID_DATE, "In the past.", "validUntil")
+    return company_id
+
+
+async def quote_create(uow: UnitOfWork, viewer: Viewer, cmd: QuoteCreate) -> Quote:
+    """Staff (role ADMIN or SALES) start a draft for a customer company; a portal user with
+    PLACE_ORDERS or REQUEST_ORDERS asks for an offer (a REQUESTED quote of their company).
+    Lines are priced by the engine where they can be."""
+    company_id = check_request(viewer, cmd)
     async with uow:
-        company = await uow.session.get(Company, company_id)
-        if company is None:
-            raise DomainError.single(QuoteErrorCode.NOT_FOUND, "Company not found.", "companyId")
         channel: Channel = await channel_for(uow, viewer, cmd.channel)
-        number = await uow.scalar(select(text("nextval('quote_number_seq')")))
-        quote = Quote(
-            number=f"q-{number}",
-            company_id=company.id,
-            channel_id=channel.id,
-            status=QuoteStatus.REQUESTED if viewer.is_portal else QuoteStatus.DRAFT,
-            revision=1,
-            sent_revision=0,
-            title=cmd.title.strip(),
-            request_text=cmd.request_text.strip(),
-            customer_reference=cmd.customer_reference.strip(),
-            valid_until=cmd.valid_until,
-            contact_email=(cmd.contact_email or "").strip() or None,
-            requested_by_id=viewer.user_id if viewer.is_portal else None,
-            created_by_staff_id=viewer.user_id if viewer.is_staff else None,
-            currency=channel.currency,
-        )
-        uow.session.add(quote)
-        await uow.session.flush()
-        lines = []
-        for index, line_cmd in enumerate(cmd.lines):
-            line = await build_line(uow, viewer, quote, line_cmd, index + 1, ("lines", str(index)))
-            uow.session.add(line)
-            lines.append(line)
-        settle_quote(quote, lines)
-        await uow.session.flush()
-        record(uow, viewer, quote, "requested" if viewer.is_portal else "created", new=True)
+        quote = await add_quote(uow, viewer, company_id, channel, cmd)
         await uow.commit()
         return quote
+
+
+async def add_quote(
+    uow: UnitOfWork, viewer: Viewer, company_id: int, channel: Channel, cmd: QuoteCreate
+) -> Quote:
+    """Inside a creating command: the quote (a staff draft or a portal user's request) with
+    its lines priced, and its first history entry."""
+    company = await uow.session.get(Company, company_id)
+    if company is None:
+        raise DomainError.single(QuoteErrorCode.NOT_FOUND, "Company not found.", "companyId")
+    number = await uow.scalar(select(text("nextval('quote_number_seq')")))
+    quote = Quote(
+        number=f"q-{number}",
+        company_id=company.id,
+        channel_id=channel.id,
+        status=QuoteStatus.REQUESTED if viewer.is_portal else QuoteStatus.DRAFT,
+        revision=1,
+        sent_revision=0,
+        title=cmd.title.strip(),
+        request_text=cmd.request_text.strip(),
+        customer_reference=cmd.customer_reference.strip(),
+        valid_until=cmd.valid_until,
+        contact_email=(cmd.contact_email or "").strip() or None,
+        requested_by_id=viewer.user_id if viewer.is_portal else None,
+        created_by_staff_id=viewer.user_id if viewer.is_staff else None,
+        currency=channel.currency,
+    )
+    uow.session.add(quote)
+    await uow.session.flush()
+    lines = []
+    for index, line_cmd in enumerate(cmd.lines):
+        line = await build_line(uow, viewer, quote, line_cmd, index + 1, ("lines", str(index)))
+        uow.session.add(line)
+        lines.append(line)
+    settle_quote(quote, lines)
+    await uow.session.flush()
+    record(uow, viewer, quote, "requested" if viewer.is_portal else "created", new=True)
+    return quote
 
 
 async def begin_change(uow: UnitOfWork, viewer: Viewer, quote: Quote) -> None:

@@ -16,6 +16,11 @@ def minor_unit_exponent(currency: str) -> int:
     return _EXPONENTS.get(currency, 2)
 
 
+def is_currency_code(code: str) -> bool:
+    """Whether ``code`` has the shape of an ISO 4217 code (three letters A-Z)."""
+    return len(code) == 3 and code.isascii() and code.isalpha() and code.isupper()
+
+
 @dataclass(frozen=True, slots=True, order=True)
 class Money:
     amount: int

@@ -33,6 +33,8 @@ class StockItemCreate:
     supplier_sku: str | None = None
     unlimited: bool = False
     product_id: int | None = None
+    purchasable: bool = True
+    ignore_for_sync: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,6 +47,8 @@ class StockItemUpdate:
     supplier_sku: str | Unset | None = UNSET
     unlimited: bool | Unset = UNSET
     product_id: int | Unset | None = UNSET
+    purchasable: bool | Unset = UNSET
+    ignore_for_sync: bool | Unset = UNSET
 
 
 def _check_fields(errors: ErrorCollector, values: dict[str, object]) -> None:
@@ -135,6 +139,8 @@ async def stock_item_create(uow: UnitOfWork, viewer: Viewer, cmd: StockItemCreat
             supplier_id=cmd.supplier_id,
             supplier_sku=supplier_sku or None,
             product_id=cmd.product_id,
+            purchasable=cmd.purchasable,
+            ignore_for_sync=cmd.ignore_for_sync,
         )
         await _check_references(
             uow, errors, item, {"sku", "company_id", "supplier_id", "supplier_sku", "product_id"}
@@ -150,7 +156,8 @@ async def stock_item_update(
     uow: UnitOfWork, viewer: Viewer, item_id: int, cmd: StockItemUpdate
 ) -> StockItem:
     """Requires staff role ADMIN or SALES: name, unit, reorder point, order multiple, supplier,
-    the unlimited flag and the catalog product. Balances change only through movements."""
+    the unlimited, purchasable and ignore-for-sync flags and the catalog product. Balances
+    change only through movements."""
     require_stock_role(viewer, STOCK_DESK_ROLES)
     values = {
         f.name: getattr(cmd, f.name) for f in fields(cmd) if getattr(cmd, f.name) is not UNSET

@@ -20,6 +20,8 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
+    true,
 )
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
@@ -120,6 +122,10 @@ class StockItem(Base, Timestamped):
     )
     supplier_sku: Mapped[str | None] = mapped_column(String(60))
     product_id: Mapped[int | None] = mapped_column(ForeignKey("product.id", ondelete="SET NULL"))
+    # The shop buys it in from its supplier: purchase suggestions leave it out when False.
+    purchasable: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
+    # A hint for synchronising systems (change feeds): leave this item out of the sync.
+    ignore_for_sync: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     updated_at: Mapped[dt.datetime] = mapped_column(
         DateTime(timezone=True), default=utcnow, onupdate=utcnow
     )

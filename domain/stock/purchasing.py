@@ -283,6 +283,7 @@ async def purchase_suggestions(
         .outerjoin(on_order, on_order.c.stock_item_id == StockItem.id)
         .where(
             StockItem.unlimited.is_(False),
+            StockItem.purchasable.is_(True),
             Supplier.is_active.is_(True),
             StockItem.on_hand - StockItem.reserved + func.coalesce(on_order.c.qty, 0)
             < StockItem.reorder_point,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import strawberry
 
+from resolvers.orders.mutations import order_adjustments as adj
 from resolvers.orders.mutations import order_files as f
 from resolvers.orders.mutations import order_mutations as m
 from schema.permissions import IsAuthenticated, IsPortalUser, IsStaff
@@ -94,4 +95,18 @@ class OrdersMutation:
         description="Enter a binding order (o- number) for a customer, priced with their terms "
         "and released to production. Requires staff role ADMIN or SALES.",
         permission_classes=[IsAuthenticated, IsStaff],
+    )
+    order_adjust = strawberry.mutation(
+        resolver=adj.order_adjust,
+        description="Set the final price after execution: change lines (quantity delivered, a "
+        "net set by hand or re-priced by the engine) or add extra lines, each with a reason. "
+        "Applies at once within the customer group's tolerance, else waits for the customer. "
+        "Requires staff role ADMIN, SALES or PRODUCTION; the order is COMPLETED or DELIVERED.",
+        permission_classes=[IsAuthenticated, IsStaff],
+    )
+    order_adjustment_decide = strawberry.mutation(
+        resolver=adj.order_adjustment_decide,
+        description="Accept or decline a final price above the tolerance. Requires PLACE_ORDERS "
+        "or APPROVE_ORDERS in the ordering company, or being the orderer.",
+        permission_classes=[IsAuthenticated, IsPortalUser],
     )

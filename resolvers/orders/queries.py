@@ -3,17 +3,21 @@
 from __future__ import annotations
 
 import strawberry
+from strawberry import relay
 from strawberry.scalars import JSON
 
 from domain.orders import cart as carts
 from domain.orders import models as om
 from domain.orders import queries
+from domain.orders.cart_totals import cart_totals
 from domain.production import queries as production_queries
 from domain.shared.pagination import fetch_page
 from resolvers.pagination import page_window
 from schema.context import Info
-from schema.core import Connection, build_connection
+from schema.core import Connection, build_connection, decode_gid
+from schema.fulfilment.shipping import ShippingMethod
 from schema.orders.inputs import OrderFilter, OrderSort
+from schema.orders.payloads import CartTotals, VatShare
 from schema.orders.types import CartLine, Job, JobStatus, Order, OrderStatusCount
 from schema.permissions import IsAuthenticated
 from schema.pricing.types import Money, Price
@@ -42,6 +46,47 @@ async def cart_line_view(info: Info, line: om.CartLine) -> CartLine:
 
 @strawberry.type
 class OrdersQuery:
+    @strawberry.field(
+        description="The cart's net, VAT per rate and gross, computed by the server exactly as "
+        "checkout charges them; with `shippingMethodId` (see `shippingOptions`) including that "
+        "method's shipping line to `country` (else the company's default shipping address).",
+        permission_classes=[IsAuthenticated],
+    )
+    async def cart_totals(
+        self,
+        info: Info,
+        shipping_method_id: relay.GlobalID | None = None,
+        country: str | None = None,
+    ) -> CartTotals:
+        method_id = decode_gid(shipping_method_id, ShippingMethod) if shipping_method_id else None
+        t = await cart_totals(
+            info.context.uow, info.context.viewer, shipping_method_id=method_id, country=country
+        )
+        problem = t.shipping_problem
+        if shipping_method_id is not None and method_id is None:
+            problem = "No such shipping method."
+
+        def money(amount: int) -> Money | None:
+            return Money(amount=amount, currency=t.currency) if t.currency else None
+
+        return CartTotals(
+            net=money(t.net),
+            vat=money(t.vat),
+            gross=money(t.gross),
+            vat_breakdown=[
+                VatShare(
+                    rate_percent=s.rate_percent,
+                    net=Money(amount=s.net, currency=t.currency or ""),
+                    vat=Money(amount=s.vat, currency=t.currency or ""),
+                )
+                for s in t.vat_breakdown
+            ],
+            lines=t.lines,
+            unavailable_lines=t.unavailable_lines,
+            shipping=money(t.shipping_net) if t.shipping_net is not None else None,
+            shipping_problem=problem,
+        )
+
     @strawberry.field(description="The logged-in portal user's cart, each line priced now.")
     async def cart(self, info: Info) -> list[CartLine]:
         rows = await carts.cart_lines(info.context.uow, info.context.viewer)

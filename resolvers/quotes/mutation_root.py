@@ -7,12 +7,12 @@ import strawberry
 from resolvers.quotes.mutations import quote_mutations as q
 from resolvers.quotes.mutations import rfq_mutations as r
 from resolvers.quotes.mutations import shop_mutations as s
+from resolvers.quotes.mutations.partner_user_create import partner_user_create_field
 from resolvers.quotes.mutations.quote_accept import quote_accept
-from schema.permissions import IsAuthenticated, IsPortalUser, IsStaff, IsSupplier
+from schema.permissions import IsAuthenticated, IsPortalUser, IsStaff
 
 STAFF = [IsAuthenticated, IsStaff]
 PORTAL = [IsAuthenticated, IsPortalUser]
-PARTNER = [IsAuthenticated, IsSupplier]
 
 
 @strawberry.type
@@ -23,6 +23,15 @@ class QuotesMutation:
         "an offer (a REQUESTED quote of their company). Lines are priced by the engine where "
         "they can be. Requires staff role ADMIN or SALES, or PLACE_ORDERS or REQUEST_ORDERS.",
         permission_classes=[IsAuthenticated],
+    )
+    quote_request_from_cart = strawberry.mutation(
+        resolver=q.quote_request_from_cart,
+        description="Ask for an offer for what is in the cart: the chosen cart lines (null: "
+        "the whole cart, all of one channel) become a REQUESTED quote of the viewer's company, "
+        "each line priced by the engine (errors at `lines.N` name the N-th chosen line). The "
+        "lines taken leave the cart (the request holds them; accept the offer to order them); "
+        "the rest of the cart stays. Requires PLACE_ORDERS or REQUEST_ORDERS.",
+        permission_classes=PORTAL,
     )
     quote_update = strawberry.mutation(
         resolver=q.quote_update,
@@ -85,21 +94,29 @@ class QuotesMutation:
     )
     rfq_answer = strawberry.mutation(
         resolver=r.rfq_answer,
-        description="A partner answers an RFQ addressed to it: a net per line, a delivery "
-        "date, remarks, an alternative. Refused after the deadline (DEADLINE_PASSED). "
-        "Requires a supplier API key as the bearer token.",
-        permission_classes=PARTNER,
+        description="A partner answers an RFQ addressed to it: a net per line and quantity "
+        "asked, a delivery date, remarks, an alternative. Refused after the deadline "
+        "(DEADLINE_PASSED). Requires a supplier API key as the bearer token, or the `token` "
+        "of the link mailed to the partner (no login).",
     )
     rfq_decline = strawberry.mutation(
         resolver=r.rfq_decline,
-        description="A partner will not bid. Requires a supplier API key as the bearer token.",
-        permission_classes=PARTNER,
+        description="A partner will not bid. Requires a supplier API key as the bearer token, "
+        "or the `token` of the link mailed to the partner (no login).",
     )
     rfq_choose = strawberry.mutation(
         resolver=r.rfq_choose,
         description="Pick a partner's answer: it becomes the lines' cost (sale price by the "
         "shop's markup) and their routing; the other partners are told. Requires staff role "
         "ADMIN or SALES.",
+        permission_classes=STAFF,
+    )
+    partner_user_create = strawberry.mutation(
+        resolver=partner_user_create_field,
+        description="A login (e-mail and password) for a person of a partner supplier: it "
+        "acts as that partner only, seeing and answering the RFQs addressed to it (`rfqs`, "
+        "`rfqAnswer`, `rfqDecline`), like the supplier's API key. Its account is listed with "
+        "staff users, role PARTNER. Requires staff role ADMIN.",
         permission_classes=STAFF,
     )
     quote_settings_update = strawberry.mutation(

@@ -7,6 +7,7 @@ import strawberry
 from strawberry import relay
 
 from domain.quotes import queries
+from domain.quotes.rfq_tokens import invitation_by_token
 from domain.quotes.shop_rules import quote_settings, quote_template
 from domain.shared.pagination import fetch_page
 from resolvers.pagination import page_window
@@ -17,7 +18,14 @@ from schema.context import Info
 from schema.core import Connection, build_connection, decode_gid
 from schema.permissions import IsAuthenticated, IsStaff
 from schema.quotes.inputs import QuoteFilter
-from schema.quotes.quote import Quote, QuoteSettings, QuoteTemplates, Rfq
+from schema.quotes.quote import (
+    Quote,
+    QuoteSettings,
+    QuoteTemplates,
+    Rfq,
+    RfqByToken,
+    RfqInvitation,
+)
 
 STAFF = [IsAuthenticated, IsStaff]
 
@@ -69,6 +77,20 @@ class QuotesQuery:
         stmt = queries.rfqs_query(info.context.viewer, _pk(quote_id, Quote))
         page = await fetch_page(info.context.uow, stmt, offset, limit)
         return build_connection(page.items, page.offset, page.total, Rfq.from_model)
+
+    @strawberry.field(
+        description="The RFQ a partner's mailed link opens (its token), with the partner's own "
+        "answer; null for an unknown token. No login needed: answer with `rfqAnswer` or "
+        "`rfqDecline` and the same token."
+    )
+    async def rfq_by_token(self, info: Info, token: str) -> RfqByToken | None:
+        found = await invitation_by_token(info.context.uow, token)
+        if found is None:
+            return None
+        rfq, invitation = found
+        return RfqByToken(
+            rfq=Rfq.from_model(rfq), invitation=RfqInvitation.from_model(invitation, rfq.currency)
+        )
 
     @strawberry.field(description="The shop's quote rules. Staff only.", permission_classes=STAFF)
     async def quote_settings(self, info: Info) -> QuoteSettings:

@@ -24,3 +24,10 @@ AddressKind: TypeAlias = r.AddressKind
 strawberry.enum(AddressKind, description="What an address is used for.")
 AccountErrorCode: TypeAlias = _AccountErrorCode
 strawberry.enum(AccountErrorCode, description="Why an accounts mutation failed.")
+InvoiceSchedule: TypeAlias = r.InvoiceSchedule
+strawberry.enum(
+    InvoiceSchedule,
+    name="InvoiceSchedule",
+    description="When a customer is invoiced: PER_ORDER, WEEKLY or MONTHLY (collective), "
+    "or EXTERNAL (billed from the shop's own accounting system).",
+)

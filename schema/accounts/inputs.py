@@ -82,6 +82,11 @@ class CustomerGroupCreateInput:
     name: str
     payment_terms_days: int = 30
     discount_percent: Decimal = Decimal(0)
+    price_change_tolerance_percent: Decimal = strawberry.field(
+        default=Decimal(0),
+        description="How far (in % of the gross) the final price after execution may differ "
+        "before the customer must approve it.",
+    )
 
 
 @strawberry.input(description="A sub-account `name.customercode` of a company.")

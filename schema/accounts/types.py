@@ -12,7 +12,14 @@ from strawberry import relay
 from domain.accounts import models as m
 from domain.accounts.queries import current_user
 from domain.accounts.rights import Right as DomainRight
-from schema.accounts.enums import AccountErrorCode, AddressKind, LegalForm, Right, StaffRole
+from schema.accounts.enums import (
+    AccountErrorCode,
+    AddressKind,
+    InvoiceSchedule,
+    LegalForm,
+    Right,
+    StaffRole,
+)
 from schema.context import Info
 from schema.core import UserError
 from schema.permissions import IsStaff, SeesCompanyFinances, hidden_unless
@@ -38,6 +45,12 @@ class CustomerGroup(relay.Node):
     name: str
     payment_terms_days: int
     discount_percent: Decimal
+    price_change_tolerance_percent: Decimal = strawberry.field(
+        description="Final price changes within this % of the gross apply without approval."
+    )
+    invoice_schedule: InvoiceSchedule = strawberry.field(
+        description="How the group's customers are invoiced (a company may set its own)."
+    )
 
     @classmethod
     def from_model(cls, g: m.CustomerGroup) -> CustomerGroup:
@@ -46,6 +59,8 @@ class CustomerGroup(relay.Node):
             name=g.name,
             payment_terms_days=g.payment_terms_days,
             discount_percent=g.discount_percent,
+            price_change_tolerance_percent=g.price_change_tolerance_percent,
+            invoice_schedule=g.invoice_schedule,
         )
 
     @classmethod
@@ -106,6 +121,12 @@ class Company(relay.Node):
         description="The language of mail to the company's users without their own (en, nl, "
         "de); null: English. Set with `companyNotificationDefaultsUpdate`."
     )
+    own_invoice_schedule: InvoiceSchedule | None = strawberry.field(
+        description="The company's own invoicing schedule; null: its customer group's."
+    )
+    invoice_email: str | None = strawberry.field(
+        description="Where invoices are mailed; null: the contact e-mail."
+    )
     _model: strawberry.Private[m.Company]
 
     @classmethod
@@ -122,6 +143,8 @@ class Company(relay.Node):
             contact_email=c.contact_email,
             contact_phone=c.contact_phone,
             language=c.language,
+            own_invoice_schedule=c.invoice_schedule,
+            invoice_email=c.invoice_email,
             _model=c,
         )
 

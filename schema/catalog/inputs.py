@@ -57,6 +57,14 @@ class ProductUpdateInput:
     description: str | None = strawberry.UNSET
     image_urls: list[str] | None = strawberry.UNSET
     is_active: bool | None = strawberry.UNSET
+    purchasable: bool | None = strawberry.field(
+        default=strawberry.UNSET,
+        description="False: still listed, but it cannot be priced or ordered.",
+    )
+    ignore_for_sync: bool | None = strawberry.field(
+        default=strawberry.UNSET,
+        description="A hint for synchronising systems reading the change feed: skip it.",
+    )
     channel_ids: list[relay.GlobalID] | None = strawberry.UNSET
     spec: JSON | None = strawberry.UNSET
     rules: JSON | None = strawberry.UNSET

@@ -200,6 +200,12 @@ class Product(relay.Node):
     description: str
     image_urls: list[str]
     is_active: bool
+    purchasable: bool = strawberry.field(
+        description="False: listed, but it cannot be priced or ordered (set by staff)."
+    )
+    ignore_for_sync: bool = strawberry.field(
+        description="A hint for synchronising systems (change feeds): leave it out of the sync."
+    )
     _model: strawberry.Private[m.Product]
     _channel: strawberry.Private[str | None] = None
 
@@ -213,6 +219,8 @@ class Product(relay.Node):
             description=p.description,
             image_urls=list(p.image_urls),
             is_active=p.is_active,
+            purchasable=p.purchasable,
+            ignore_for_sync=p.ignore_for_sync,
             _model=p,
             _channel=channel,
         )

@@ -19,9 +19,10 @@ strawberry.enum(
     NotificationEvent,
     name="NotificationEvent",
     description="A kind of notification (the key its template is edited under). STAFF_* "
-    "kinds are alerts to the shop's configured address; ORDER_SHIPPED, QUOTE_SENT, "
-    "INVOICE_ISSUED, PAYMENT_RECEIVED, STAFF_SUPPLIER_FAILURE and STAFF_PAYMENT_FAILED are "
-    "sent once the areas that record their events are enabled.",
+    "kinds are alerts to the shop's configured address; INVOICE_ISSUED goes to the company's "
+    "users with VIEW_FINANCES; ORDER_SHIPPED, QUOTE_SENT, PAYMENT_RECEIVED, "
+    "STAFF_SUPPLIER_FAILURE and STAFF_PAYMENT_FAILED are sent once the areas that record "
+    "their events are enabled.",
 )
 NotificationErrorCode: TypeAlias = _NotificationErrorCode
 strawberry.enum(NotificationErrorCode, name="NotificationErrorCode")

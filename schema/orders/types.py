@@ -18,10 +18,12 @@ from domain.orders.policies import sees_prices
 from domain.production import models as pm
 from domain.production import state as production_state
 from schema.accounts.types import Company, PortalUser, _resolve_by_loader
+from schema.billing.types import OrderInvoicing
 from schema.catalog.types import Channel, Product
 from schema.context import Info
 from schema.core import UserError
 from schema.fulfilment.shipping import Shipment
+from schema.orders.adjustments import OrderAdjustment
 from schema.pricing.types import Money, Price
 
 if TYPE_CHECKING:
@@ -309,6 +311,18 @@ class Order(relay.Node):
         c = await info.context.loaders.company.load(self._model.company_id)
         return Company.from_model(c) if c else None
 
+    @strawberry.field(
+        description="Billing: INVOICED (with its invoice, for VIEW_FINANCES), EXTERNAL (billed "
+        "from the shop's own accounting system) or PENDING."
+    )
+    async def invoicing(self, info: Info) -> OrderInvoicing:
+        state, invoice_id = await info.context.loaders.billing.order_invoicing.load(self._model.id)
+        return OrderInvoicing(state=state, invoice_id=invoice_id)
+
+    @strawberry.field(description="Marked to be billed from the shop's own accounting system.")
+    def invoiced_externally(self) -> bool:
+        return self._model.invoiced_externally
+
     @strawberry.field(description="Who placed or proposed the order.")
     async def orderer(self, info: Info) -> PortalUser | None:
         if self._model.orderer_id is None:
@@ -360,6 +374,17 @@ class Order(relay.Node):
             )
             for h in rows
         ]
+
+    @strawberry.field(
+        description="The final price after execution: staff's changes with their reasons, "
+        "original and final price, oldest first. Prices null without VIEW_FINANCES (unless "
+        "you placed the order)."
+    )
+    async def adjustments(self, info: Info) -> list[OrderAdjustment]:
+        if not sees_prices(info.context.viewer, self._model.orderer_id):
+            return []
+        rows = await info.context.loaders.adjustments_by_order.load(self._model.id)
+        return [OrderAdjustment.from_model(a, self._model.currency) for a in rows]
 
     @strawberry.field
     async def jobs(self, info: Info) -> list[Job]:

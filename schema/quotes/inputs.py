@@ -22,6 +22,10 @@ class QuoteLineInput:
     configuration: JSON | None = strawberry.field(
         default=None, description="The product's parameter values."
     )
+    configuration_id: relay.GlobalID | None = strawberry.field(
+        default=None,
+        description="A saved configuration (configurationCreate): its product and values.",
+    )
     part_id: relay.GlobalID | None = None
     stock_item_id: relay.GlobalID | None = None
     title: str = ""
@@ -44,6 +48,16 @@ class QuoteCreateInput:
     valid_until: dt.date | None = None
     contact_email: str | None = None
     lines: list[QuoteLineInput] = strawberry.field(default_factory=list)
+
+
+@strawberry.input
+class QuoteRequestFromCartInput:
+    cart_line_ids: list[relay.GlobalID] | None = strawberry.field(
+        default=None, description="The cart lines to ask about; null: the whole cart."
+    )
+    title: str = ""
+    request_text: str = strawberry.field(default="", description="What the buyer asks for.")
+    customer_reference: str = ""
 
 
 @strawberry.input
@@ -109,6 +123,12 @@ class QuoteFilter:
     )
 
 
+@strawberry.input(description="The quantities to ask for one line (say 500, 1000, 2500).")
+class RfqLineQuantitiesInput:
+    quote_line_id: relay.GlobalID
+    quantities: list[int]
+
+
 @strawberry.input
 class RfqCreateInput:
     quote_id: relay.GlobalID
@@ -117,12 +137,25 @@ class RfqCreateInput:
     deadline: dt.datetime
     desired_date: dt.date | None = None
     remarks: str = ""
+    quantities: list[RfqLineQuantitiesInput] | None = strawberry.field(
+        default=None,
+        description="Quantities to ask per line (up to 10 each); a line not named: its own.",
+    )
 
 
 @strawberry.input
 class RfqPriceInput:
     quote_line_id: relay.GlobalID
     net: int = strawberry.field(description="Net for the whole quantity, minor units.")
+    quantity: int | None = strawberry.field(
+        default=None, description="The quantity asked this net is for; null: the line's own."
+    )
+
+
+@strawberry.input(description="The quantity of a partner's answer a line takes.")
+class RfqQuantityPickInput:
+    quote_line_id: relay.GlobalID
+    quantity: int
 
 
 @strawberry.input
@@ -132,12 +165,18 @@ class RfqAnswerInput:
     delivery_date: dt.date | None = None
     remarks: str = ""
     alternative: str = ""
+    token: str | None = strawberry.field(
+        default=None, description="The token of the mailed link, instead of a partner login."
+    )
 
 
 @strawberry.input
 class RfqDeclineInput:
     rfq_id: relay.GlobalID
     reason: str = ""
+    token: str | None = strawberry.field(
+        default=None, description="The token of the mailed link, instead of a partner login."
+    )
 
 
 @strawberry.input
@@ -171,9 +210,22 @@ class QuoteSendInput:
 @strawberry.input
 class RfqChooseInput:
     invitation_id: relay.GlobalID = strawberry.field(description="The answer picked.")
+    quantities: list[RfqQuantityPickInput] | None = strawberry.field(
+        default=None,
+        description="The quantity each line takes; a line not named: its own quantity, or "
+        "the answer's only one.",
+    )
 
 
 @strawberry.input
 class QuoteDeclineInput:
     id: relay.GlobalID
     reason: str = strawberry.field(description="Why the offer is declined (required).")
+
+
+@strawberry.input(description="A login for a person of a partner supplier.")
+class PartnerUserCreateInput:
+    supplier_id: relay.GlobalID
+    email: str
+    full_name: str
+    password: str

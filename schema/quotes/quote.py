@@ -10,6 +10,8 @@ from strawberry import relay
 from strawberry.scalars import JSON
 
 from domain.quotes import models as qm
+from domain.quotes.rfq_quantities import compare
+from domain.quotes.state import RfqInvitationStatus as InvitationStatus
 from schema.accounts.types import Company, PortalUser
 from schema.context import Info
 from schema.orders.types import Order
@@ -176,9 +178,11 @@ class RfqInvitation(relay.Node):
     decline_reason: str | None
     answered_at: dt.datetime | None
     _model: strawberry.Private[qm.RfqInvitation]
+    # Known when the RFQ is at hand (the mailed link's view); else read through the loader.
+    _currency: strawberry.Private[str | None] = None
 
     @classmethod
-    def from_model(cls, x: qm.RfqInvitation) -> RfqInvitation:
+    def from_model(cls, x: qm.RfqInvitation, currency: str | None = None) -> RfqInvitation:
         return cls(
             id=x.id,
             status=x.status,
@@ -188,6 +192,7 @@ class RfqInvitation(relay.Node):
             decline_reason=x.decline_reason,
             answered_at=x.answered_at,
             _model=x,
+            _currency=currency,
         )
 
     @classmethod
@@ -196,11 +201,12 @@ class RfqInvitation(relay.Node):
     ) -> list[RfqInvitation | None]:
         return await _nodes(cls, info, node_ids, "invitation")
 
-    @strawberry.field(description="Prices per line, in the quote's currency.")
+    @strawberry.field(description="Prices per line and quantity, in the quote's currency.")
     async def prices(self, info: Info) -> list[RfqPrice]:
-        rfq = await info.context.loaders.quotes.rfq.load(self._model.rfq_id)
-        quote = await info.context.loaders.quotes.quote.load(rfq.quote_id) if rfq else None
-        currency = quote.currency if quote else "EUR"
+        currency = self._currency
+        if currency is None:
+            rfq = await info.context.loaders.quotes.rfq.load(self._model.rfq_id)
+            currency = rfq.currency if rfq else "EUR"
         return [
             RfqPrice(
                 quote_line_id=relay.GlobalID("QuoteLine", str(p["quoteLineId"])),
@@ -220,6 +226,26 @@ class RfqInvitation(relay.Node):
             return None
         s = await info.context.loaders.stock.supplier.load(self._model.supplier_id)
         return Supplier.from_model(s) if s else None
+
+
+@strawberry.type(description="One partner's price for a line at one quantity.")
+class RfqOffer:
+    invitation: RfqInvitation = strawberry.field(description="The answer (choose it by its id).")
+    net: Money = strawberry.field(description="Net for the whole quantity.")
+    delivery_date: dt.date | None
+
+
+@strawberry.type(description="The answers' prices for one line at one quantity, side by side.")
+class RfqComparisonRow:
+    quote_line_id: relay.GlobalID
+    title: str
+    quantity: int
+    offers: list[RfqOffer] = strawberry.field(description="Cheapest first, then the earliest.")
+
+
+ANSWERED = frozenset(
+    {InvitationStatus.ANSWERED, InvitationStatus.CHOSEN, InvitationStatus.NOT_CHOSEN}
+)
 
 
 @strawberry.type(
@@ -272,12 +298,48 @@ class Rfq(relay.Node):
         rows = await info.context.loaders.quotes.invitations_by_rfq.load(self.id)
         return [RfqInvitation.from_model(x) for x in rows]
 
+    @strawberry.field(
+        description="Per line and quantity asked, every answer's price side by side (a "
+        "partner: its own)."
+    )
+    async def comparison(self, info: Info) -> list[RfqComparisonRow]:
+        loaders = info.context.loaders.quotes
+        rows = await loaders.invitations_by_rfq.load(self.id)
+        currency = self._model.currency
+        answered = {x.id: x for x in rows if x.status in ANSWERED}
+        table = compare(
+            self._model.lines,
+            [(x.id, x.supplier_id, x.prices, x.delivery_date) for x in answered.values()],
+        )
+        return [
+            RfqComparisonRow(
+                quote_line_id=relay.GlobalID("QuoteLine", str(row.quote_line_id)),
+                title=row.title,
+                quantity=row.quantity,
+                offers=[
+                    RfqOffer(
+                        invitation=RfqInvitation.from_model(answered[o.invitation_id], currency),
+                        net=Money(amount=o.net, currency=currency),
+                        delivery_date=o.delivery_date,
+                    )
+                    for o in row.offers
+                ],
+            )
+            for row in table
+        ]
+
     @strawberry.field(description="The quote it is for. Staff only.")
     async def quote(self, info: Info) -> Quote | None:
         if not info.context.viewer.is_staff:
             return None
         q = await info.context.loaders.quotes.quote.load(self._model.quote_id)
         return Quote.from_model(q) if q else None
+
+
+@strawberry.type(description="The RFQ a partner's mailed link opens, with its own answer.")
+class RfqByToken:
+    rfq: Rfq
+    invitation: RfqInvitation
 
 
 @strawberry.type(description="A change of a quote's status, pushed to subscribers.")

@@ -23,6 +23,13 @@ class StockItemCreateInput:
     )
     unlimited: bool = False
     product_id: relay.GlobalID | None = None
+    purchasable: bool = strawberry.field(
+        default=True,
+        description="The shop buys it in: False leaves it out of purchase suggestions.",
+    )
+    ignore_for_sync: bool = strawberry.field(
+        default=False, description="A hint for synchronising systems reading the change feed."
+    )
 
 
 @strawberry.input(description="Change a stock item; omitted fields stay as they are.")
@@ -36,6 +43,14 @@ class StockItemUpdateInput:
     supplier_sku: str | None = strawberry.UNSET
     unlimited: bool | None = strawberry.UNSET
     product_id: relay.GlobalID | None = strawberry.UNSET
+    purchasable: bool | None = strawberry.field(
+        default=strawberry.UNSET,
+        description="The shop buys it in: False leaves it out of purchase suggestions.",
+    )
+    ignore_for_sync: bool | None = strawberry.field(
+        default=strawberry.UNSET,
+        description="A hint for synchronising systems reading the change feed: skip it.",
+    )
 
 
 @strawberry.input(description="Goods received without a purchase order.")

@@ -95,6 +95,12 @@ class StockItem(relay.Node):
     )
     order_multiple: int = strawberry.field(description="Purchases are rounded up to this.")
     supplier_sku: str | None
+    purchasable: bool = strawberry.field(
+        description="The shop buys it in from its supplier (purchase suggestions include it)."
+    )
+    ignore_for_sync: bool = strawberry.field(
+        description="A hint for synchronising systems (change feeds): leave it out of the sync."
+    )
     created_at: dt.datetime
     updated_at: dt.datetime
     _model: strawberry.Private[sm.StockItem]
@@ -112,6 +118,8 @@ class StockItem(relay.Node):
             reorder_point=i.reorder_point,
             order_multiple=i.order_multiple,
             supplier_sku=i.supplier_sku,
+            purchasable=i.purchasable,
+            ignore_for_sync=i.ignore_for_sync,
             created_at=i.created_at,
             updated_at=i.updated_at,
             _model=i,

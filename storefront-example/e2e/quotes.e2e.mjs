@@ -37,11 +37,12 @@ async function tokenFor(login) {
   return data.tokenCreate.accessToken;
 }
 
-async function sendQuote(admin, company, title, net) {
+async function sendQuote(admin, company, title, net, channel = null) {
   const created = await api(
-    `mutation($c: ID!, $t: String!, $n: Int!) { quoteCreate(input: {companyId: $c, title: $t,
-       lines: [{title: $t, quantity: 1, net: $n}]}) { quote { id number } errors { message } } }`,
-    { c: company, t: title, n: net },
+    `mutation($c: ID!, $t: String!, $n: Int!, $ch: String) { quoteCreate(input: {companyId: $c,
+       title: $t, channel: $ch, lines: [{title: $t, quantity: 1, net: $n}]}) {
+       quote { id number } errors { message } } }`,
+    { c: company, t: title, n: net, ch: channel },
     admin,
   );
   assert.deepEqual(created.quoteCreate.errors, []);
@@ -73,6 +74,20 @@ test("my quotes: see, open the PDF, accept and decline", async () => {
   const acme = companies.companies.nodes.find((c) => c.code === "acme").id;
   const banner = await sendQuote(admin, acme, "Trade fair banner", 24900);
   const flyer = await sendQuote(admin, acme, "Flyer design", 9900);
+  // boss.acme has a leaflet in the cart: asked for a quote instead of ordered.
+  const boss = await tokenFor("boss.acme");
+  const products = await api(`{ products(channel: "main", first: 1) { nodes { id } } }`, {}, boss);
+  const config = await api(
+    `mutation($p: ID!) { configurationCreate(input: {productId: $p, quantity: 750}) { configuration { id } } }`,
+    { p: products.products.nodes[0].id },
+    boss,
+  );
+  const added = await api(
+    `mutation($c: ID!) { cartLineAdd(input: {configurationId: $c, quantity: 750}) { errors { message } } }`,
+    { c: config.configurationCreate.configuration.id },
+    boss,
+  );
+  assert.deepEqual(added.cartLineAdd.errors, []);
 
   const context = await browser.newContext({ viewport: { width: 1360, height: 900 }, locale: "en-GB" });
   const page = await context.newPage();
@@ -84,6 +99,13 @@ test("my quotes: see, open the PDF, accept and decline", async () => {
     await page.locator("input[name=password]").fill(PASSWORD);
     await page.getByRole("button", { name: "Log in", exact: true }).click();
     await page.getByTestId("user-name").waitFor();
+    await page.locator("header").getByRole("link", { name: /Cart/ }).click();
+    await page.getByTestId("request-quote").click();
+    await page.getByRole("heading", { name: "My quotes" }).waitFor();
+    const requested = page.locator("[data-testid=quote]").filter({ hasText: "Requested" });
+    await requested.getByText(/750 × /).waitFor();
+    const cartAfter = await api(`{ cart { id } }`, {}, boss);
+    assert.deepEqual(cartAfter.cart, []);
     await page.locator("header").getByRole("link", { name: "Quotes" }).click();
 
     const bannerCard = page.locator(`[data-testid=quote][data-number="${banner.number}"]`);
@@ -112,6 +134,43 @@ test("my quotes: see, open the PDF, accept and decline", async () => {
     await page.screenshot({ path: join(SHOTS, "my-quotes-answered.png") });
   } catch (error) {
     await page.screenshot({ path: join(SHOTS, "failed-my-quotes.png") }).catch(() => undefined);
+    throw error;
+  } finally {
+    await context.close();
+  }
+});
+
+test("my quotes in German on the trade brand: the same page, the brand's language", async () => {
+  const admin = await tokenFor("admin@shop.example");
+  const companies = await api(`{ companies(search: "globex") { nodes { id code } } }`, {}, admin);
+  const globex = companies.companies.nodes.find((c) => c.code === "globex").id;
+  const sign = await sendQuote(admin, globex, "Messeschild", 18000, "trade");
+
+  const context = await browser.newContext({ viewport: { width: 1360, height: 900 }, locale: "en-GB" });
+  const page = await context.newPage();
+  page.setDefaultTimeout(TIMEOUT);
+  try {
+    await page.goto(`${BASE}/storefront/?brand=trade`);
+    await page.locator("header").getByRole("link", { name: "Anmelden" }).click();
+    await page.locator("input[name=login]").fill("globex");
+    await page.locator("input[name=password]").fill(PASSWORD);
+    await page.getByRole("button", { name: "Anmelden", exact: true }).click();
+    await page.getByTestId("user-name").waitFor();
+    await page.locator("header").getByRole("link", { name: "Angebote" }).click();
+
+    await page.getByRole("heading", { name: "Meine Angebote" }).waitFor();
+    const card = page.locator(`[data-testid=quote][data-number="${sign.number}"]`);
+    await card.waitFor();
+    assert.match(await card.getByTestId("quote-status").innerText(), /Offen/);
+    assert.match(await card.innerText(), /Version 1/);
+    assert.match(await card.innerText(), /Gültig bis/);
+    await card.getByRole("button", { name: "Ablehnen …" }).waitFor();
+    await page.screenshot({ path: join(SHOTS, "my-quotes-de.png") });
+    await card.getByRole("button", { name: "Angebot annehmen" }).click();
+    await card.getByText(/Bestellung i-\d+/).waitFor();
+    assert.match(await card.getByTestId("quote-status").innerText(), /Angenommen/);
+  } catch (error) {
+    await page.screenshot({ path: join(SHOTS, "failed-my-quotes-de.png") }).catch(() => undefined);
     throw error;
   } finally {
     await context.close();

@@ -25,6 +25,8 @@ import { OrderDetail } from "./pages/OrderDetail";
 import { Orders } from "./pages/Orders";
 import { PartsLibrary } from "./pages/Parts";
 import { Quotes } from "./pages/Quotes";
+import { Invoices } from "./pages/Invoices";
+import { PayPage } from "./pages/Pay";
 import { returnTo } from "./lib/returnTo";
 
 export function Shell() {
@@ -62,8 +64,10 @@ export function Shell() {
             <Route path="/parts">{() => <RequireLogin><PartsLibrary /></RequireLogin>}</Route>
             <Route path="/cart">{() => <RequireLogin><CartPage /></RequireLogin>}</Route>
             <Route path="/orders">{() => <RequireLogin><Orders /></RequireLogin>}</Route>
+            <Route path="/orders/:id/pay">{(p) => <RequireLogin><PayPage id={p.id} /></RequireLogin>}</Route>
             <Route path="/orders/:id">{(p) => <RequireLogin><OrderDetail id={p.id} /></RequireLogin>}</Route>
             <Route path="/quotes">{() => <RequireLogin><Quotes /></RequireLogin>}</Route>
+            <Route path="/invoices">{() => <RequireLogin><Invoices /></RequireLogin>}</Route>
             <Route path="/approvals">{() => <RequireLogin><Approvals /></RequireLogin>}</Route>
             <Route>
               <div className="empty">{t.notFound} <Link href="/">{t.backToCatalogue}</Link></div>
@@ -126,6 +130,7 @@ function Header() {
           {portal && <NavLink href="/parts">{t.navParts}</NavLink>}
           {portal && <NavLink href="/orders">{t.navOrders}</NavLink>}
           {portal && <NavLink href="/quotes">{t.navQuotes}</NavLink>}
+          {portal && can("VIEW_FINANCES") && <NavLink href="/invoices">{t.navInvoices}</NavLink>}
           {portal && can("APPROVE_ORDERS") && (
             <NavLink href="/approvals">
               {t.navApprovals} {pendingCount > 0 && <span className="count" data-testid="pending-count">{pendingCount}</span>}

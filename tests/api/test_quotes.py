@@ -312,7 +312,18 @@ async def test_quote_request_rfq_send_revise_accept(  # type: ignore[no-untyped-
     assert [x["net"]["amount"] for x in order["lines"]] == [
         x["net"]["amount"] for x in resent["lines"]
     ]
-    assert len(order["jobs"]) == 3 and all(j["tasks"] for j in order["jobs"])
+    # The engine line and the free line are made in-house; the sourced line goes to the
+    # partner chosen in the RFQ (a supplier job, no job of our own).
+    assert len(order["jobs"]) == 2 and all(j["tasks"] for j in order["jobs"])
+    supplier_jobs = await gql(
+        client,
+        "query($o: ID!) { supplierJobs(orderId: $o) { nodes { supplierId lines { title } } } }",
+        {"o": order["id"]},
+        admin,
+    )
+    [routed_job] = supplier_jobs["data"]["supplierJobs"]["nodes"]
+    assert routed_job["supplierId"] == p2
+    assert [x["title"] for x in routed_job["lines"]] == ["Gold foil finishing"]
     assert accepted["quote"]["status"] == "ACCEPTED"
     assert accepted["quote"]["order"]["number"] == order["number"]
     again = await gql(client, ACCEPT, {"id": qid, "r": 2}, boss)

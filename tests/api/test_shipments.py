@@ -50,7 +50,7 @@ async def download(client: Any, path: str, token: str) -> Any:
 
 
 async def test_two_parcels_with_labels_partial_then_full_then_delivered(  # type: ignore[no-untyped-def]
-    client, as_user, engine
+    client, as_user, engine, app
 ) -> None:
     admin = await as_user("admin@shop.example")
     boss = await as_user("boss.acme")
@@ -128,7 +128,10 @@ async def test_two_parcels_with_labels_partial_then_full_then_delivered(  # type
     ]
     assert nothing["errors"][0]["code"] == "INVALID_TRANSITION"  # a shipped order
 
-    # The customer was mailed each time, with the tracking numbers.
+    # The customer was mailed each time, with the tracking numbers: the "shipped"
+    # notification (its template, the orderer's language and preferences), set off by the
+    # shipment.shipped event.
+    await app.state.jobs.run_until_idle()
     uow = SqlUnitOfWork(session_factory(engine))
     async with uow:
         mails = list(
@@ -151,6 +154,7 @@ async def test_two_parcels_with_labels_partial_then_full_then_delivered(  # type
         "shipped in part" in mails[0].body_text and f"{shipment['number']}-2" in mails[0].body_text
     )
     assert "shipped in part" not in mails[1].body_text
+    assert rest["shipment"]["number"] in mails[1].body_text
     assert [t["status"] for t in topics] == ["CREATED", "CREATED"]
 
     # Both shipments arrive: the order is delivered.
@@ -167,6 +171,21 @@ async def test_two_parcels_with_labels_partial_then_full_then_delivered(  # type
     state = (await gql(client, ORDER, {"id": order["id"]}, token=boss))["data"]["node"]
     assert state["status"] == "DELIVERED"
     assert [s["status"] for s in state["shipments"]] == ["DELIVERED", "DELIVERED"]
+    # Each shipment that arrived is told once ("delivered", from shipment.delivered); the
+    # order's own move to DELIVERED, made by the system, adds no third mail.
+    await app.state.jobs.run_until_idle()
+    uow = SqlUnitOfWork(session_factory(engine))
+    async with uow:
+        delivered = list(
+            await uow.scalars(
+                select(OutgoingMail)
+                .where(OutgoingMail.subject.like("%delivered"))
+                .order_by(OutgoingMail.id)
+            )
+        )
+    await uow.close()
+    assert [m.to_address for m in delivered] == [mails[0].to_address] * 2
+    assert all(m.subject == f"Order {order['number']} delivered" for m in delivered)
 
 
 async def test_shipments_keep_to_the_tenant_rules(client, as_user) -> None:  # type: ignore[no-untyped-def]

@@ -7,8 +7,10 @@ from collections.abc import Iterator
 
 from sqlalchemy import event
 
+from adapters.db import SqlUnitOfWork, session_factory
 from domain.shared.read_cache import CACHES
 from tests.api.test_order_flow import PLACE, _cart_with_leaflet
+from tests.billing_support import company_id, deliver, make_order
 from tests.factories import gql
 
 
@@ -78,3 +80,25 @@ async def test_a_catalog_page_reads_each_product_version_once(client, app, demo,
     with counting(app) as statements:
         await gql(client, PRODUCTS, {"n": 20}, token=token)
     assert sum("FROM product_version" in s for s in statements) == 1, statements
+
+
+INVOICES = """query($n: Int) { invoices(first: $n) { totalCount nodes { number paymentStatus
+  grossTotal { amount } openAmount { amount } customer { code } orderNumbers
+  documentLines { description net { amount } } vatBreakdown { vatRatePercent vat { amount } }
+  creditNotes { number } } } }"""
+
+
+async def test_invoices_page_is_constant(client, app, engine, as_user) -> None:  # type: ignore[no-untyped-def]
+    boss = await as_user("boss.acme")
+    uow = SqlUnitOfWork(session_factory(engine))
+    try:
+        for _ in range(3):
+            async with uow:
+                order = await make_order(uow, await company_id(uow, "acme"))
+                await uow.commit()
+            await deliver(uow, order)
+    finally:
+        await uow.close()
+    small = await _count(client, app, INVOICES, {"n": 1}, boss)
+    large = await _count(client, app, INVOICES, {"n": 3}, boss)
+    assert small == large, (small, large)

@@ -40,13 +40,16 @@ from graphql import (
     get_named_type,
     is_leaf_type,
 )
-from sqlalchemy import text
+from sqlalchemy import select, text
 from sqlalchemy.ext.asyncio import AsyncEngine
 from strawberry import relay
 
 from adapters.db import SqlUnitOfWork, session_factory
+from domain.billing.credit_notes import CreditLine, issue_credit_note
+from domain.billing.models import InvoiceLine
 from server.schema import build_schema
 from server.settings import Settings
+from tests.billing_support import deliver, make_order
 from tests.factories import gql, login
 
 A, B = "acme", "globex"
@@ -56,6 +59,8 @@ A, B = "acme", "globex"
 # IDs is not listed here, or when an entry is stale.
 NO_ID_FIELDS: dict[str, str] = {
     "Mutation.tokenCreate": "logs in by login and password, names no object",
+    "Mutation.bankStatementImport": "staff only; matches statement lines by order number "
+    "(tests/api/test_payments_account.py)",
     "Mutation.tokenRefresh": "takes an opaque refresh token, names no object",
     "Mutation.tokenRevoke": "takes an opaque refresh token, names no object",
     "Mutation.customerGroupCreate": "creates a shop-wide object, names no other; staff only",
@@ -144,6 +149,13 @@ HIDDEN_SQL: dict[str, str] = {
     # Supplier jobs are the shop's (and each supplier's own): hidden from every portal user.
     "SupplierJob": "SELECT id FROM supplier_job ORDER BY id",
     "RoutingRule": "SELECT id FROM routing_rule ORDER BY id",
+    # Not Node types (no `node` lookup; IDs only for staff mutations and a customer's decision):
+    # named for the ID hints below; their isolation is tested in tests/api/test_payments_*.py
+    # and tests/api/test_final_price.py.
+    "Payment": "SELECT id FROM payment WHERE company_id = :victim ORDER BY id",
+    "OrderAdjustment": "SELECT id FROM order_adjustment WHERE company_id = :victim ORDER BY id",
+    "Invoice": "SELECT id FROM invoice WHERE company_id = :victim ORDER BY id",
+    "CreditNote": "SELECT id FROM credit_note WHERE company_id = :victim ORDER BY id",
 }
 
 # The viewer's own object of a type (company :own), to fill ID arguments not under test and
@@ -177,6 +189,8 @@ OWN_SQL: dict[str, str] = {
     "QuoteLine": "SELECT id FROM quote_line WHERE company_id = :own ORDER BY id DESC",
     "Shipment": "SELECT id FROM shipment WHERE company_id = :own ORDER BY id DESC",
     "ShippingMethod": "SELECT id FROM shipping_method ORDER BY id",
+    "Invoice": "SELECT id FROM invoice WHERE company_id = :own ORDER BY id DESC",
+    "CreditNote": "SELECT id FROM credit_note WHERE company_id = :own ORDER BY id DESC",
 }
 
 # Where an ID argument's name does not say which type it takes ("groupIds": CustomerGroup or
@@ -192,6 +206,8 @@ ID_TYPE_HINTS: dict[str, str] = {
     "Mutation.supplierJobRelease:id": "SupplierJob",
     "Mutation.supplierJobCancel:id": "SupplierJob",
     "Mutation.supplierJobReroute:id": "SupplierJob",
+    "Mutation.paymentRefund:id": "Payment",
+    "Mutation.orderAdjustmentDecide:id": "OrderAdjustment",
 }
 
 # ID arguments where the positive control cannot tell (they are still compared above).
@@ -205,6 +221,9 @@ UNPROVEN_OK: dict[str, str] = {
     "lines, which the walk's earlier orderPlace calls have ordered by then; shipping methods are "
     "public per channel, and one of another channel or none answers SHIPPING_UNAVAILABLE "
     "(tests/api/test_shipping.py)",
+    "Query.cartTotals:shippingMethodId": "shipping methods are public per channel and only "
+    "priced when the viewer's cart has lines; one of another channel or none answers a "
+    "shippingProblem (tests/api/test_cart_totals.py)",
     "Mutation.orderPlace:input.priceTokens.cartLineId": "tokens are only looked up for the "
     "viewer's own lines being ordered; any other ID is ignored",
     "Mutation.webhookCreate:input.apiKeyId": "an API key calling this makes the webhook for "
@@ -217,6 +236,8 @@ UNPROVEN_OK: dict[str, str] = {
     "empty whatever the ID",
     "Query.quotes:filter.companyId": "a portal user's list is their company's whatever the "
     "filter; another company's ID filters to nothing like a missing one",
+    "Mutation.orderAdjustmentDecide:id": "an OrderAdjustment is no Node (reached through its "
+    "order); another company's adjustment answers NOT_FOUND in tests/api/test_final_price.py",
 }
 
 # Hidden objects tried per type, and how deep the answers are selected (a leak at the root
@@ -914,6 +935,18 @@ async def world(client: httpx.AsyncClient, demo: None, engine: AsyncEngine) -> d
     async with uow:
         await uow.jobs.defer("tenant.walk", {"x": 1}, delay_s=3600)
         await uow.commit()
+    # For A and B each a delivered order with its invoice, and a credit note against it.
+    for code in (A, B):
+        async with uow:
+            order = await make_order(uow, await company_id(engine, code))
+            await uow.commit()
+        await deliver(uow, order)
+        async with uow:
+            invoice = await uow.scalar(
+                select(InvoiceLine.invoice_id).where(InvoiceLine.order_id == order.id)
+            )
+            await issue_credit_note(uow, invoice, "Isolation walk", [CreditLine(position=1)])
+            await uow.commit()
     await uow.close()
     # A sent quote for each company (two lines), and an RFQ with an answer for B's.
     quotes = {}

@@ -16,6 +16,7 @@ async def customer_group_create(
         name=input.name,
         payment_terms_days=input.payment_terms_days,
         discount_percent=input.discount_percent,
+        price_change_tolerance_percent=input.price_change_tolerance_percent,
     )
     return await run(
         CustomerGroupCreatePayload,

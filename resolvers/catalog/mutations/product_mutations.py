@@ -61,7 +61,14 @@ async def product_update(info: Info, input: ProductUpdateInput) -> ProductUpdate
 
     async def action() -> cm.Product:
         cmd = services.ProductUpdate()
-        for name in ("name", "description", "image_urls", "is_active"):
+        for name in (
+            "name",
+            "description",
+            "image_urls",
+            "is_active",
+            "purchasable",
+            "ignore_for_sync",
+        ):
             value = getattr(input, name)
             if value is None:
                 raise DomainError.single(

@@ -9,6 +9,7 @@ from domain.orders import checkout, lifecycle
 from domain.orders import models as om
 from domain.orders.delivery import DeliveryAddress
 from domain.orders.errors import OrderErrorCode
+from domain.payments import online as payments_online
 from domain.production import models as pm
 from domain.production import services as production
 from resolvers.catalog.mutations.configuration_mutations import configuration_uuid
@@ -22,6 +23,7 @@ from schema.laser.parts import Part
 from schema.orders.inputs import CartLineAddInput, CartLineUpdateInput, OrderPlaceInput
 from schema.orders.payloads import CartLinePayload, CartLineRemovePayload, OrderPayload, TaskPayload
 from schema.orders.types import CartLine, Order, OrderError, Task
+from schema.payments.types import OnlinePaymentAction
 
 NF = OrderErrorCode.NOT_FOUND
 
@@ -81,7 +83,7 @@ async def cart_line_remove(info: Info, id: relay.GlobalID) -> CartLineRemovePayl
 async def order_place(info: Info, input: OrderPlaceInput) -> OrderPayload:
     ctx = info.context
 
-    async def action() -> om.Order:
+    async def action() -> dict[str, object]:
         address = None
         if input.delivery_address is not None:
             a = input.delivery_address
@@ -112,9 +114,14 @@ async def order_place(info: Info, input: OrderPlaceInput) -> OrderPayload:
                 input.shipping_method_id, ShippingMethod, "shippingMethodId", NF
             ),
         )
-        return await checkout.order_place(ctx.uow, ctx.viewer, ctx.services.price_tokens, cmd)
+        order = await checkout.order_place(ctx.uow, ctx.viewer, ctx.services.price_tokens, cmd)
+        online = await payments_online.online_payment_for_order(ctx.uow, order.id)
+        return {
+            "order": Order.from_model(order),
+            "payment": OnlinePaymentAction.from_model(online) if online else None,
+        }
 
-    return await run(OrderPayload, OrderError, action, lambda o: {"order": Order.from_model(o)})
+    return await run(OrderPayload, OrderError, action, lambda r: r)
 
 
 async def order_approve(info: Info, id: relay.GlobalID) -> OrderPayload:

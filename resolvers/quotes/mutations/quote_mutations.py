@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from domain.quotes import decisions, sending, services
+from domain.quotes import decisions, requests, sending, services
 from domain.quotes.models import Quote as QuoteModel
 from domain.shared.unset import UNSET
 from resolvers.mutation import run
@@ -13,6 +13,7 @@ from resolvers.quotes.ids import line_input, opt_pk, pk
 from resolvers.quotes.tools import sending_tools
 from schema.accounts.types import Company
 from schema.context import Info
+from schema.orders.types import CartLine
 from schema.quotes.inputs import (
     QuoteCreateInput,
     QuoteDeclineInput,
@@ -21,6 +22,7 @@ from schema.quotes.inputs import (
     QuoteLineRemoveInput,
     QuoteLineUpdateInput,
     QuoteReasonInput,
+    QuoteRequestFromCartInput,
     QuoteSendInput,
     QuoteUpdateInput,
 )
@@ -48,6 +50,24 @@ async def quote_create(info: Info, input: QuoteCreateInput) -> QuotePayload:
             lines=[line_input(x, ("lines", str(i))) for i, x in enumerate(input.lines)],
         )
         return await services.quote_create(ctx.uow, ctx.viewer, cmd)
+
+    return await run(QuotePayload, QuoteError, action, _built)
+
+
+async def quote_request_from_cart(info: Info, input: QuoteRequestFromCartInput) -> QuotePayload:
+    ctx = info.context
+
+    async def action() -> QuoteModel:
+        ids = input.cart_line_ids
+        cmd = requests.QuoteRequestFromCart(
+            cart_line_ids=None
+            if ids is None
+            else [pk(g, CartLine, ("cartLineIds", str(i))) for i, g in enumerate(ids)],
+            title=input.title,
+            request_text=input.request_text,
+            customer_reference=input.customer_reference,
+        )
+        return await requests.quote_request_from_cart(ctx.uow, ctx.viewer, cmd)
 
     return await run(QuotePayload, QuoteError, action, _built)
 

@@ -8,6 +8,7 @@ from domain.quotes import rfq as rfqs
 from domain.quotes.models import Rfq as RfqModel
 from domain.quotes.models import RfqInvitation as InvitationModel
 from domain.quotes.rfq_choice import rfq_choose as choose
+from domain.quotes.rfq_quantities import PriceGiven
 from resolvers.mutation import run
 from resolvers.quotes.ids import pk, pks
 from schema.context import Info
@@ -37,6 +38,11 @@ async def rfq_create(info: Info, input: RfqCreateInput) -> RfqPayload:
             deadline=input.deadline,
             desired_date=input.desired_date,
             remarks=input.remarks,
+            answer_url=f"{ctx.services.public_base_url.rstrip('/')}/graphql",
+            quantities={
+                pk(q.quote_line_id, QuoteLine, ("quantities", str(i), "quoteLineId")): q.quantities
+                for i, q in enumerate(input.quantities or [])
+            },
         )
         return await rfqs.rfq_create(ctx.uow, ctx.viewer, cmd)
 
@@ -50,12 +56,17 @@ async def rfq_answer(info: Info, input: RfqAnswerInput) -> RfqInvitationPayload:
         cmd = rfqs.RfqAnswer(
             rfq_id=pk(input.rfq_id, Rfq, "rfqId"),
             prices=[
-                (pk(p.quote_line_id, QuoteLine, ("prices", str(i), "quoteLineId")), p.net)
+                PriceGiven(
+                    pk(p.quote_line_id, QuoteLine, ("prices", str(i), "quoteLineId")),
+                    p.net,
+                    p.quantity,
+                )
                 for i, p in enumerate(input.prices)
             ],
             delivery_date=input.delivery_date,
             remarks=input.remarks,
             alternative=input.alternative,
+            token=input.token,
         )
         return await rfqs.rfq_answer(ctx.uow, ctx.viewer, cmd)
 
@@ -67,16 +78,22 @@ async def rfq_decline(info: Info, input: RfqDeclineInput) -> RfqInvitationPayloa
     return await run(
         RfqInvitationPayload,
         QuoteError,
-        lambda: rfqs.rfq_decline(ctx.uow, ctx.viewer, pk(input.rfq_id, Rfq, "rfqId"), input.reason),
+        lambda: rfqs.rfq_decline(
+            ctx.uow, ctx.viewer, pk(input.rfq_id, Rfq, "rfqId"), input.reason, input.token
+        ),
         _invitation,
     )
 
 
 async def rfq_choose(info: Info, input: RfqChooseInput) -> RfqPayload:
     ctx = info.context
-    return await run(
-        RfqPayload,
-        QuoteError,
-        lambda: choose(ctx.uow, ctx.viewer, pk(input.invitation_id, RfqInvitation, "invitationId")),
-        _rfq,
-    )
+
+    async def action() -> RfqModel:
+        picked = {
+            pk(q.quote_line_id, QuoteLine, ("quantities", str(i), "quoteLineId")): q.quantity
+            for i, q in enumerate(input.quantities or [])
+        }
+        invitation_id = pk(input.invitation_id, RfqInvitation, "invitationId")
+        return await choose(ctx.uow, ctx.viewer, invitation_id, picked)
+
+    return await run(RfqPayload, QuoteError, action, _rfq)

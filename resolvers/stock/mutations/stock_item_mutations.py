@@ -46,13 +46,23 @@ async def stock_item_create(info: Info, input: StockItemCreateInput) -> StockIte
             supplier_sku=input.supplier_sku,
             unlimited=input.unlimited,
             product_id=optional_pk(input.product_id, Product, "productId", NF),
+            purchasable=input.purchasable,
+            ignore_for_sync=input.ignore_for_sync,
         )
         return await items.stock_item_create(ctx.uow, ctx.viewer, cmd)
 
     return await run(StockItemPayload, StockError, action, _payload)
 
 
-_NOT_NULL = ("name", "unit", "reorder_point", "order_multiple", "unlimited")
+_NOT_NULL = (
+    "name",
+    "unit",
+    "reorder_point",
+    "order_multiple",
+    "unlimited",
+    "purchasable",
+    "ignore_for_sync",
+)
 
 
 async def stock_item_update(info: Info, input: StockItemUpdateInput) -> StockItemPayload:

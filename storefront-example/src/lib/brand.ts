@@ -27,6 +27,8 @@ export interface Brand {
   apiUrl?: string;
   /** Show the demo logins on the login page. */
   demoLogins?: boolean;
+  /** The shop's Stripe publishable key (`pk_…`): card payment at checkout; none, no card. */
+  stripePublishableKey?: string;
 }
 
 const configs = import.meta.glob<Brand>("../../brands/*.json", { eager: true, import: "default" });

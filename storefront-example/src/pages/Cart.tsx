@@ -1,23 +1,27 @@
-import { useEffect, useMemo, useState, type FormEvent } from "react";
+import { Fragment, useEffect, useState, type FormEvent } from "react";
 import { useMutation, useQuery } from "urql";
 import { Link, useLocation } from "wouter";
 import { useToast } from "../components/Toasts";
 import {
   CartDocument,
+  CartTotalsDocument,
   CartLineRemoveDocument,
   CartLineUpdateDocument,
   OrderPlaceDocument,
+  QuoteRequestFromCartDocument,
   type CartLineFieldsFragment,
   type DeliveryAddressInput,
 } from "../generated/graphql";
 import { CART_CONTEXT, useViewer } from "../lib/context";
-import { newIdempotencyKey, useFormat, type MoneyLike } from "../lib/format";
+import { newIdempotencyKey, useFormat } from "../lib/format";
 import { SpecSummary } from "../components/SpecSummary";
 import { actedOn } from "../lib/live";
 import { cartChanged } from "../lib/cart";
 import { orderPath } from "../lib/orderPath";
 import { QuantityInput } from "../components/QuantityInput";
 import { ShippingChoice, type ShippingOption } from "../components/ShippingChoice";
+import { PaymentChoice } from "../components/PaymentChoice";
+import { pendingPayments } from "../lib/stripe";
 import { useT } from "../i18n";
 
 export function CartPage() {
@@ -27,9 +31,12 @@ export function CartPage() {
   const notify = useToast();
   const [, navigate] = useLocation();
   const [cart, refetchCart] = useQuery({ query: CartDocument, context: CART_CONTEXT });
+  // The totals as checkout will charge them, computed by the server (never added up here).
+
   const [, updateLine] = useMutation(CartLineUpdateDocument);
   const [, removeLine] = useMutation(CartLineRemoveDocument);
   const [placing, placeOrder] = useMutation(OrderPlaceDocument);
+  const [asking, askForQuote] = useMutation(QuoteRequestFromCartDocument);
 
   // One key per intended order: a retry after a lost answer returns the same order.
   const [idempotencyKey, setIdempotencyKey] = useState(newIdempotencyKey);
@@ -41,19 +48,45 @@ export function CartPage() {
   const [formError, setFormError] = useState<string | null>(null);
   const [priceChanged, setPriceChanged] = useState(false);
   const [shipping, setShipping] = useState<ShippingOption | null>(null);
+  const [paymentMethod, setPaymentMethod] = useState<string | null>(null);
 
   const lines = cart.data?.cart ?? [];
   const company = me?.__typename === "PortalUser" ? me.company : null;
   const addresses = company?.addresses.filter((a) => a.kind === "SHIPPING") ?? [];
-  const totals = useMemo(() => sumTotals(lines, shipping), [lines, shipping]);
+  const country = addresses[addressIndex]?.country ?? null;
+  // The totals as checkout will charge them, with the chosen shipping, computed by the server
+  // (never added up here).
+  const [totalsResult, refetchTotals] = useQuery({
+    query: CartTotalsDocument,
+    variables: { shippingMethodId: shipping?.method.id ?? null, country },
+    context: CART_CONTEXT,
+    requestPolicy: "network-only",
+  });
+  const totals = totalsResult.data?.cartTotals ?? null;
 
   useEffect(() => {
     setLineProblems(new Map());
     setPriceChanged(false);
-  }, [cart.data]);
+    refetchTotals({ requestPolicy: "network-only" });
+  }, [cart.data, refetchTotals]);
 
   if (!mayOrder) return <div className="empty">{t.mayNotOrderShort}</div>;
   if (cart.fetching && !cart.data) return <div className="loading">{t.cartLoading}</div>;
+
+  /** The whole cart as a quote request: the lines leave the cart, the quote holds them. */
+  async function requestQuote() {
+    const r = await askForQuote({ input: { requestText: remarks, customerReference: reference } });
+    const payload = r.data?.quoteRequestFromCart;
+    const error = payload?.errors[0]?.message ?? r.error?.message;
+    if (error || !payload?.quote) {
+      setFormError(t.quoteRequestFailed(error ?? ""));
+      return;
+    }
+    notify({ title: t.quoteRequested(payload.quote.number), body: t.quoteRequestedBody, tone: "success" });
+    cartChanged();
+    refetchCart({ requestPolicy: "network-only" });
+    navigate("/quotes");
+  }
 
   async function changeQuantity(line: CartLineFieldsFragment, quantity: number) {
     if (!Number.isInteger(quantity) || quantity < 1 || quantity === line.quantity) return;
@@ -85,6 +118,7 @@ export function CartPage() {
         remarks,
         acceptPriceChanges,
         shippingMethodId: shipping?.method.id ?? null,
+        ...(paymentMethod ? { paymentMethod } : {}),
       },
     });
     if (r.error) {
@@ -99,6 +133,13 @@ export function CartPage() {
       // The cart is empty now; the order page says what became of it (no toast needed).
       cartChanged();
       refetchCart({ requestPolicy: "network-only" });
+      const payment = payload.payment;
+      if (payment?.clientSecret && payload.order.status === "AWAITING_PAYMENT") {
+        // Paid online: the next page confirms the payment with Stripe.
+        pendingPayments.save(payload.order.id, { clientSecret: payment.clientSecret, amount: payment.amount, method: payment.method });
+        navigate(`${orderPath(payload.order.id)}/pay`);
+        return;
+      }
       navigate(orderPath(payload.order.id));
       return;
     }
@@ -164,22 +205,30 @@ export function CartPage() {
       <aside>
         <form className="card checkout" onSubmit={(e) => void place(e)} data-testid="checkout">
           <h2>{t.checkout}</h2>
-          <dl className="totals">
-            {shipping && (
+          <dl className="totals" data-testid="cart-totals">
+            {totals?.shipping && (
               <>
                 <dt>{t.shipping}</dt>
-                <dd data-testid="shipping-net">{fmt.money(shipping.net)}</dd>
+                <dd data-testid="shipping-net">{fmt.money(totals.shipping)}</dd>
               </>
             )}
             <dt>{t.net}</dt>
-            <dd>{fmt.money(totals.net)}</dd>
-            <dt>{t.vat}</dt>
-            <dd>{fmt.money(totals.vat)}</dd>
+            <dd data-testid="cart-net">{fmt.money(totals?.net)}</dd>
+            {(totals?.vatBreakdown ?? []).map((share) => (
+              <Fragment key={share.ratePercent}>
+                <dt>{t.vatRate(fmt.number(share.ratePercent))}</dt>
+                <dd data-testid="cart-vat-share" data-rate={share.ratePercent}>
+                  {fmt.money(share.vat)}
+                </dd>
+              </Fragment>
+            ))}
             <dt className="grand">{t.total}</dt>
             <dd className="grand" data-testid="cart-total">
-              {fmt.money(totals.gross)}
+              {fmt.money(totals?.gross)}
             </dd>
           </dl>
+          {totals?.shippingProblem && <p className="field-error" data-testid="shipping-problem">{totals.shippingProblem}</p>}
+          {totals && totals.unavailableLines > 0 && <p className="muted small">{t.unavailableLinesLeftOut(totals.unavailableLines)}</p>}
           <label className="field">
             <span>{t.yourReference}</span>
             <input name="reference" value={reference} onChange={(e) => setReference(e.target.value)} placeholder={t.referencePlaceholder} />
@@ -199,6 +248,7 @@ export function CartPage() {
               ))}
             </select>
           </label>
+          <PaymentChoice chosen={paymentMethod} onChoose={setPaymentMethod} />
           <ShippingChoice
             country={addresses[addressIndex]?.country ?? null}
             revision={cart.data}
@@ -220,29 +270,30 @@ export function CartPage() {
             </button>
           ) : (
             <button type="submit" className="btn btn-primary btn-block" data-testid="place-order" disabled={placing.fetching}>
-              {placing.fetching ? t.sending : ordersAreBinding ? t.placeBindingOrder : t.sendForApproval}
+              {placing.fetching
+                ? t.sending
+                : !ordersAreBinding
+                  ? t.sendForApproval
+                  : paymentMethod === "CARD"
+                    ? t.placeAndPay
+                    : t.placeBindingOrder}
             </button>
           )}
           <p className="muted small">
-            {ordersAreBinding ? t.bindingHint : t.proposalHint}
+            {!ordersAreBinding ? t.proposalHint : paymentMethod === "CARD" || paymentMethod === "BANK_TRANSFER" ? t.bindingHintOnPayment : t.bindingHint}
           </p>
+          <button
+            type="button"
+            className="btn btn-block"
+            data-testid="request-quote"
+            disabled={asking.fetching || lines.length === 0}
+            onClick={() => void requestQuote()}
+          >
+            {t.askForQuote}
+          </button>
+          <p className="muted small">{t.askForQuoteHint}</p>
         </form>
       </aside>
     </div>
   );
-}
-
-function sumTotals(lines: readonly CartLineFieldsFragment[], shipping: ShippingOption | null) {
-  const add = (key: "net" | "vat" | "gross"): MoneyLike | null => {
-    let amount = shipping ? shipping[key].amount : 0;
-    let currency: string | null = shipping ? shipping[key].currency : null;
-    for (const l of lines) {
-      const m = l.price?.valid ? l.price[key] : null;
-      if (!m) continue;
-      amount += m.amount;
-      currency ??= m.currency;
-    }
-    return currency ? { amount, currency } : null;
-  };
-  return { net: add("net"), vat: add("vat"), gross: add("gross") };
 }

@@ -10,7 +10,8 @@ import { OrderCancelDocument, OrderDetailDocument, type OrderDetailQuery } from 
 import { useViewer } from "../lib/context";
 import { useFormat } from "../lib/format";
 import { useRefetchOnOrderEvents } from "../lib/live";
-import { orderIdFromPath } from "../lib/orderPath";
+import { orderIdFromPath, orderPath } from "../lib/orderPath";
+import { pendingPayments } from "../lib/stripe";
 import { useT, type Messages } from "../i18n";
 
 const FLOW = ["RELEASED", "IN_PRODUCTION", "COMPLETED", "SHIPPED", "DELIVERED"] as const;
@@ -52,7 +53,8 @@ function OrderView({ id, t }: { id: string; t: Messages }) {
   const own = order.orderer?.id === me?.id;
   const mayDecide = order.status === "PENDING_APPROVAL" && can("APPROVE_ORDERS") && !own;
   const mayCancel = (order.status === "PENDING_APPROVAL" || order.status === "RELEASED") && (own || can("PLACE_ORDERS"));
-  const steps = order.history.some((h) => h.toStatus === "PENDING_APPROVAL") ? ["PENDING_APPROVAL", ...FLOW] : [...FLOW];
+  const before = ["PENDING_APPROVAL", "AWAITING_PAYMENT"].filter((s) => order.history.some((h) => h.toStatus === s));
+  const steps = [...before, ...FLOW];
   const reached = new Set(order.history.map((h) => h.toStatus));
   const stopped = order.status === "REJECTED" || order.status === "CANCELLED";
 
@@ -103,6 +105,20 @@ function OrderView({ id, t }: { id: string; t: Messages }) {
             ))}
         </div>
       </div>
+
+      {order.status === "AWAITING_PAYMENT" && (
+        <div className="card callout" data-testid="awaiting-payment">
+          <div>
+            <strong>{t.awaitingPaymentTitle}</strong>
+            <p className="muted small">{order.paymentMethod === "BANK_TRANSFER" ? t.awaitingTransfer(order.number) : t.awaitingProvider}</p>
+          </div>
+          {pendingPayments.get(order.id) && (
+            <Link href={`${orderPath(order.id)}/pay`} className="btn btn-primary btn-small" data-testid="pay-now">
+              {t.payNow}
+            </Link>
+          )}
+        </div>
+      )}
 
       {mayDecide && (
         <div className="card callout">
@@ -201,7 +217,7 @@ function OrderView({ id, t }: { id: string; t: Messages }) {
                 </>
               )}
               <dt>{t.payment}</dt>
-              <dd>{order.paymentMethod === "ON_ACCOUNT" ? t.onAccount : order.paymentMethod}</dd>
+              <dd data-testid="payment-method">{t.paymentMethods[order.paymentMethod] ?? order.paymentMethod}</dd>
               <dt>{t.deliverTo}</dt>
               <dd>
                 {order.deliveryAddress ? (

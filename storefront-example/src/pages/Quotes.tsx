@@ -4,24 +4,16 @@ import { Link } from "wouter";
 import { useToast } from "../components/Toasts";
 import { MyQuotesDocument, QuoteAcceptDocument, QuoteDeclineDocument } from "../generated/graphql";
 import type { MyQuotesQuery } from "../generated/graphql";
+import { useT } from "../i18n";
 import { useViewer } from "../lib/context";
 import { useFormat } from "../lib/format";
 
 type QuoteRow = MyQuotesQuery["quotes"]["nodes"][number];
 
-const STATUS_LABELS: Record<string, string> = {
-  REQUESTED: "Requested",
-  DRAFT: "Being prepared",
-  SENT: "Open",
-  ACCEPTED: "Accepted",
-  DECLINED: "Declined",
-  EXPIRED: "Expired",
-  WITHDRAWN: "Withdrawn",
-};
-
 /** My quotes: the offers the shop sent to the company, with their PDF; accept or decline. */
 export function Quotes() {
   const fmt = useFormat();
+  const t = useT();
   const [quotes, refetch] = useQuery({ query: MyQuotesDocument, variables: { first: 50 } });
   const rows = quotes.data?.quotes.nodes ?? [];
   const reload = () => refetch({ requestPolicy: "network-only" });
@@ -29,19 +21,25 @@ export function Quotes() {
     <>
       <div className="page-head">
         <div>
-          <h1>My quotes</h1>
-          <p className="muted">Offers from the shop. Accepted, a quote becomes an order at the quoted prices.</p>
+          <h1>{t.myQuotes}</h1>
+          <p className="muted">{t.quotesIntro}</p>
         </div>
       </div>
-      {rows.length === 0 && !quotes.fetching && <div className="empty card">No quotes yet.</div>}
+      {rows.length === 0 && !quotes.fetching && <div className="empty card">{t.noQuotes}</div>}
       <div className="approvals" data-testid="quotes">
         {rows.map((q) => (
           <article key={q.id} className="card approval" data-testid="quote" data-number={q.number}>
             <header>
               <div>
                 <strong className="order-number">{q.number}</strong>
-                <span className="muted"> · {q.title || "Quote"} · revision {q.revision}</span>
-                <span className="muted" data-testid="quote-status"> · {STATUS_LABELS[q.status] ?? q.status}</span>
+                <span className="muted">
+                  {" "}
+                  · {q.title || t.quoteTitleFallback} · {t.quoteRevision(q.revision)}
+                </span>
+                <span className="muted" data-testid="quote-status">
+                  {" "}
+                  · {t.quoteStatus[q.status] ?? q.status}
+                </span>
               </div>
               <strong className="amount" data-testid="quote-gross">{fmt.money(q.gross)}</strong>
             </header>
@@ -53,20 +51,20 @@ export function Quotes() {
               ))}
             </ul>
             <p className="muted small">
-              {q.validUntil && <>Valid until {fmt.date(q.validUntil)}. </>}
+              {q.validUntil && <>{t.quoteValidUntil(fmt.date(q.validUntil))} </>}
               {q.pdfUrl && (
                 <a href={q.pdfUrl} target="_blank" rel="noreferrer" data-testid="quote-pdf">
                   PDF
                 </a>
               )}
-              {q.revisions.length > 1 && <> · {q.revisions.length} revisions sent</>}
+              {q.revisions.length > 1 && <> · {t.quoteRevisionsSent(q.revisions.length)}</>}
             </p>
             {q.order && (
               <p className="small">
-                Order <Link href={`/orders/${q.order.id}`}>{q.order.number}</Link>
+                {t.order} <Link href={`/orders/${q.order.id}`}>{q.order.number}</Link>
               </p>
             )}
-            {q.declineReason && <p className="muted small">Declined: {q.declineReason}</p>}
+            {q.declineReason && <p className="muted small">{t.quoteDeclinedBecause(q.declineReason)}</p>}
             {q.status === "SENT" && <Answer quote={q} onDone={reload} />}
           </article>
         ))}
@@ -77,6 +75,7 @@ export function Quotes() {
 
 function Answer({ quote, onDone }: { quote: QuoteRow; onDone: () => void }) {
   const notify = useToast();
+  const t = useT();
   const { can } = useViewer();
   const [, accept] = useMutation(QuoteAcceptDocument);
   const [, decline] = useMutation(QuoteDeclineDocument);
@@ -87,11 +86,11 @@ function Answer({ quote, onDone }: { quote: QuoteRow; onDone: () => void }) {
   async function doAccept() {
     const r = await accept({ id: quote.id, revision: quote.sentRevision });
     const e = r.data?.quoteAccept.errors[0] ?? (r.error && { message: r.error.message });
-    if (e) notify({ title: `${quote.number} not accepted`, body: e.message, tone: "warning" });
+    if (e) notify({ title: t.quoteNotAccepted(quote.number), body: e.message, tone: "warning" });
     else
       notify({
-        title: `${quote.number} accepted`,
-        body: `Order ${r.data?.quoteAccept.order?.number} is placed.`,
+        title: t.quoteAccepted(quote.number),
+        body: t.quoteOrderPlaced(r.data?.quoteAccept.order?.number ?? ""),
         tone: "success",
       });
     onDone();
@@ -100,8 +99,8 @@ function Answer({ quote, onDone }: { quote: QuoteRow; onDone: () => void }) {
   async function doDecline() {
     const r = await decline({ id: quote.id, reason });
     const e = r.data?.quoteDecline.errors[0] ?? (r.error && { message: r.error.message });
-    if (e) notify({ title: `${quote.number} not declined`, body: e.message, tone: "warning" });
-    else notify({ title: `${quote.number} declined`, body: "The shop is told.", tone: "info" });
+    if (e) notify({ title: t.quoteNotDeclined(quote.number), body: e.message, tone: "warning" });
+    else notify({ title: t.quoteDeclinedToast(quote.number), body: t.quoteShopIsTold, tone: "info" });
     onDone();
   }
 
@@ -111,15 +110,15 @@ function Answer({ quote, onDone }: { quote: QuoteRow; onDone: () => void }) {
         <input
           autoFocus
           name="declineReason"
-          placeholder="Why? The shop will read this."
+          placeholder={t.declineQuoteReason}
           value={reason}
           onChange={(e) => setReason(e.target.value)}
         />
         <button className="btn btn-small" onClick={doDecline} disabled={!reason.trim()}>
-          Decline quote
+          {t.declineQuote}
         </button>
         <button className="btn btn-ghost btn-small" onClick={() => setDeclining(false)}>
-          Cancel
+          {t.cancelAction}
         </button>
       </div>
     );
@@ -127,10 +126,10 @@ function Answer({ quote, onDone }: { quote: QuoteRow; onDone: () => void }) {
   return (
     <div className="decision">
       <button className="btn btn-primary btn-small" onClick={doAccept}>
-        Accept quote
+        {t.acceptQuote}
       </button>
       <button className="btn btn-small" onClick={() => setDeclining(true)}>
-        Decline…
+        {t.declineQuoteStart}
       </button>
     </div>
   );

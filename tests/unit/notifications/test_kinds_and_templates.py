@@ -78,13 +78,23 @@ def test_staff_alerts_render_in_english_for_any_language(event: NotificationEven
             {"ORDER_COMPLETED"},
         ),
         ("order.status_changed", {"from": "COMPLETED", "status": "DELIVERED"}, {"ORDER_DELIVERED"}),
+        # Delivered by a shipment: told by shipment.delivered, not again by the order's move.
+        (
+            "order.status_changed",
+            {"from": "SHIPPED", "status": "DELIVERED", "system": True},
+            set(),
+        ),
+        ("shipment.shipped", {}, {"ORDER_SHIPPED"}),
+        ("shipment.delivered", {}, {"ORDER_DELIVERED"}),
         ("order.status_changed", {"from": "RELEASED", "status": "CANCELLED"}, set()),
         ("order.file_problem", {}, {"FILE_PROBLEM"}),
+        ("payment.received", {}, {"PAYMENT_RECEIVED"}),
+        ("invoice.issued", {"invoiceId": 1}, {"INVOICE_ISSUED"}),
+        ("quote.status", {"status": "SENT", "action": "sent", "customerUserId": 3}, {"QUOTE_SENT"}),
+        ("quote.status", {"status": "SENT", "action": "sent", "customerUserId": None}, set()),
+        ("quote.status", {"status": "DRAFT", "action": "revised", "customerUserId": 3}, set()),
         # Waiting for their areas: nothing until switched on.
-        ("shipment.shipped", {}, set()),
-        ("invoice.issued", {}, set()),
-        ("payment.received", {}, set()),
-        ("quote.status_changed", {"status": "SENT"}, set()),
+        ("payment.failed", {}, set()),
     ],
 )
 def test_an_event_sets_off_its_kinds(
@@ -94,16 +104,22 @@ def test_an_event_sets_off_its_kinds(
 
 
 def test_a_waiting_kind_is_followed_once_switched_on() -> None:
-    kind = kind_of(NotificationEvent.INVOICE_ISSUED)
-    assert not followed_topic("invoice.issued")
+    kind = kind_of(NotificationEvent.STAFF_PAYMENT_FAILED)
+    assert not followed_topic("payment.failed")
     try:
-        switch_on(NotificationEvent.INVOICE_ISSUED)
-        assert followed_topic("invoice.issued")
-        assert [f.task for f in followers_of("invoice.issued")] == ["notifications.dispatch"]
-        assert [k.recipients for k in kinds_for("invoice.issued", {})] == [Recipients.CUSTOMER]
+        switch_on(NotificationEvent.STAFF_PAYMENT_FAILED)
+        assert followed_topic("payment.failed")
+        assert [f.task for f in followers_of("payment.failed")] == ["notifications.dispatch"]
+        assert [k.recipients for k in kinds_for("payment.failed", {})] == [Recipients.STAFF]
     finally:
         register(kind)
-    assert followers_of("invoice.issued") == []
+    assert followers_of("payment.failed") == []
+
+
+def test_an_issued_invoice_is_followed_and_goes_to_the_finance_users() -> None:
+    assert followed_topic("invoice.issued")
+    assert [f.task for f in followers_of("invoice.issued")] == ["notifications.dispatch"]
+    assert kind_of(NotificationEvent.INVOICE_ISSUED).recipients is Recipients.FINANCE
 
 
 def _errors(text: TemplateText) -> list[tuple[Code, tuple[str, ...] | None]]:
