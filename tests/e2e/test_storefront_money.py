@@ -8,36 +8,18 @@ the build or Chromium is missing; fails instead with PRESSROOM_E2E_REQUIRED=1.""
 
 from __future__ import annotations
 
-import asyncio
-import os
-import subprocess
-
 import httpx
 import pytest
 
-from tests.e2e.test_storefront import (
-    CHROMIUM,
-    SCREENSHOTS,
-    SECRET,
-    STOREFRONT,
-    TIMEOUT_S,
-    demo_data,
-    missing_prerequisite,
-)
+from tests.e2e.support import SECRET, assert_passed, require_browser, run_script
 from tests.live_server import live_server
 from tests.payments_support import SECRET_KEY, WEBHOOK_SECRET, localstripe
 
 pytestmark = pytest.mark.e2e
-__all__ = ["demo_data"]
 
 
 async def test_money_pages_in_chromium(database_url, demo_data, tmp_path) -> None:  # type: ignore[no-untyped-def]
-    missing = missing_prerequisite()
-    if missing:
-        if os.environ.get("PRESSROOM_E2E_REQUIRED") == "1":
-            pytest.fail(f"storefront e2e cannot run: {missing}")
-        pytest.skip(f"storefront e2e skipped: {missing}")
-    SCREENSHOTS.mkdir(exist_ok=True)
+    require_browser()
     with localstripe() as stripe_base:
         stripe_env = {
             "PRESSROOM_STRIPE_SECRET_KEY": SECRET_KEY,
@@ -55,24 +37,9 @@ async def test_money_pages_in_chromium(database_url, demo_data, tmp_path) -> Non
                 timeout=10,
             )
             assert registered.status_code == 200, registered.text
-            result = await asyncio.to_thread(
-                subprocess.run,
-                ["node", "--test", "--test-reporter=spec", "e2e/money.e2e.mjs"],
-                cwd=STOREFRONT,
-                env={
-                    **os.environ,
-                    "BASE_URL": base,
-                    "LOCALSTRIPE_URL": stripe_base,
-                    "STRIPE_SECRET_KEY": SECRET_KEY,
-                    "SCREENSHOT_DIR": str(SCREENSHOTS),
-                    "CHROMIUM_PATH": CHROMIUM,
-                },
-                capture_output=True,
-                text=True,
-                timeout=TIMEOUT_S,
+            result = await run_script(
+                "money.e2e.mjs",
+                base,
+                {"LOCALSTRIPE_URL": stripe_base, "STRIPE_SECRET_KEY": SECRET_KEY},
             )
-    report = (
-        f"{result.stdout}\n{result.stderr}\nscreenshots: {SCREENSHOTS}\n"
-        f"server log:\n{log.read_text(errors='replace')[-4000:]}"
-    )
-    assert result.returncode == 0, report
+    assert_passed(result, f"\nserver log:\n{log.read_text(errors='replace')[-4000:]}")
