@@ -32,6 +32,19 @@ EN, NL, DE = "Hello", "Beste", "Hallo"
 N = "{{ event.number }}"
 AMOUNT = "{{ event.amountText }}"
 TOTAL, DUE = "{{ event.total }}", "{{ event.dueDate }}"
+# For an order placed to be paid first (bank transfer, card).
+_AWAITING = "{%% if event.status == 'AWAITING_PAYMENT' %%}\n\n%s{%% endif %%}"
+_AWAITING_EN = _AWAITING % (
+    "We start as soon as your payment has arrived. For a bank transfer, please give "
+    f"{N} as the reference."
+)
+_AWAITING_NL = _AWAITING % (
+    f"We beginnen zodra uw betaling binnen is. Vermeld bij een overschrijving {N} als referentie."
+)
+_AWAITING_DE = _AWAITING % (
+    "Wir beginnen, sobald Ihre Zahlung eingegangen ist. Bitte geben Sie bei einer Überweisung "
+    f"{N} als Verwendungszweck an."
+)
 # One line per parcel with its tracking number and link.
 _PARCELS = (
     "{% for p in event.parcels %}\n- {{ loop.index }}: {{ p.trackingNumber }} "
@@ -43,19 +56,19 @@ DEFAULTS: dict[E, dict[str, TemplateText]] = {
         "en": _t(
             f"Order {N} received",
             EN,
-            f"thank you: we received your order {N}.",
+            f"thank you: we received your order {N}.{_AWAITING_EN}",
             f"Order {N} received.",
         ),
         "nl": _t(
             f"Bestelling {N} ontvangen",
             NL,
-            f"bedankt: we hebben uw bestelling {N} ontvangen.",
+            f"bedankt: we hebben uw bestelling {N} ontvangen.{_AWAITING_NL}",
             f"Bestelling {N} ontvangen.",
         ),
         "de": _t(
             f"Bestellung {N} eingegangen",
             DE,
-            f"vielen Dank: Ihre Bestellung {N} ist bei uns eingegangen.",
+            f"vielen Dank: Ihre Bestellung {N} ist bei uns eingegangen.{_AWAITING_DE}",
             f"Bestellung {N} eingegangen.",
         ),
     },

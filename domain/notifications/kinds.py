@@ -89,8 +89,8 @@ class NotificationKind:
         return self.recipients is Recipients.STAFF
 
 
-def _placed(status: str) -> Condition:
-    return lambda p: p.get("status") == status
+def _placed(*statuses: str) -> Condition:
+    return lambda p: p.get("status") in statuses
 
 
 def _moved(to: str, *, came_from: str | None = None) -> Condition:
@@ -145,7 +145,12 @@ def followed_topic(topic: str) -> bool:
 STATUS = "order.status_changed"
 for _kind in (
     NotificationKind(
-        NotificationEvent.ORDER_RECEIVED, "order.placed", Recipients.ORDERER, _placed("RELEASED")
+        NotificationEvent.ORDER_RECEIVED,
+        "order.placed",
+        Recipients.ORDERER,
+        # An order that waits for its payment (bank transfer, card) is received all the same:
+        # its mail says that work starts when the money is in, and the transfer reference.
+        _placed("RELEASED", "AWAITING_PAYMENT"),
     ),
     NotificationKind(
         NotificationEvent.ORDER_AWAITING_APPROVAL,

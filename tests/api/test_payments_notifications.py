@@ -43,6 +43,17 @@ async def test_a_recorded_payment_is_mailed_to_the_orderer_once(  # type: ignore
     placed = await place(client, boss, "BANK_TRANSFER")
     assert placed["errors"] == [] and placed["order"]["status"] == "AWAITING_PAYMENT"
     order = placed["order"]
+    await app.state.jobs.run_until_idle()
+    # Received all the same, with what to do: the transfer's reference is the order number.
+    [received] = [
+        m for m in smtp.inbox.messages if m["Subject"] == f"Order {order['number']} received"
+    ]
+    assert received["To"].endswith(f"<{BOSS}>") or received["To"] == BOSS
+    assert text_of(received) == (
+        f"Hello Bob Boss,\n\nthank you: we received your order {order['number']}.\n\n"
+        "We start as soon as your payment has arrived. For a bank transfer, please give "
+        f"{order['number']} as the reference.\n"
+    )
     gross = order["gross"]["amount"]
     payment = {"key": "bank-1", "amount": gross, "orderId": order["id"], "reference": "tx 1"}
     for _ in range(2):  # the same payment recorded twice is one payment, one mail

@@ -54,6 +54,11 @@ def test_staff_alerts_render_in_english_for_any_language(event: NotificationEven
         ("order.placed", {"status": "RELEASED"}, {"ORDER_RECEIVED", "STAFF_NEW_ORDER"}),
         (
             "order.placed",
+            {"status": "AWAITING_PAYMENT"},
+            {"ORDER_RECEIVED", "STAFF_NEW_ORDER"},
+        ),
+        (
+            "order.placed",
             {"status": "PENDING_APPROVAL"},
             {"ORDER_AWAITING_APPROVAL", "STAFF_NEW_ORDER"},
         ),
