@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from domain.accounts.viewer import Viewer
 from domain.orders.delivery import delivery_address
 from domain.orders.models import Order
+from domain.orders.payment_methods import DEFAULT_METHOD, method_or_default
 from domain.orders.placing import LineToPlace, OrderDraft, add_order, record_placed
 from domain.orders.policies import may_order, places_binding
 from domain.orders.state import OrderKind, OrderStatus
@@ -83,5 +84,15 @@ async def place_quote_order(
     )
     order = await add_order(uow, draft, await lines_to_place(uow, viewer, quote, lines))
     await uow.session.flush()
-    await record_placed(uow, viewer, order, "accepted quote" if binding else "proposed")
+    reason = "proposed"
+    if binding:
+        # Paid on account like any binding order: the method decides (over the company's
+        # credit limit the order becomes a proposal that the shop decides).
+        method = method_or_default(DEFAULT_METHOD)
+        assert method is not None
+        decision = await method.on_place(uow, viewer, order)
+        order.status = decision.status
+        order.staff_review_reason = decision.staff_review_reason
+        reason = "accepted quote" if decision.reason == "placed" else decision.reason
+    await record_placed(uow, viewer, order, reason)
     return order

@@ -546,3 +546,20 @@ async def test_brand_template_makes_the_document_and_mail(  # type: ignore[no-un
         expect_errors=True,
     )
     assert refused["errors"][0]["extensions"]["code"] == "FORBIDDEN"
+
+
+async def test_accepting_over_the_credit_limit_makes_a_proposal_for_the_shop(  # type: ignore[no-untyped-def]
+    client, as_user
+) -> None:
+    from tests.api.test_payments_account import CREDIT
+
+    boss, admin = await as_user("boss.acme"), await as_user("admin@shop.example")
+    acme = (await gql(client, "{ me { ... on PortalUser { company { id } } } }", token=boss))[
+        "data"
+    ]["me"]["company"]["id"]
+    limited = await gql(client, CREDIT, {"c": acme, "l": 100}, token=admin)
+    assert limited["data"]["companyCreditLimitSet"]["errors"] == []
+    quote = await _sent_quote(client, admin, acme)
+    order = ok(await gql(client, ACCEPT, {"id": quote["id"]}, boss), "quoteAccept")["order"]
+    # A binding acceptance, but on account beyond the limit: the shop decides, no jobs yet.
+    assert order["status"] == "PENDING_APPROVAL" and order["jobs"] == []
