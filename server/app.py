@@ -231,6 +231,7 @@ def create_app(
         multipart_uploads_enabled=True,  # guarded by the preflight header in the view
         response_cache=ResponseCache(CACHES) if settings.read_caches else None,
         request_timeout_s=settings.request_timeout_s,
+        key_recheck_s=settings.ws_key_recheck_s,
         body_limits=BodyLimits(
             json_bytes=settings.max_json_bytes,
             upload_total_bytes=settings.max_upload_bytes,

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
+import logging
 from typing import Any
 
 import orjson
 from cross_web import HTTPException
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
-from starlette.websockets import WebSocket
+from starlette.websockets import WebSocket, WebSocketState
 from strawberry.asgi import GraphQL
 from strawberry.exceptions import ConnectionRejectionError
 from strawberry.http import GraphQLHTTPResponse
@@ -26,6 +28,8 @@ from server.graphiql import offline_page
 from server.observability.requests import note_cached_answer
 from server.request_limits import BodyLimits, BodyTooLarge, decode_json_request, timed_out
 from server.response_cache import CachedResponse, CacheKey, ResponseCache
+
+logger = logging.getLogger("pressroom.websockets")
 
 GRAPHQL_RESPONSE_JSON = "application/graphql-response+json"
 
@@ -55,10 +59,13 @@ class PressroomGraphQL(GraphQL[RequestContext, None]):
         response_cache: ResponseCache | None = None,
         body_limits: BodyLimits | None = None,
         request_timeout_s: float = 0,
+        key_recheck_s: float = 30.0,
         **kwargs: Any,
     ) -> None:
         super().__init__(schema, **kwargs)
         self.request_timeout_s = request_timeout_s
+        self.key_recheck_s = key_recheck_s
+        self._key_watches: set[asyncio.Task[None]] = set()
         self.body_limits = body_limits or BodyLimits()
         self.services = services
         self.sessions = sessions
@@ -283,6 +290,8 @@ class PressroomGraphQL(GraphQL[RequestContext, None]):
             viewer = await supplier_viewer(context.uow, token)
         elif isinstance(token, str) and is_api_key(token):
             viewer = await viewer_from_api_key(context.uow, token)
+            if viewer is not None:
+                self._watch_key(context.request, token)
         else:
             viewer = await viewer_from_token(
                 context.uow, self.services.tokens, token if isinstance(token, str) else None
@@ -291,6 +300,35 @@ class PressroomGraphQL(GraphQL[RequestContext, None]):
             raise ConnectionRejectionError({"message": "invalid token"})
         context.viewer = viewer
         return None
+
+    def _watch_key(self, websocket: Any, secret: str) -> None:
+        """A socket opened with an API key lives as long as the key: every
+        `key_recheck_s` the key is looked up again, and once it is revoked (or its owner can
+        no longer log in) the socket is closed with 4403, ending its subscriptions. HTTP
+        requests check the key on every request; a socket would otherwise outlive it."""
+        if self.key_recheck_s <= 0:
+            return
+        task = asyncio.create_task(self._close_when_revoked(websocket, secret), name="ws-key")
+        self._key_watches.add(task)
+        task.add_done_callback(self._key_watches.discard)
+
+    async def _close_when_revoked(self, websocket: Any, secret: str) -> None:
+        while True:
+            await asyncio.sleep(self.key_recheck_s)
+            if websocket.application_state is WebSocketState.DISCONNECTED:
+                return
+            uow = self._new_uow()
+            try:
+                viewer = await viewer_from_api_key(uow, secret)
+            except Exception:  # the database away for a moment: ask again next time
+                logger.warning("could not re-check a websocket's API key", exc_info=True)
+                continue
+            finally:
+                await uow.close()
+            if viewer is None:
+                with contextlib.suppress(Exception):
+                    await websocket.close(code=4403, reason="API key revoked")
+                return
 
     async def execute_single(self, *args: Any, **kwargs: Any) -> Any:
         try:

@@ -116,6 +116,8 @@ class Settings:
     # Wall-clock budget of one GraphQL operation; past it the operation is cancelled and its
     # transaction rolled back (schema/request_budget.py). 0 turns it off.
     request_timeout_s: float = 10.0
+    # How often a websocket opened with an API key looks the key up again (closed once revoked).
+    ws_key_recheck_s: float = 30.0
     # Failed-login throttle
     login_max_failures_account: int = 5
     login_max_failures_address: int = 30
@@ -207,6 +209,7 @@ class Settings:
                 env.get("PRESSROOM_MAX_UPLOAD_FILE_BYTES"), 100 * 1024 * 1024
             ),
             request_timeout_s=float(env.get("PRESSROOM_REQUEST_TIMEOUT_S") or 10.0),
+            ws_key_recheck_s=float(env.get("PRESSROOM_WS_KEY_RECHECK_S") or 30.0),
             public_base_url=env.get("PRESSROOM_PUBLIC_URL", "http://127.0.0.1:8000"),
             read_caches=_bool(env.get("PRESSROOM_READ_CACHES"), True),
             gc_thresholds=_thresholds(env.get("PRESSROOM_GC_THRESHOLDS"), (10_000, 20, 100)),

@@ -109,3 +109,44 @@ async def test_api_keys_subscribe_with_their_rights_and_tenant(
                     async with asyncio.timeout(20):
                         await collect(client, ORDERS, [], "orderStatusChanged")
                 assert not isinstance(rejected.value, TransportQueryError)
+
+
+async def test_revoking_a_key_closes_its_open_websocket(database_url, seeded, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    # The socket outlived its key before: HTTP checks a key per request, a socket only once.
+    env = {"PRESSROOM_WS_KEY_RECHECK_S": "0.5"}
+    with live_server(database_url, tmp_path, secret=SECRET, extra_env=env) as base:
+        acme = await asyncio.to_thread(login, base, "acme")
+        made = await asyncio.to_thread(make_key, base, acme, "ERP", rights=["VIEW_COMPANY_ORDERS"])
+        kept = await asyncio.to_thread(make_key, base, acme, "BI", rights=["VIEW_COMPANY_ORDERS"])
+        watching = asyncio.create_task(
+            collect(ws(base, made["secret"]), ORDERS, [], "orderStatusChanged")
+        )
+        staying = asyncio.create_task(
+            collect(ws(base, kept["secret"]), ORDERS, [], "orderStatusChanged")
+        )
+        try:
+            await asyncio.sleep(2.0)  # several re-checks of a valid key: the sockets stay
+            assert not watching.done() and not staying.done()
+            revoked = await asyncio.to_thread(
+                post, base, REVOKE, {"id": made["apiKey"]["id"]}, acme
+            )
+            assert revoked["apiKeyRevoke"]["errors"] == []
+            with pytest.raises(Exception) as closed:
+                async with asyncio.timeout(15):
+                    await watching
+            assert _close_code(closed.value) == 4403
+            assert not staying.done()  # the other key's socket is not touched
+        finally:
+            for task in (watching, staying):
+                task.cancel()
+            await asyncio.gather(watching, staying, return_exceptions=True)
+
+
+def _close_code(exc: BaseException | None) -> int | None:
+    """The close code the server sent, from websockets' ConnectionClosed under gql's error."""
+    while exc is not None:
+        received = getattr(exc, "rcvd", None)
+        if received is not None:
+            return int(received.code)
+        exc = exc.__cause__ or exc.__context__
+    return None
