@@ -55,7 +55,7 @@ from server.file_routes import (
 from server.graphiql import ASSETS_PATH, assets_app
 from server.graphql_view import PressroomGraphQL
 from server.jobs import job_worker, mail_folder, uses_mail_catcher
-from server.memory import pin_malloc_thresholds
+from server.memory import pin_malloc_thresholds, trim_heap_every
 from server.observability.metrics import Sampler, metrics_endpoint
 from server.observability.requests import GraphQLObservation, RequestObserver
 from server.part_files import part_file_endpoint
@@ -279,9 +279,11 @@ def create_app(
         app.state.webhooks = webhooks
         if settings.webhooks_enabled:
             await webhooks.start()
+        trimmer = None
         if tune_gc:
             tune_gc_after_startup(settings.gc_thresholds)
             pin_malloc_thresholds()
+            trimmer = asyncio.create_task(trim_heap_every(60.0), name="heap-trim")
         try:
             yield
         finally:
@@ -292,6 +294,8 @@ def create_app(
                 await asyncio.wait({worker_task}, timeout=15)
                 await cancel_and_wait(worker_task)
             await jobs.close()
+            if trimmer is not None:
+                await cancel_and_wait(trimmer)
             await sampler.stop()
             await hub.stop()
             await cache_listener.stop()

@@ -15,10 +15,15 @@ and the event loop's default executor on threads, so its RSS crept up by steps f
 it ran (+19 % over a 30-minute soak, bench/RESULTS.md) although Python's own heap stayed flat
 (tracemalloc). Two arenas are plenty for a process whose Python code runs under one lock; an
 operator's ``MALLOC_ARENA_MAX`` wins.
+
+Freed memory inside an arena (between chunks still in use) goes back to the system only with
+``malloc_trim``; a served worker calls it every minute (`trim_heap_every`), on a thread so
+that the event loop does not wait for it.
 """
 
 from __future__ import annotations
 
+import asyncio
 import ctypes
 import logging
 import os
@@ -55,3 +60,26 @@ def pin_malloc_thresholds() -> bool:
     if not done:
         logger.warning("mallopt refused the malloc settings; freed memory may stay resident")
     return done
+
+
+def trim_heap() -> bool:
+    """Return the free pages of every malloc arena to the system (glibc's ``malloc_trim``).
+    False where the C library is not glibc."""
+    if platform.system() != "Linux" or platform.libc_ver()[0] != "glibc":
+        return False
+    try:
+        malloc_trim = ctypes.CDLL(None).malloc_trim
+    except (OSError, AttributeError):
+        return False
+    malloc_trim.argtypes = [ctypes.c_size_t]
+    malloc_trim.restype = ctypes.c_int
+    malloc_trim(0)
+    return True
+
+
+async def trim_heap_every(interval_s: float) -> None:
+    """Until cancelled: `trim_heap` every `interval_s` seconds, on a worker thread."""
+    while True:
+        await asyncio.sleep(interval_s)
+        if not await asyncio.to_thread(trim_heap):
+            return

@@ -137,3 +137,30 @@ def test_pinned_malloc_keeps_threads_to_two_arenas(pin: bool) -> None:
         assert arenas <= 2
     else:
         assert arenas > 2  # the unpinned default, so the check above can fail
+
+
+@pytest.mark.skipif(
+    platform.system() != "Linux" or platform.libc_ver()[0] != "glibc", reason="glibc only"
+)
+def test_trim_heap_returns_freed_pages_between_live_chunks() -> None:
+    # Freed chunks between live ones stay resident until malloc_trim gives their pages back.
+    out = _run(
+        """
+        import json, os
+        from server.memory import trim_heap
+
+        def rss():
+            with open("/proc/self/statm") as f:
+                return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+
+        blocks = [bytes(4000) for _ in range(50_000)]  # ~200 MiB from malloc's heap
+        kept = blocks[::64]  # every 64th stays: the heap cannot shrink from its top
+        del blocks
+        before = rss()
+        trimmed = trim_heap()
+        print(json.dumps([trimmed, before - rss(), len(kept)]))
+        """
+    )
+    trimmed, returned, _ = json.loads(out)
+    assert trimmed
+    assert returned > 100 * 1024 * 1024, f"only {returned / 2**20:.1f} MiB returned"
