@@ -28,6 +28,7 @@ import ctypes
 import logging
 import os
 import platform
+from typing import Any
 
 logger = logging.getLogger("pressroom")
 
@@ -41,14 +42,21 @@ TRIM_THRESHOLD_BYTES = 2 * MMAP_THRESHOLD_BYTES  # glibc's own ratio when it adj
 ARENA_MAX = 2
 
 
+def _glibc_function(name: str) -> Any:
+    """A function of the process's C library when that is glibc, else None (macOS, musl)."""
+    if platform.system() != "Linux" or platform.libc_ver()[0] != "glibc":
+        return None
+    try:
+        return getattr(ctypes.CDLL(None), name)
+    except (OSError, AttributeError):
+        return None
+
+
 def pin_malloc_thresholds() -> bool:
     """Fix glibc's mmap and trim thresholds and its number of arenas (see the module
     docstring). False where the C library is not glibc (macOS, musl): nothing to do there."""
-    if platform.system() != "Linux" or platform.libc_ver()[0] != "glibc":
-        return False
-    try:
-        mallopt = ctypes.CDLL(None).mallopt
-    except (OSError, AttributeError):
+    mallopt = _glibc_function("mallopt")
+    if mallopt is None:
         return False
     mallopt.argtypes = [ctypes.c_int, ctypes.c_int]
     mallopt.restype = ctypes.c_int
@@ -65,11 +73,8 @@ def pin_malloc_thresholds() -> bool:
 def trim_heap() -> bool:
     """Return the free pages of every malloc arena to the system (glibc's ``malloc_trim``).
     False where the C library is not glibc."""
-    if platform.system() != "Linux" or platform.libc_ver()[0] != "glibc":
-        return False
-    try:
-        malloc_trim = ctypes.CDLL(None).malloc_trim
-    except (OSError, AttributeError):
+    malloc_trim = _glibc_function("malloc_trim")
+    if malloc_trim is None:
         return False
     malloc_trim.argtypes = [ctypes.c_size_t]
     malloc_trim.restype = ctypes.c_int
