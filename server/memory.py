@@ -10,11 +10,11 @@ cost of fresh pages for each hash (~2 ms of a ~30 ms login); everything below 1 
 nearly every allocation a request makes, is served as before.
 
 glibc also gives every thread that allocates its own arena (up to eight per core), and each
-arena keeps its freed, fragmented pages. A served worker runs password hashing, PDF rendering
-and the event loop's default executor on threads, so its RSS crept up by steps for as long as
-it ran (+19 % over a 30-minute soak, bench/RESULTS.md) although Python's own heap stayed flat
-(tracemalloc). Two arenas are plenty for a process whose Python code runs under one lock; an
-operator's ``MALLOC_ARENA_MAX`` wins.
+arena keeps its own freed pages. A served worker runs password hashing, PDF rendering and the
+event loop's default executor on threads; two arenas are plenty for a process whose Python
+code runs under one lock (tests/unit/test_start_up_imports.py counts them). An operator's
+``MALLOC_ARENA_MAX`` wins. (Neither this nor the trimming below explains the slow RSS creep
+of the 30-minute soak: bench/RESULTS.md.)
 
 Freed memory inside an arena (between chunks still in use) goes back to the system only with
 ``malloc_trim``; a served worker calls it every minute (`trim_heap_every`), on a thread so
