@@ -315,8 +315,9 @@ class PressroomGraphQL(GraphQL[RequestContext, None]):
     async def _close_when_revoked(self, websocket: Any, secret: str) -> None:
         while True:
             await asyncio.sleep(self.key_recheck_s)
-            if websocket.application_state is WebSocketState.DISCONNECTED:
-                return
+            gone = WebSocketState.DISCONNECTED
+            if gone in (websocket.client_state, websocket.application_state):
+                return  # the client left, or the server closed the socket
             uow = self._new_uow()
             try:
                 viewer = await viewer_from_api_key(uow, secret)
