@@ -25,7 +25,7 @@ from domain.orders.cart import (
 from domain.orders.delivery import DeliveryAddress, check_delivery_address, delivery_address
 from domain.orders.errors import OrderErrorCode
 from domain.orders.models import CartLine, Order
-from domain.orders.payment_methods import OrderPaymentMethod, method_or_default
+from domain.orders.payment_methods import OrderPaymentMethod, decide_payment, method_or_default
 from domain.orders.placing import (
     LineToPlace,
     OrderDraft,
@@ -169,10 +169,7 @@ async def order_place(
         if binding:
             # after the shipping line: the method sees the order's full gross (credit limit,
             # payment intent amount).
-            decision = await method.on_place(uow, viewer, order)
-            order.status = decision.status
-            order.staff_review_reason = decision.staff_review_reason
-            reason = decision.reason
+            reason = (await decide_payment(uow, viewer, order, method)).reason
         await record_placed(uow, viewer, order, reason)
         await clear_cart(uow, viewer, [line.id for line in lines])
         return await _commit_or_winner(uow, viewer.company_id, cmd.idempotency_key, order)

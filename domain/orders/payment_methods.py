@@ -48,6 +48,17 @@ class OrderPaymentMethod(Protocol):
         ...
 
 
+async def decide_payment(
+    uow: UnitOfWork, viewer: Viewer, order: Order, method: OrderPaymentMethod
+) -> PaymentDecision:
+    """Inside a placing command, for a binding order whose lines and totals exist: let the
+    method take or prepare the payment, and give the order the status it decided."""
+    decision = await method.on_place(uow, viewer, order)
+    order.status = decision.status
+    order.staff_review_reason = decision.staff_review_reason
+    return decision
+
+
 _METHODS: dict[str, OrderPaymentMethod] = {}
 
 

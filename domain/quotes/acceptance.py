@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from domain.accounts.viewer import Viewer
 from domain.orders.delivery import delivery_address
 from domain.orders.models import Order
-from domain.orders.payment_methods import DEFAULT_METHOD, method_or_default
+from domain.orders.payment_methods import DEFAULT_METHOD, decide_payment, method_or_default
 from domain.orders.placing import LineToPlace, OrderDraft, add_order, record_placed
 from domain.orders.policies import may_order, places_binding
 from domain.orders.state import OrderKind, OrderStatus
@@ -90,9 +90,7 @@ async def place_quote_order(
         # credit limit the order becomes a proposal that the shop decides).
         method = method_or_default(DEFAULT_METHOD)
         assert method is not None
-        decision = await method.on_place(uow, viewer, order)
-        order.status = decision.status
-        order.staff_review_reason = decision.staff_review_reason
+        decision = await decide_payment(uow, viewer, order, method)
         reason = "accepted quote" if decision.reason == "placed" else decision.reason
     await record_placed(uow, viewer, order, reason)
     return order
