@@ -6,7 +6,6 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
-import socket
 import subprocess
 import sys
 import time
@@ -18,15 +17,10 @@ from typing import Any
 import httpx
 
 from tests.factories import gql
+from tests.live_server import free_port
 
 WEBHOOK_SECRET = "whsec_test_" + "k" * 24
 SECRET_KEY = "sk_test_pressroom"
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 # localstripe's own entry point binds every interface ("::") and saves its state to the one
@@ -46,7 +40,7 @@ web.run_app(app, host="127.0.0.1", port=int(sys.argv[1]), print=None)
 @contextmanager
 def localstripe() -> Iterator[str]:
     """localstripe on a free loopback port; yields its base address."""
-    port = _free_port()
+    port = free_port()
     proc = subprocess.Popen(
         [sys.executable, "-c", _LOCALSTRIPE, str(port)],
         stdout=subprocess.DEVNULL,

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -15,14 +14,9 @@ from pathlib import Path
 import httpx
 
 from adapters.embedded_db import process_alive
+from tests.live_server import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def _postmaster_pid(data_dir: Path) -> int:
@@ -37,7 +31,7 @@ def test_sigterm_stops_the_server_and_its_embedded_database(tmp_path: Path) -> N
     env = {k: v for k, v in os.environ.items() if not k.startswith(("DATABASE_URL", "PRESSROOM_"))}
     env["PRESSROOM_EMBEDDED_WORKER"] = "false"
     subprocess.run(_cli("migrate", data_dir=tmp_path), env=env, cwd=ROOT, check=True, timeout=180)
-    port = _free_port()
+    port = free_port()
     served = subprocess.Popen(
         _cli("serve", "--port", str(port), data_dir=tmp_path),
         env=env,
