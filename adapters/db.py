@@ -144,12 +144,13 @@ class SqlUnitOfWork:
         self._events: list[dict[str, Any]] = []
         self._mail: list[dict[str, Any]] = []
         self._command_task: asyncio.Task[Any] | None = None
-        self._jobs = SqlJobQueue(self)
 
     @property
     def jobs(self) -> SqlJobQueue:
-        """Background jobs deferred in this unit of work's transaction."""
-        return self._jobs
+        """Background jobs deferred in this unit of work's transaction. A new (stateless)
+        queue each time: one kept on the unit of work would make the two a reference cycle,
+        which only the garbage collector frees (bench/RESULTS.md, the 30-minute soak)."""
+        return SqlJobQueue(self)
 
     @property
     def session(self) -> AsyncSession:

@@ -84,6 +84,8 @@ class RequestContext:
         if event_loaders is not None:
             return event_loaders
         if self._loaders is None or self._loaders.viewer is not self.viewer:
+            if self._loaders is not None:
+                self._loaders.release()  # another viewer's (a login within the request)
             self._loaders = Loaders(self.uow, self.viewer)
         return self._loaders
 
@@ -99,7 +101,14 @@ class RequestContext:
             yield loaders
         finally:
             EVENT_LOADERS.reset(token)
+            loaders.release()
             await uow.close()
+
+    def release(self) -> None:
+        """At the end of the request: drop its loaders (`Loaders.release`)."""
+        if self._loaders is not None:
+            self._loaders.release()
+            self._loaders = None
 
     def fork(self) -> RequestContext:
         """The same viewer, services and session factory; a unit of work and loaders of its

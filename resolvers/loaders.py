@@ -57,10 +57,26 @@ from resolvers.stock.loaders import StockLoaders
 K = TypeVar("K", bound=Hashable)
 
 
+def _release(holder: object) -> None:
+    for name, value in list(vars(holder).items()):
+        if isinstance(value, DataLoader):
+            del vars(holder)[name]
+
+
 class Loaders:
     def __init__(self, uow: UnitOfWork, viewer: Viewer) -> None:
         self.uow = uow
         self.viewer = viewer
+
+    def release(self) -> None:
+        """Drop the DataLoaders made so far (of the area loaders too). Their batch functions
+        are closures over the loaders object, so each kept one forms a reference cycle with
+        it that only the garbage collector frees, with every row it cached; the request
+        (or subscription event) that owned them calls this when it ends."""
+        for value in list(vars(self).values()):
+            if isinstance(value, BillingLoaders | IntegrationLoaders | QuoteLoaders | StockLoaders):
+                _release(value)
+        _release(self)
 
     def _by_id(self, model: Any, scope: Callable[[], Any] | None = None) -> DataLoader[int, Any]:
         async def load(keys: Sequence[int]) -> list[Any]:

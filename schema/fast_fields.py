@@ -14,15 +14,17 @@ their paths are exactly as before.
 
 from __future__ import annotations
 
+import weakref
 from typing import Any
 
 from graphql import (
     GraphQLEnumType,
     GraphQLNonNull,
     GraphQLObjectType,
+    GraphQLResolveInfoHelpers,
     GraphQLScalarType,
 )
-from graphql.pyutils import Undefined
+from graphql.pyutils import RefMap, Undefined, gather_with_cancel
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 
 _NOT_PLAIN = object()
@@ -69,7 +71,48 @@ def _make_plan(parent_type: GraphQLObjectType, field_name: str) -> Any:
     return _Leaf(definition.python_name, non_null, named.serialize)
 
 
+def _track_weakly(executor: Any) -> Any:
+    """`executor.track_async_work` through a weak reference to the executor."""
+    method = weakref.WeakMethod(executor.track_async_work)
+
+    def track(values: Any) -> None:
+        bound = method()
+        if bound is not None:  # else the execution is over: nothing is tracked any more
+            bound(values)
+
+    return track
+
+
+def _gather(values: Any) -> Any:
+    return gather_with_cancel(*values)  # what graphql-core's own gather_async_work does
+
+
 class FastLeafExecutor(StrawberryGraphQLCoreExecutionContext):
+    """graphql-core's executor with plain leaf fields answered directly (module docstring)
+    and without its reference cycle: graphql-core keeps two bound methods of the executor in
+    `async_helpers`, so the executor, and with it the request's whole context, answer and
+    session, could only be freed by the garbage collector. A request in flight when a
+    collection runs was promoted to the oldest generation that way and stayed in memory
+    until the next full collection, minutes later (the RSS creep of the 30-minute soak,
+    bench/RESULTS.md). Here `track` reaches the executor through a weak reference and
+    `gather` needs none; both are only called while the execution runs, i.e. while the
+    executor is alive (tests/api/test_request_garbage.py)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.async_helpers = GraphQLResolveInfoHelpers(gather=_gather, track=_track_weakly(self))
+
+    def build_per_event_executor(self, payload: Any) -> Any:
+        """The executor of one subscription event: graphql-core's shallow copy shares the
+        subscription's memo of collected subfields, keyed by the identity of field lists
+        that every event collects anew, so that memo gained entries with every event for as
+        long as the subscription lived (tests/unit/test_subscription_memory.py). Each event
+        gets its own."""
+        executor = super().build_per_event_executor(payload)
+        executor._relevant_sub_fields = {}
+        executor._stream_usages = RefMap()
+        return executor
+
     def execute_field(
         self,
         parent_type: GraphQLObjectType,

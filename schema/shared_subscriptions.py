@@ -37,6 +37,7 @@ from graphql import GraphQLError, OperationDefinitionNode, OperationType, parse
 from strawberry.types.execution import ExecutionResult, PreExecutionError
 
 from schema.context import Context
+from schema.error_frames import ReleasedErrorFrames
 from schema.input_errors import QuietInputErrors
 from schema.key_scopes import streamed_refusals
 
@@ -334,7 +335,7 @@ class SubscriptionGroups:
         return sum(len(g.members) for g in self.groups.values())
 
 
-class SharedSubscriptionSchema(QuietInputErrors, strawberry.Schema):
+class SharedSubscriptionSchema(ReleasedErrorFrames, QuietInputErrors, strawberry.Schema):
     """A strawberry Schema whose subscriptions are executed once per group of subscribers that
     would receive identical results (see the module docstring). Only operations whose context
     is a `context_type` (the server's request context) are shared."""

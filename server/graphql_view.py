@@ -130,7 +130,11 @@ class PressroomGraphQL(GraphQL[RequestContext, None]):
             )
             await response(scope, receive, send)
         finally:
-            uow = scope.get("state", {}).get("uow")
+            state = scope.get("state", {})
+            context = state.pop("context", None)  # it holds the request: a cycle via scope
+            if context is not None:
+                context.release()
+            uow = state.get("uow")
             if uow is not None:
                 await uow.close()
 
@@ -265,6 +269,7 @@ class PressroomGraphQL(GraphQL[RequestContext, None]):
             new_uow=self._new_uow,
         )
         if isinstance(request, Request):
+            state["context"] = context  # released when the request ends (__call__)
             context.viewer = await self._viewer(request.scope, request.headers.get("authorization"))
         return context
 
