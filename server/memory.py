@@ -13,8 +13,8 @@ glibc also gives every thread that allocates its own arena (up to eight per core
 arena keeps its own freed pages. A served worker runs password hashing, PDF rendering and the
 event loop's default executor on threads; two arenas are plenty for a process whose Python
 code runs under one lock (tests/unit/test_start_up_imports.py counts them). An operator's
-``MALLOC_ARENA_MAX`` wins. (Neither this nor the trimming below explains the slow RSS creep
-of the 30-minute soak: bench/RESULTS.md.)
+``MALLOC_ARENA_MAX`` wins. (The slow RSS creep of the 30-minute soak was not the allocator's
+but requests kept alive by reference cycles: docs/operations.md, "Memory".)
 
 Freed memory inside an arena (between chunks still in use) goes back to the system only with
 ``malloc_trim``; a served worker calls it every minute (`trim_heap_every`), on a thread so
