@@ -325,7 +325,12 @@ def main() -> None:
         "--refresh-s", type=float, default=600.0, help="seconds between token renewals"
     )
     parser.add_argument("--no-record", action="store_true")
-    parser.add_argument("--note", action="append", default=[], help="a note for RESULTS.md")
+    parser.add_argument(
+        "--note",
+        action="append",
+        default=[],
+        help="a note for RESULTS.md, e.g. what else ran on the machine during the run",
+    )
     args = parser.parse_args()
     exit_cleanly_on_sigterm()
     raise_fd_limit()
@@ -363,7 +368,6 @@ def summarize(
         f"{args.minutes:g} min, warm-up {args.warmup:g} min, {args.clients} HTTP clients, "
         f"{args.subscribers} websocket subscribers, target {args.orders_per_s:g} orders/s, "
         f"{args.workers} worker(s), {args.products} generated products, rate limits off",
-        "the machine was shared with other engineers' test suites and servers during the run",
         *args.note,
     ]
     every = max(1, len(samples) // 20)
