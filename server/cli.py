@@ -5,6 +5,8 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
+import subprocess
+import sys
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, TypeVar
@@ -52,12 +54,35 @@ async def _with_uow(url: str, fn: Callable[[SqlUnitOfWork], Awaitable[T]]) -> T:
         await engine.dispose()
 
 
+# `pressroom migrate --check` exits with this when migrations are missing (1 is a failure).
+MIGRATIONS_PENDING = 3
+
+
 @app.command()
-def migrate(data_dir: DataDir = None) -> None:
+def migrate(
+    data_dir: DataDir = None,
+    check: Annotated[
+        bool,
+        typer.Option(
+            "--check",
+            help=f"Apply nothing: list the migrations the database lacks and exit with "
+            f"{MIGRATIONS_PENDING} if there are any (for deployment scripts)",
+        ),
+    ] = False,
+) -> None:
     """Apply the database migrations (Alembic upgrade head)."""
-    from adapters.migrations import upgrade
+    from adapters.migrations import unapplied, upgrade
 
     settings = _settings(data_dir)
+    if check:
+        missing = unapplied(resolve_database_url(settings))
+        for line in missing:
+            typer.echo(f"not applied {line}")
+        if missing:
+            typer.echo(f"{len(missing)} migration(s) not applied: run `pressroom migrate`")
+            raise typer.Exit(MIGRATIONS_PENDING)
+        typer.echo("the database is up to date")
+        return
     applied = upgrade(resolve_database_url(settings))
     for line in applied:
         typer.echo(f"applied {line}")
@@ -162,6 +187,7 @@ def serve(
     settings = _settings(data_dir)
     resolve_database_url(settings)  # sets DATABASE_URL for the workers
     configure_logging(json=settings.log_format == "json", level=log_level.upper())
+    _refuse_unmigrated_database()
     if workers > 1:
         _prepare_multiprocess_metrics(settings)
     typer.echo(f"Pressroom on http://{host}:{port}/graphql ({settings.environment})")
@@ -242,6 +268,34 @@ def _prepare_multiprocess_metrics(settings: Settings) -> None:
     for stale in path.glob("*.db"):
         stale.unlink()
     os.environ["PROMETHEUS_MULTIPROC_DIR"] = str(path)
+
+
+def _refuse_unmigrated_database() -> None:
+    """Exit with a clear message when the database lacks migrations: a server started on it
+    would fail every request that touches a missing table. Asked in a child process
+    (`migrate --check` on the DATABASE_URL just resolved) so that Alembic, ~9 MiB, stays out
+    of the serving process. A database that cannot be reached is not refused here: the
+    server waits for it as it always does."""
+    done = subprocess.run(
+        [sys.executable, "-m", "server.cli", "migrate", "--check"],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=120,
+    )
+    if done.returncode == MIGRATIONS_PENDING:
+        typer.echo(done.stdout.rstrip(), err=True)
+        typer.echo(
+            "The database is not migrated: run `pressroom migrate` before `pressroom serve`.",
+            err=True,
+        )
+        raise typer.Exit(1)
+    if done.returncode != 0:
+        typer.echo(
+            "Could not check the database's migrations; starting anyway: "
+            + (done.stderr.strip().splitlines() or ["(no output)"])[-1][:300],
+            err=True,
+        )
 
 
 def _has_sansio() -> bool:

@@ -1,6 +1,7 @@
 """`pressroom serve` on SIGTERM: a graceful stop that also stops the embedded PostgreSQL it
 started (uvicorn re-raises SIGTERM after shutting down, which used to kill the process before
-its exit handlers ran and left the database server running)."""
+its exit handlers ran and left the database server running). And on a database that lacks
+migrations it refuses to start, saying what to run (it used to serve and fail every request)."""
 
 from __future__ import annotations
 
@@ -62,3 +63,42 @@ def test_sigterm_stops_the_server_and_its_embedded_database(tmp_path: Path) -> N
         if served.poll() is None:
             served.kill()
             served.wait()
+
+
+def test_serve_refuses_a_database_without_its_migrations(tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DATABASE_URL", "PRESSROOM_"))}
+    env["PRESSROOM_EMBEDDED_WORKER"] = "false"
+    checked = subprocess.run(
+        _cli("migrate", "--check", data_dir=tmp_path),
+        env=env,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
+    assert checked.returncode == 3, checked.stderr
+    assert "not applied 011d1a1d6e37: accounts" in checked.stdout
+    served = subprocess.run(
+        _cli("serve", "--port", str(free_port()), data_dir=tmp_path),
+        env=env,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
+    assert served.returncode == 1
+    assert "run `pressroom migrate` before `pressroom serve`" in served.stderr
+    assert "Pressroom on http" not in served.stdout
+    # The embedded PostgreSQL it started stopped with it (the file goes with a clean stop).
+    assert not (tmp_path / "pg" / "postmaster.pid").exists()
+    subprocess.run(_cli("migrate", data_dir=tmp_path), env=env, cwd=ROOT, check=True, timeout=180)
+    checked = subprocess.run(
+        _cli("migrate", "--check", data_dir=tmp_path),
+        env=env,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+    assert "the database is up to date" in checked.stdout
