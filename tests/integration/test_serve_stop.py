@@ -68,37 +68,27 @@ def test_sigterm_stops_the_server_and_its_embedded_database(tmp_path: Path) -> N
 def test_serve_refuses_a_database_without_its_migrations(tmp_path: Path) -> None:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("DATABASE_URL", "PRESSROOM_"))}
     env["PRESSROOM_EMBEDDED_WORKER"] = "false"
-    checked = subprocess.run(
-        _cli("migrate", "--check", data_dir=tmp_path),
-        env=env,
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=180,
-    )
+
+    def run(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            _cli(*args, data_dir=tmp_path),
+            env=env,
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            timeout=180,
+        )
+
+    checked = run("migrate", "--check")
     assert checked.returncode == 3, checked.stderr
     assert "not applied 011d1a1d6e37: accounts" in checked.stdout
-    served = subprocess.run(
-        _cli("serve", "--port", str(free_port()), data_dir=tmp_path),
-        env=env,
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=180,
-    )
+    served = run("serve", "--port", str(free_port()))
     assert served.returncode == 1
     assert "run `pressroom migrate` before `pressroom serve`" in served.stderr
     assert "Pressroom on http" not in served.stdout
     # The embedded PostgreSQL it started stopped with it (the file goes with a clean stop).
     assert not (tmp_path / "pg" / "postmaster.pid").exists()
-    subprocess.run(_cli("migrate", data_dir=tmp_path), env=env, cwd=ROOT, check=True, timeout=180)
-    checked = subprocess.run(
-        _cli("migrate", "--check", data_dir=tmp_path),
-        env=env,
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=180,
-    )
+    assert run("migrate").returncode == 0
+    checked = run("migrate", "--check")
     assert checked.returncode == 0, checked.stdout + checked.stderr
     assert "the database is up to date" in checked.stdout
