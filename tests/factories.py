@@ -48,5 +48,11 @@ async def login(client: httpx.AsyncClient, who: str, password: str = DEMO_PASSWO
     return str(payload["accessToken"])
 
 
+async def company_id(client: httpx.AsyncClient, token: str) -> str:
+    """The global ID of the logged-in portal user's company."""
+    body = await gql(client, "{ me { ... on PortalUser { company { id } } } }", token=token)
+    return str(body["data"]["me"]["company"]["id"])
+
+
 async def seed(uow: SqlUnitOfWork) -> None:
     assert await seed_demo(uow)

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from typing import Any
 
 import httpx
@@ -12,6 +12,7 @@ from adapters.db import SqlUnitOfWork, session_factory
 from server.app import create_app
 from server.settings import Settings
 from tests.factories import login, seed
+from tests.integration.test_mail import SmtpServer
 
 ClientFactory = Callable[..., Awaitable[httpx.AsyncClient]]
 
@@ -24,6 +25,13 @@ async def demo(app, engine) -> AsyncIterator[None]:  # type: ignore[no-untyped-d
     finally:
         await uow.close()
     yield
+
+
+@pytest.fixture
+def smtp() -> Iterator[SmtpServer]:
+    """A local SMTP server that keeps what it receives (tests/integration/test_mail.py)."""
+    with SmtpServer() as server:
+        yield server
 
 
 @pytest.fixture

@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from server.demo import DEMO_PASSWORD
 from server.settings import Settings
-from tests.factories import gql, login
+from tests.factories import company_id, gql, login
 
 AsUser = Callable[[str], Awaitable[str]]
 
@@ -249,10 +249,6 @@ async def test_too_long_name_is_a_typed_error_and_saves_nothing(client, as_user,
 
 
 # --- portal users ----------------------------------------------------------------------------
-
-
-async def company_id(client: httpx.AsyncClient, token: str) -> str:
-    return str((await my_company(client, token))["id"])
 
 
 async def group_ids(client: httpx.AsyncClient, token: str) -> dict[str, str]:

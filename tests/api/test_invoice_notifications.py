@@ -15,7 +15,7 @@ import pytest
 from server.settings import Settings
 from tests.api.notification_support import SmsProvider, subjects_to, text_of
 from tests.api.test_invoices import completed_order, gid
-from tests.factories import gql
+from tests.factories import company_id, gql
 from tests.integration.test_mail import SmtpServer
 
 ALICE, BOB, BETTY = "purchasing@acme.example", "bob@acme.example", "betty@acme.example"
@@ -27,12 +27,6 @@ PREFERENCES_UPDATE = """mutation($i: NotificationPreferencesUpdateInput!) {
   notificationPreferencesUpdate(input: $i) { preferences { event email sms } errors { code } } }"""
 INVOICING_SET = """mutation($i: CompanyInvoicingSetInput!) { companyInvoicingSet(input: $i) {
   company { invoiceEmail } errors { code } } }"""
-
-
-@pytest.fixture
-def smtp() -> Iterator[SmtpServer]:
-    with SmtpServer() as server:
-        yield server
 
 
 @pytest.fixture
@@ -90,8 +84,7 @@ async def test_an_issued_invoice_tells_the_finance_users_as_they_chose(  # type:
     assert not any(m["To"].endswith("globex.example") for m in smtp.inbox.messages)
 
     # Invoices now go to the accounts address, and Bob chose SMS instead of e-mail.
-    me = await gql(client, "{ me { ... on PortalUser { company { id } } } }", token=boss)
-    acme = me["data"]["me"]["company"]["id"]
+    acme = await company_id(client, boss)
     moved = await gql(
         client, INVOICING_SET, {"i": {"companyId": acme, "invoiceEmail": ACCOUNTS}}, token=admin
     )

@@ -50,12 +50,6 @@ PREVIEW = """query($i: NotificationTemplatePreviewInput!) { notificationTemplate
 
 
 @pytest.fixture
-def smtp() -> Iterator[SmtpServer]:
-    with SmtpServer() as server:
-        yield server
-
-
-@pytest.fixture
 def sms() -> Iterator[SmsProvider]:
     with SmsProvider() as provider:
         yield provider

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from tests.api.test_quotes import ANSWER, CREATE, RFQ, RFQS, codes, ok, partners
-from tests.factories import gql, login
+from tests.api.test_quotes import ANSWER, RFQ, RFQS, codes, draft_quote, ok, partners
+from tests.factories import company_id, gql, login
 
 PARTNER_USER = """mutation($i: PartnerUserCreateInput!) { partnerUserCreate(input: $i) {
   staffUser { id email role } errors { code field message } } }"""
@@ -58,18 +58,8 @@ async def test_partner_users_see_and_answer_their_rfqs_only(client, as_user) -> 
     )
 
     # Two RFQs, one to each partner.
-    acme = (await gql(client, "{ me { ... on PortalUser { company { id } } } }", token=buyer))[
-        "data"
-    ]["me"]["company"]["id"]
-    quote = ok(
-        await gql(
-            client,
-            CREATE,
-            {"i": {"companyId": acme, "lines": [{"title": "Die cutting", "quantity": 300}]}},
-            admin,
-        ),
-        "quoteCreate",
-    )["quote"]
+    acme = await company_id(client, buyer)
+    quote = await draft_quote(client, admin, acme, "Die cutting", 300)
     line = quote["lines"][0]["id"]
     deadline = (dt.datetime.now(dt.UTC) + dt.timedelta(days=1)).isoformat()
     rfqs = {}

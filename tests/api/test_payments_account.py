@@ -10,12 +10,11 @@ from typing import Any
 
 from adapters.db import SqlUnitOfWork, session_factory
 from domain.payments.models import PaymentMethodOffer
-from tests.factories import gql, login
+from tests.factories import company_id, gql, login
 from tests.payments_support import place
 
 CREDIT = """mutation($c: ID!, $l: Int) { companyCreditLimitSet(companyId: $c, creditLimit: $l) {
   creditLimit { amount } errors { code message } } }"""
-ME = "{ me { ... on PortalUser { company { id } } } }"
 DECIDE = """mutation($id: ID!) { orderStaffDecide(id: $id, release: true, reason: "paid up front") {
   order { status } errors { code message } } }"""
 APPROVE = (
@@ -47,14 +46,10 @@ async def _offer(engine: Any, *methods: str) -> None:
         await uow.close()
 
 
-async def _company_id(client: Any, token: str) -> str:
-    return str((await gql(client, ME, token=token))["data"]["me"]["company"]["id"])
-
-
 async def test_credit_limit_turns_an_order_into_a_proposal_for_staff(client, as_user) -> None:  # type: ignore[no-untyped-def]
     boss = await as_user("boss.acme")
     staff = await login(client, "admin@shop.example")
-    acme = await _company_id(client, boss)
+    acme = await company_id(client, boss)
     first = await place(client, boss, "ON_ACCOUNT")
     assert first["errors"] == [] and first["order"]["status"] == "RELEASED"
     gross = first["order"]["gross"]["amount"]
@@ -136,7 +131,7 @@ async def test_balance_and_statement_visibility_and_prepaid(client, as_user, eng
     buyer = await as_user("buyer.acme")
     globex = await as_user("globex")
     staff = await login(client, "admin@shop.example")
-    acme = await _company_id(client, boss)
+    acme = await company_id(client, boss)
     today = dt.date.today()
     period = {"s": str(today - dt.timedelta(days=1)), "e": str(today + dt.timedelta(days=1))}
 

@@ -5,24 +5,16 @@ balance goes to the company's contact."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 
 from server.settings import Settings
 from tests.api.notification_support import subjects_to, text_of
-from tests.api.test_payments_account import OFFER, RECORD, _company_id
-from tests.factories import gql, login
+from tests.api.test_payments_account import OFFER, RECORD
+from tests.factories import company_id, gql, login
 from tests.integration.test_mail import SmtpServer
 from tests.payments_support import place
 
 BOSS = "bob@acme.example"
-
-
-@pytest.fixture
-def smtp() -> Iterator[SmtpServer]:
-    with SmtpServer() as server:
-        yield server
 
 
 @pytest.fixture
@@ -70,7 +62,7 @@ async def test_a_recorded_payment_is_mailed_to_the_orderer_once(  # type: ignore
     )
 
     # A top-up names no order and goes to the company's contact.
-    top_up = {"key": "top-1", "amount": 5000, "companyId": await _company_id(client, boss)}
+    top_up = {"key": "top-1", "amount": 5000, "companyId": await company_id(client, boss)}
     recorded = await gql(client, RECORD, {"i": top_up}, token=staff)
     assert recorded["data"]["paymentRecord"]["errors"] == []
     await app.state.jobs.run_until_idle()

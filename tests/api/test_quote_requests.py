@@ -4,7 +4,6 @@ offer to another contact, the requester is told by the `quote_sent` notification
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import httpx
@@ -31,12 +30,6 @@ UPDATE = """mutation($i: QuoteUpdateInput!) { quoteUpdate(input: $i) { errors { 
 SEND = """mutation($id: ID!) { quoteSend(input: {id: $id}) { quote { number status }
   errors { code message } } }"""
 BUYER, BOSS, PURCHASING = "betty@acme.example", "bob@acme.example", "purchasing@acme.example"
-
-
-@pytest.fixture
-def smtp() -> Iterator[SmtpServer]:
-    with SmtpServer() as server:
-        yield server
 
 
 @pytest.fixture

@@ -9,7 +9,6 @@ from __future__ import annotations
 import datetime as dt
 import io
 import json
-from collections.abc import Iterator
 from typing import Any
 
 import httpx
@@ -23,7 +22,7 @@ from adapters.db import SqlUnitOfWork, session_factory
 from domain.quotes.expiry import expire_due_quotes
 from domain.shared.models import utcnow
 from server.settings import Settings
-from tests.factories import gql
+from tests.factories import company_id, gql
 from tests.integration.test_mail import SmtpServer
 
 PRODUCTS = '{ products(channel: "main", first: 1) { edges { node { id } } } }'
@@ -63,12 +62,6 @@ DECLINE_RFQ = """mutation($i: RfqDeclineInput!) { rfqDecline(input: $i) { invita
   errors { code } } }"""
 CHOOSE = """mutation($i: ID!) { rfqChoose(input: {invitationId: $i}) { rfq { status
   invitations { status supplier { name } } } errors { code message } } }"""
-
-
-@pytest.fixture
-def smtp() -> Iterator[SmtpServer]:
-    with SmtpServer() as server:
-        yield server
 
 
 @pytest.fixture
@@ -366,6 +359,21 @@ async def test_quote_request_rfq_send_revise_accept(  # type: ignore[no-untyped-
     assert ("rfq decided", "STAFF") in history and ("line added", "STAFF") in history
 
 
+async def draft_quote(
+    client: httpx.AsyncClient, admin: str, company: str, title: str, quantity: int
+) -> dict[str, Any]:
+    """A draft quote of one unpriced line, made by staff for `company`."""
+    return ok(
+        await gql(
+            client,
+            CREATE,
+            {"i": {"companyId": company, "lines": [{"title": title, "quantity": quantity}]}},
+            admin,
+        ),
+        "quoteCreate",
+    )["quote"]
+
+
 async def _sent_quote(client: httpx.AsyncClient, admin: str, company: str) -> dict[str, Any]:
     created = ok(
         await gql(
@@ -389,9 +397,7 @@ async def test_proposal_expiry_and_late_answers(  # type: ignore[no-untyped-def]
     client, as_user, engine: AsyncEngine
 ) -> None:
     buyer, admin = await as_user("buyer.acme"), await as_user("admin@shop.example")
-    acme = (await gql(client, "{ me { ... on PortalUser { company { id } } } }", token=buyer))[
-        "data"
-    ]["me"]["company"]["id"]
+    acme = await company_id(client, buyer)
     # REQUEST_ORDERS only: accepting makes a proposal for approval, without jobs yet.
     first = await _sent_quote(client, admin, acme)
     proposal = ok(await gql(client, ACCEPT, {"id": first["id"]}, buyer), "quoteAccept")["order"]
@@ -427,15 +433,7 @@ async def test_proposal_expiry_and_late_answers(  # type: ignore[no-untyped-def]
 
     # An answer after the RFQ's deadline is refused.
     [(p1, _, k1), *_] = await partners(client, admin)
-    draft = ok(
-        await gql(
-            client,
-            CREATE,
-            {"i": {"companyId": acme, "lines": [{"title": "Special die", "quantity": 1}]}},
-            admin,
-        ),
-        "quoteCreate",
-    )["quote"]
+    draft = await draft_quote(client, admin, acme, "Special die", 1)
     deadline = (dt.datetime.now(dt.UTC) + dt.timedelta(hours=1)).isoformat()
     rfq = ok(
         await gql(
@@ -512,9 +510,7 @@ async def test_brand_template_makes_the_document_and_mail(  # type: ignore[no-un
         ),
         "quoteTemplateUpdate",
     )
-    acme = (await gql(client, "{ me { ... on PortalUser { company { id } } } }", token=buyer))[
-        "data"
-    ]["me"]["company"]["id"]
+    acme = await company_id(client, buyer)
     created = ok(
         await gql(
             client,
@@ -554,9 +550,7 @@ async def test_accepting_over_the_credit_limit_makes_a_proposal_for_the_shop(  #
     from tests.api.test_payments_account import CREDIT
 
     boss, admin = await as_user("boss.acme"), await as_user("admin@shop.example")
-    acme = (await gql(client, "{ me { ... on PortalUser { company { id } } } }", token=boss))[
-        "data"
-    ]["me"]["company"]["id"]
+    acme = await company_id(client, boss)
     limited = await gql(client, CREDIT, {"c": acme, "l": 100}, token=admin)
     assert limited["data"]["companyCreditLimitSet"]["errors"] == []
     quote = await _sent_quote(client, admin, acme)

@@ -4,7 +4,6 @@ mail.send background job, and a real SMTP server (aiosmtpd)."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from email.message import EmailMessage
 from typing import Any
 
@@ -72,12 +71,6 @@ APPLICANT = {
     "vatId": "DE999999999",
     "message": "We print menus.",
 }
-
-
-@pytest.fixture
-def smtp() -> Iterator[SmtpServer]:
-    with SmtpServer() as server:
-        yield server
 
 
 @pytest.fixture

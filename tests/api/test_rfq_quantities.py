@@ -7,15 +7,14 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from sqlalchemy import text
 
 from server.settings import Settings
-from tests.api.test_quotes import ANSWER, CREATE, DECLINE_RFQ, RFQ, codes, ok, partners
-from tests.factories import gql
+from tests.api.test_quotes import ANSWER, DECLINE_RFQ, RFQ, codes, draft_quote, ok, partners
+from tests.factories import company_id, gql
 from tests.integration.test_mail import SmtpServer
 
 COMPARE = """query($q: ID!) { rfqs(quoteId: $q) { nodes { id lines comparison { title quantity
@@ -34,18 +33,8 @@ def _price(line: str, quantity: int | None, net: int) -> dict[str, Any]:
 
 async def test_prices_per_quantity_compared_and_chosen(client, as_user) -> None:  # type: ignore[no-untyped-def]
     admin, buyer = await as_user("admin@shop.example"), await as_user("buyer.acme")
-    acme = (await gql(client, "{ me { ... on PortalUser { company { id } } } }", token=buyer))[
-        "data"
-    ]["me"]["company"]["id"]
-    quote = ok(
-        await gql(
-            client,
-            CREATE,
-            {"i": {"companyId": acme, "lines": [{"title": "Foil stamping", "quantity": 500}]}},
-            admin,
-        ),
-        "quoteCreate",
-    )["quote"]
+    acme = await company_id(client, buyer)
+    quote = await draft_quote(client, admin, acme, "Foil stamping", 500)
     line = quote["lines"][0]["id"]
     (p1, n1, k1), (p2, n2, k2), (p3, _, k3) = await partners(client, admin, "Q ")
     deadline = (dt.datetime.now(dt.UTC) + dt.timedelta(days=1)).isoformat()
@@ -151,12 +140,6 @@ BY_TOKEN = """query($t: String!) { rfqByToken(token: $t) { rfq { id number lines
 
 
 @pytest.fixture
-def smtp() -> Iterator[SmtpServer]:
-    with SmtpServer() as server:
-        yield server
-
-
-@pytest.fixture
 def settings(settings: Settings, smtp: SmtpServer) -> Settings:
     settings.smtp_host = smtp.host
     settings.smtp_port = smtp.port
@@ -168,18 +151,8 @@ async def test_partners_answer_through_the_mailed_link(  # type: ignore[no-untyp
     client, as_user, app, smtp, engine
 ) -> None:
     admin, buyer = await as_user("admin@shop.example"), await as_user("buyer.acme")
-    acme = (await gql(client, "{ me { ... on PortalUser { company { id } } } }", token=buyer))[
-        "data"
-    ]["me"]["company"]["id"]
-    quote = ok(
-        await gql(
-            client,
-            CREATE,
-            {"i": {"companyId": acme, "lines": [{"title": "Embossing die", "quantity": 1}]}},
-            admin,
-        ),
-        "quoteCreate",
-    )["quote"]
+    acme = await company_id(client, buyer)
+    quote = await draft_quote(client, admin, acme, "Embossing die", 1)
     line = quote["lines"][0]["id"]
     (p1, _, _), (p2, _, _), _ = await partners(client, admin, "T ")
     deadline = (dt.datetime.now(dt.UTC) + dt.timedelta(days=1)).isoformat()
