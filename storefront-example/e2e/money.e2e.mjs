@@ -19,41 +19,17 @@
 // buyer presses "Pay", and the buyer then completes the authentication in the stand-in's
 // dialog. Everything after that (charge, signed webhook, release) is localstripe and the API.
 import assert from "node:assert/strict";
-import { mkdirSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
-import { chromium } from "playwright-core";
 
-const BASE = (process.env.BASE_URL ?? "http://127.0.0.1:8000").replace(/\/$/, "");
+import { BASE, PASSWORD, SHOTS, STOREFRONT, api, launchChromium, tokenFor, waitForText as waitForTextWithin } from "./support.mjs";
+
 const STRIPE = (process.env.LOCALSTRIPE_URL ?? "http://127.0.0.1:8420").replace(/\/$/, "");
 const STRIPE_SECRET_KEY = process.env.STRIPE_SECRET_KEY ?? "sk_test_pressroom";
-const STOREFRONT = `${BASE}/storefront/`;
-const SHOTS = process.env.SCREENSHOT_DIR ?? "screenshots";
-const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
-const PASSWORD = "demo-pass-123";
 const TIMEOUT = 20_000;
 const THREE_D_SECURE_CARD = "4000002760003184";
-mkdirSync(SHOTS, { recursive: true });
-
-async function api(query, variables = {}, token = null) {
-  const response = await fetch(`${BASE}/graphql`, {
-    method: "POST",
-    headers: { "content-type": "application/json", ...(token ? { authorization: `Bearer ${token}` } : {}) },
-    body: JSON.stringify({ query, variables }),
-  });
-  const body = await response.json();
-  assert.equal(body.errors, undefined, JSON.stringify(body.errors));
-  return body.data;
-}
-
-async function tokenFor(login) {
-  const data = await api(
-    `mutation($i: TokenCreateInput!) { tokenCreate(input: $i) { accessToken errors { message } } }`,
-    { i: { login, password: PASSWORD } },
-  );
-  assert.ok(data.tokenCreate.accessToken, JSON.stringify(data.tokenCreate.errors));
-  return data.tokenCreate.accessToken;
-}
+const waitForText = (locator, predicate, what) => waitForTextWithin(locator, predicate, what, TIMEOUT);
 
 /** localstripe's API with the secret key, as Stripe's own servers would act. */
 async function stripe(path, params = {}) {
@@ -101,24 +77,10 @@ async function serveStripeJsFromLocalstripe(context) {
   });
 }
 
-async function waitForText(locator, predicate, what) {
-  const deadline = Date.now() + TIMEOUT;
-  let last;
-  while (Date.now() < deadline) {
-    last = await locator.innerText().catch(() => null);
-    if (last !== null && predicate(last)) return last;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  assert.fail(`${what}: last seen ${JSON.stringify(last)}`);
-}
-
 let browser;
 
 before(async () => {
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking"],
-  });
+  browser = await launchChromium();
 });
 
 after(async () => {

@@ -6,36 +6,12 @@
 //
 // tests/e2e/test_storefront_quotes.py runs it inside `make test` on a server of its own.
 import assert from "node:assert/strict";
-import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
-import { chromium } from "playwright-core";
 
-const BASE = (process.env.BASE_URL ?? "http://127.0.0.1:8000").replace(/\/$/, "");
-const SHOTS = process.env.SCREENSHOT_DIR ?? "screenshots";
-const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
-const PASSWORD = "demo-pass-123";
+import { BASE, PASSWORD, SHOTS, api, launchChromium, tokenFor } from "./support.mjs";
+
 const TIMEOUT = 15_000;
-mkdirSync(SHOTS, { recursive: true });
-
-async function api(query, variables = {}, token = null) {
-  const response = await fetch(`${BASE}/graphql`, {
-    method: "POST",
-    headers: { "content-type": "application/json", ...(token ? { authorization: `Bearer ${token}` } : {}) },
-    body: JSON.stringify({ query, variables }),
-  });
-  const body = await response.json();
-  assert.equal(body.errors, undefined, JSON.stringify(body.errors));
-  return body.data;
-}
-
-async function tokenFor(login) {
-  const data = await api(
-    `mutation($i: TokenCreateInput!) { tokenCreate(input: $i) { accessToken errors { message } } }`,
-    { i: { login, password: PASSWORD } },
-  );
-  return data.tokenCreate.accessToken;
-}
 
 async function sendQuote(admin, company, title, net, channel = null) {
   const created = await api(
@@ -58,10 +34,7 @@ async function sendQuote(admin, company, title, net, channel = null) {
 let browser;
 
 before(async () => {
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking"],
-  });
+  browser = await launchChromium();
 });
 
 after(async () => {

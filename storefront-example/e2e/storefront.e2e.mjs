@@ -7,21 +7,17 @@
 //
 // tests/e2e/test_storefront.py runs it inside `make test` on a server of its own.
 import assert from "node:assert/strict";
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { after, before, test } from "node:test";
-import { chromium } from "playwright-core";
 
-const BASE = (process.env.BASE_URL ?? "http://127.0.0.1:8000").replace(/\/$/, "");
-const STOREFRONT = `${BASE}/storefront/`;
-const SHOTS = process.env.SCREENSHOT_DIR ?? "screenshots";
-const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
-const PASSWORD = "demo-pass-123";
+import { PASSWORD, SHOTS, STOREFRONT, api, launchChromium, tokenFor, waitForText as waitForTextWithin } from "./support.mjs";
+
 const TIMEOUT = 15_000;
+const waitForText = (locator, predicate, what) => waitForTextWithin(locator, predicate, what, TIMEOUT);
 const DXF = join(dirname(fileURLToPath(import.meta.url)), "fixtures", "mounting-plate.dxf");
-mkdirSync(SHOTS, { recursive: true });
 const PHONE = { width: 390, height: 844 };
 
 /** The sample drawing with its outline left open (the polyline's "closed" flag cleared). */
@@ -35,26 +31,6 @@ function openContourDxf() {
 }
 
 // --- the API, as staff or to look things up -------------------------------------------
-
-async function api(query, variables = {}, token = null) {
-  const response = await fetch(`${BASE}/graphql`, {
-    method: "POST",
-    headers: { "content-type": "application/json", ...(token ? { authorization: `Bearer ${token}` } : {}) },
-    body: JSON.stringify({ query, variables }),
-  });
-  const body = await response.json();
-  assert.equal(body.errors, undefined, JSON.stringify(body.errors));
-  return body.data;
-}
-
-async function tokenFor(login) {
-  const data = await api(
-    `mutation($i: TokenCreateInput!) { tokenCreate(input: $i) { accessToken errors { message } } }`,
-    { i: { login, password: PASSWORD } },
-  );
-  assert.ok(data.tokenCreate.accessToken, JSON.stringify(data.tokenCreate.errors));
-  return data.tokenCreate.accessToken;
-}
 
 // --- the browser ------------------------------------------------------------------------
 
@@ -150,19 +126,7 @@ function step(t, name, options, fn) {
 }
 
 before(async () => {
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      "--headless",
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-quic",
-      "--no-first-run",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
-    ],
-  });
+  browser = await launchChromium(["--disable-quic", "--disable-component-update", "--disable-sync"]);
 });
 
 after(async () => {
@@ -631,15 +595,4 @@ async function assertEnabled(locator) {
     assert.ok(Date.now() < deadline, "never enabled");
     await new Promise((r) => setTimeout(r, 50));
   }
-}
-
-async function waitForText(locator, predicate, what) {
-  const deadline = Date.now() + TIMEOUT;
-  let text;
-  while (Date.now() < deadline) {
-    text = await locator.innerText().catch(() => null);
-    if (text !== null && predicate(text)) return text;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  assert.fail(`${what}: last seen ${JSON.stringify(text)}`);
 }
