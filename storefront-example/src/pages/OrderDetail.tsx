@@ -2,6 +2,7 @@ import { useState } from "react";
 import { useMutation, useQuery } from "urql";
 import { Link } from "wouter";
 import { Decision } from "../components/Decision";
+import { OrderFromPath } from "../components/OrderFromPath";
 import { Shipments } from "../components/Shipments";
 import { SpecSummary } from "../components/SpecSummary";
 import { StatusBadge } from "../components/StatusBadge";
@@ -10,7 +11,7 @@ import { OrderCancelDocument, OrderDetailDocument, type OrderDetailQuery } from 
 import { useViewer } from "../lib/context";
 import { useFormat } from "../lib/format";
 import { useRefetchOnOrderEvents } from "../lib/live";
-import { orderIdFromPath, orderPath } from "../lib/orderPath";
+import { orderPath } from "../lib/orderPath";
 import { pendingPayments } from "../lib/stripe";
 import { useT, type Messages } from "../i18n";
 
@@ -19,16 +20,7 @@ const FLOW = ["RELEASED", "IN_PRODUCTION", "COMPLETED", "SHIPPED", "DELIVERED"] 
 /** The order page; `id` is the address's segment, possibly percent-encoded. */
 export function OrderDetail({ id: segment }: { id: string }) {
   const t = useT();
-  const id = orderIdFromPath(segment);
-  if (id === null) {
-    // Not even sent to the server: no order has an ID like this.
-    return (
-      <div className="empty" data-testid="bad-order-link">
-        {t.badOrderLink} <Link href="/orders">{t.allOrders}</Link>
-      </div>
-    );
-  }
-  return <OrderView id={id} t={t} />;
+  return <OrderFromPath segment={segment} page={(id) => <OrderView id={id} t={t} />} />;
 }
 
 function OrderView({ id, t }: { id: string; t: Messages }) {

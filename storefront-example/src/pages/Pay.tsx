@@ -3,25 +3,17 @@ import { useQuery } from "urql";
 import { Link, useLocation } from "wouter";
 import { OrderPaymentDocument } from "../generated/graphql";
 import { useBrand } from "../lib/context";
+import { OrderFromPath } from "../components/OrderFromPath";
 import { useFormat } from "../lib/format";
 import { actedOn, useRefetchOnOrderEvents } from "../lib/live";
-import { orderIdFromPath, orderPath } from "../lib/orderPath";
+import { orderPath } from "../lib/orderPath";
 import { intentIdOf, loadStripe, pendingPayments, type StripeCardElement, type StripeJs } from "../lib/stripe";
 import { useT } from "../i18n";
 
 /** Paying a placed order by card: Stripe's card field and one button. The order waits
  *  (AWAITING_PAYMENT) until Stripe tells the shop that the payment went through. */
 export function PayPage({ id: segment }: { id: string }) {
-  const t = useT();
-  const id = orderIdFromPath(segment);
-  if (id === null) {
-    return (
-      <div className="empty" data-testid="bad-order-link">
-        {t.badOrderLink} <Link href="/orders">{t.allOrders}</Link>
-      </div>
-    );
-  }
-  return <Pay id={id} />;
+  return <OrderFromPath segment={segment} page={(id) => <Pay id={id} />} />;
 }
 
 function Pay({ id }: { id: string }) {
